@@ -1,0 +1,1 @@
+//! ASAP layering and the split into t blocks (issue 3).

@@ -1,0 +1,1 @@
+//! Random Clifford circuits (issue 3).

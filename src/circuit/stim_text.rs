@@ -1,0 +1,1 @@
+//! Stim circuit text (issue 3).

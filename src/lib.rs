@@ -1,0 +1,14 @@
+//! CliNR Explorer: simulate and animate distributed Clifford noise reduction.
+//!
+//! Data flows one way: parameters → circuits → schedules + fault tables → samples → estimates
+//! → views. Everything outside `web` is the engine: pure Rust, tested natively, no web
+//! dependency. `web` is the browser front end, compiled only for wasm32.
+
+pub mod circuit;
+pub mod pauli;
+pub mod rng;
+pub mod stabilizer_sim;
+pub mod tableau;
+
+#[cfg(target_arch = "wasm32")]
+pub mod web;

@@ -1,0 +1,1 @@
+//! (filled by the stabilizer-core work, issue 3)
