@@ -5,7 +5,9 @@
 //! dependency. `web` is the browser front end, compiled only for wasm32.
 
 pub mod circuit;
+pub mod noise;
 pub mod pauli;
+pub mod protocol;
 pub mod rng;
 pub mod stabilizer_sim;
 pub mod tableau;

@@ -1,0 +1,6 @@
+//! The three implementations of C (direct, monolithic CliNR_{t,r}, distributed CliNR_{t,r})
+//! as data: parameters and knobs, the blocks, and the schedule of a sampled run.
+
+pub mod bounds;
+pub mod params;
+pub mod schedule;
