@@ -1,0 +1,156 @@
+//! A circuit instance split into blocks C_1..C_t, each with its Clifford c_k, its depth Δ_k and
+//! its verification checks S_j = P^(j)_a ⊗ c_k(P^(j))_b (protocol.md §4.2, §5).
+
+use crate::circuit::random::{generate, GeneratorOptions};
+use crate::circuit::{Circuit, Gate};
+use crate::pauli::{Pauli1, PauliString};
+use crate::protocol::ops::{attempt_ops, direct_ops, OpList};
+use crate::protocol::params::{CheckKind, CheckMeasurement, Knobs, Params};
+use crate::protocol::schedule::BlockTiming;
+use crate::rng::{self, Rng};
+use crate::tableau::Tableau;
+use rand::RngExt;
+
+/// One block C_k of the circuit.
+#[derive(Clone, Debug)]
+pub struct Block {
+    /// k, 1-based.
+    pub k: u32,
+    /// C_k on the n circuit qubits.
+    pub circuit: Circuit,
+    /// C_k's ASAP layers (Δ_k of them).
+    pub layers: Vec<Vec<Gate>>,
+    /// c_k: the Clifford of C_k.
+    pub tableau: Tableau,
+    /// The r verification checks S_j on 2n qubits (a ⊗ b), fixed per circuit (K13 default).
+    pub checks: Vec<PauliString>,
+}
+
+impl Block {
+    /// Δ_k.
+    pub fn depth(&self) -> u32 {
+        self.layers.len() as u32
+    }
+
+    /// w_j: the weight of each check.
+    pub fn check_weights(&self) -> Vec<u32> {
+        self.checks.iter().map(PauliString::weight).collect()
+    }
+
+    /// Stage lengths of an attempt with these checks (protocol.md §10).
+    pub fn timing_for(&self, checks: &[PauliString], knobs: &Knobs) -> BlockTiming {
+        let extra = match knobs.check_measurement {
+            CheckMeasurement::HThenMz => 4,
+            CheckMeasurement::Mx => 3,
+        };
+        BlockTiming {
+            rsp: self.depth() + 3,
+            checks: checks.iter().map(|s| s.weight() + extra).collect(),
+        }
+    }
+
+    /// Stage lengths of an attempt with the block's fixed checks; `delta()` is δ_k.
+    pub fn timing(&self, knobs: &Knobs) -> BlockTiming {
+        self.timing_for(&self.checks, knobs)
+    }
+
+    /// The operations of one RSP&V attempt with the given checks.
+    pub fn attempt_ops_for(&self, checks: &[PauliString], knobs: &Knobs) -> OpList {
+        attempt_ops(self.circuit.n, &self.layers, checks, knobs)
+    }
+
+    /// Draws r checks for this block (used once per circuit, or per attempt under K13).
+    pub fn draw_checks(&self, r: u32, kind: CheckKind, rng: &mut Rng) -> Vec<PauliString> {
+        draw_checks(&self.tableau, r, kind, rng)
+    }
+}
+
+/// r checks S_j = P_a ⊗ c(P)_b with P drawn by `kind` (K2). Phases are dropped: a check is
+/// judged against its noiseless outcome, so its sign never matters.
+pub fn draw_checks(c: &Tableau, r: u32, kind: CheckKind, rng: &mut Rng) -> Vec<PauliString> {
+    let n = c.n();
+    (0..r)
+        .map(|_| {
+            let p = match kind {
+                CheckKind::Uniform => PauliString::random_non_identity(n, rng),
+                CheckKind::SingleQubit => {
+                    let mut p = PauliString::identity(n);
+                    let q = rng.random_range(0..n);
+                    let which = [Pauli1::X, Pauli1::Y, Pauli1::Z][rng.random_range(0u32..3) as usize];
+                    p.set(q, which);
+                    p
+                }
+            };
+            let mut s = p.tensor(&c.conjugate(&p));
+            s.set_phase(0);
+            s
+        })
+        .collect()
+}
+
+/// One random circuit C with its split into blocks and their checks.
+#[derive(Clone, Debug)]
+pub struct Instance {
+    /// n.
+    pub n: u32,
+    /// C.
+    pub circuit: Circuit,
+    /// Δ: the ASAP depth of C.
+    pub depth: u32,
+    pub blocks: Vec<Block>,
+}
+
+impl Instance {
+    /// Builds the instance for `circuit` (which must have n qubits), splitting it into t blocks
+    /// and drawing each block's checks from `checks_rng`.
+    pub fn new(params: &Params, circuit: Circuit, checks_rng: &mut Rng) -> Instance {
+        let depth = circuit.depth();
+        let blocks = circuit
+            .split(params.t, params.knobs.split_rule)
+            .into_iter()
+            .enumerate()
+            .map(|(i, c)| {
+                let tableau = Tableau::from_circuit(&c);
+                let layers = c.layered();
+                let mut block = Block { k: i as u32 + 1, circuit: c, layers, tableau, checks: Vec::new() };
+                block.checks = block.draw_checks(params.r, params.knobs.check_kind, checks_rng);
+                block
+            })
+            .collect();
+        Instance { n: params.n, circuit, depth, blocks }
+    }
+
+    /// The `index`-th random circuit of a data point, drawn from its own seeded streams, so
+    /// circuit i is the same whatever the number of circuits or shots.
+    pub fn generate(params: &Params, index: u32) -> Instance {
+        let circuit = random_circuit(params, index);
+        Self::with_circuit(params, index, circuit)
+    }
+
+    /// Instance `index` built on a given circuit (e.g. read from a file).
+    pub fn with_circuit(params: &Params, index: u32, circuit: Circuit) -> Instance {
+        let mut checks_rng = rng::stream(params.seed, &[rng::tag::CHECKS, u64::from(index)]);
+        Self::new(params, circuit, &mut checks_rng)
+    }
+
+    /// The operation list of the direct implementation.
+    pub fn direct_ops(&self) -> OpList {
+        direct_ops(&self.circuit)
+    }
+
+    /// Timings of every block with its fixed checks.
+    pub fn timings(&self, knobs: &Knobs) -> Vec<BlockTiming> {
+        self.blocks.iter().map(|b| b.timing(knobs)).collect()
+    }
+}
+
+/// Random circuit `index` of a data point (K4–K6), s = n² unless set.
+pub fn random_circuit(params: &Params, index: u32) -> Circuit {
+    let opts = GeneratorOptions {
+        generator: params.knobs.circuit_generator,
+        size_count: params.knobs.size_count,
+        padding: params.knobs.padding_gates,
+    };
+    let mut r = rng::stream(params.seed, &[rng::tag::CIRCUIT, u64::from(index)]);
+    generate(params.n, params.size(), &opts, &mut r)
+}
