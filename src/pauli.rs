@@ -186,7 +186,10 @@ impl PauliString {
 
     /// `self := self · rhs`, phase included.
     pub fn mul_assign(&mut self, rhs: &PauliString) {
-        assert_eq!(self.n, rhs.n, "multiplying Pauli strings of different lengths");
+        assert_eq!(
+            self.n, rhs.n,
+            "multiplying Pauli strings of different lengths"
+        );
         let mut log_i = u32::from(self.phase) + u32::from(rhs.phase);
         for i in 0..self.xs.len() {
             let (x1, z1, x2, z2) = (self.xs[i], self.zs[i], rhs.xs[i], rhs.zs[i]);
@@ -205,7 +208,10 @@ impl PauliString {
     }
 
     pub fn commutes(&self, other: &PauliString) -> bool {
-        assert_eq!(self.n, other.n, "comparing Pauli strings of different lengths");
+        assert_eq!(
+            self.n, other.n,
+            "comparing Pauli strings of different lengths"
+        );
         let mut acc = 0u32;
         for i in 0..self.xs.len() {
             acc ^= ((self.xs[i] & other.zs[i]) ^ (self.zs[i] & other.xs[i])).count_ones();

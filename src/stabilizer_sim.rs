@@ -111,7 +111,11 @@ impl StabilizerSim {
 
     /// Applies the Pauli `p` (its phase is ignored).
     pub fn apply_pauli(&mut self, p: &PauliString) {
-        assert_eq!(p.n(), self.n, "Pauli string size does not match the simulator");
+        assert_eq!(
+            p.n(),
+            self.n,
+            "Pauli string size does not match the simulator"
+        );
         for r in 0..2 * self.n as usize {
             if self.anticommutes(r, p) {
                 self.sign[r] = !self.sign[r];
@@ -125,7 +129,12 @@ impl StabilizerSim {
         let (sh, si) = (h * self.w, i * self.w);
         let mut log_i = 2 * (u32::from(self.sign[h]) + u32::from(self.sign[i]));
         for k in 0..self.w {
-            let (x1, z1, x2, z2) = (self.x[sh + k], self.z[sh + k], self.x[si + k], self.z[si + k]);
+            let (x1, z1, x2, z2) = (
+                self.x[sh + k],
+                self.z[sh + k],
+                self.x[si + k],
+                self.z[si + k],
+            );
             log_i += mul_log_i(x1, z1, x2, z2);
             self.x[sh + k] = x1 ^ x2;
             self.z[sh + k] = z1 ^ z2;
@@ -135,7 +144,11 @@ impl StabilizerSim {
 
     /// Outcome of measuring p if it is deterministic (p commutes with every stabilizer).
     pub fn peek(&self, p: &PauliString) -> Option<bool> {
-        assert_eq!(p.n(), self.n, "Pauli string size does not match the simulator");
+        assert_eq!(
+            p.n(),
+            self.n,
+            "Pauli string size does not match the simulator"
+        );
         let n = self.n as usize;
         if (n..2 * n).any(|r| self.anticommutes(r, p)) {
             return None;
@@ -152,8 +165,15 @@ impl StabilizerSim {
 
     /// Measures the Hermitian Pauli `p` (phase 0 or 2); `true` = eigenvalue −1.
     pub fn measure_pauli(&mut self, p: &PauliString, rng: &mut Rng) -> bool {
-        assert!(p.is_hermitian(), "measure_pauli needs a Hermitian Pauli, got {p}");
-        assert_eq!(p.n(), self.n, "Pauli string size does not match the simulator");
+        assert!(
+            p.is_hermitian(),
+            "measure_pauli needs a Hermitian Pauli, got {p}"
+        );
+        assert_eq!(
+            p.n(),
+            self.n,
+            "Pauli string size does not match the simulator"
+        );
         let n = self.n as usize;
         let Some(pr) = (n..2 * n).find(|&r| self.anticommutes(r, p)) else {
             return self.peek(p).unwrap_or(false);

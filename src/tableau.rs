@@ -142,10 +142,7 @@ pub struct TableauError(pub String);
 
 impl PartialEq for Tableau {
     fn eq(&self, other: &Self) -> bool {
-        self.n == other.n
-            && self.cx == other.cx
-            && self.cz == other.cz
-            && self.signs == other.signs
+        self.n == other.n && self.cx == other.cx && self.cz == other.cz && self.signs == other.signs
     }
 }
 
@@ -190,7 +187,11 @@ impl Tableau {
     /// Word index (within a column) and bit of row `r` (0..2n).
     #[inline]
     fn row_pos(&self, r: u32) -> (usize, u32) {
-        let (half, q) = if r < self.n { (0, r) } else { (self.w, r - self.n) };
+        let (half, q) = if r < self.n {
+            (0, r)
+        } else {
+            (self.w, r - self.n)
+        };
         (half + (q / 64) as usize, q % 64)
     }
 
@@ -263,8 +264,8 @@ impl Tableau {
         x_outputs: &[PauliString],
         z_outputs: &[PauliString],
     ) -> Result<Tableau, TableauError> {
-        let n = u32::try_from(x_outputs.len())
-            .map_err(|_| TableauError("too many qubits".into()))?;
+        let n =
+            u32::try_from(x_outputs.len()).map_err(|_| TableauError("too many qubits".into()))?;
         if z_outputs.len() != x_outputs.len() {
             return Err(TableauError(format!(
                 "{} X images but {} Z images",
@@ -275,7 +276,10 @@ impl Tableau {
         let all: Vec<&PauliString> = x_outputs.iter().chain(z_outputs).collect();
         for (r, p) in all.iter().enumerate() {
             if p.n() != n {
-                return Err(TableauError(format!("row {r} has {} qubits, not {n}", p.n())));
+                return Err(TableauError(format!(
+                    "row {r} has {} qubits, not {n}",
+                    p.n()
+                )));
             }
             if !p.is_hermitian() {
                 return Err(TableauError(format!("row {r} ({p}) is not Hermitian")));
@@ -427,7 +431,11 @@ impl Tableau {
 
     /// `U P U†`, phase exact.
     pub fn conjugate(&self, p: &PauliString) -> PauliString {
-        assert_eq!(p.n(), self.n, "Pauli string size does not match the tableau");
+        assert_eq!(
+            p.n(),
+            self.n,
+            "Pauli string size does not match the tableau"
+        );
         let rows = self.rows();
         let w = self.w;
         let mut ox = vec![0u64; w];
@@ -463,7 +471,11 @@ impl Tableau {
 
     /// `U† P U`, phase exact.
     pub fn conjugate_inverse(&self, p: &PauliString) -> PauliString {
-        assert_eq!(p.n(), self.n, "Pauli string size does not match the tableau");
+        assert_eq!(
+            p.n(),
+            self.n,
+            "Pauli string size does not match the tableau"
+        );
         let w = self.w;
         let mut qx = vec![0u64; w];
         let mut qz = vec![0u64; w];

@@ -141,10 +141,16 @@ mod tests {
         assert_eq!(c.depth(), 3);
         assert_eq!(c.layered()[0], vec![Gate::H(0), Gate::H(1), Gate::S(2)]);
         let b = c.split(2, SplitRule::EqualDepth);
-        assert_eq!(b[0].gates, vec![Gate::H(0), Gate::H(1), Gate::Cx(0, 1), Gate::S(2)]);
+        assert_eq!(
+            b[0].gates,
+            vec![Gate::H(0), Gate::H(1), Gate::Cx(0, 1), Gate::S(2)]
+        );
         assert_eq!(b[1].gates, vec![Gate::Cx(1, 2), Gate::H(0)]);
         let g = c.split(4, SplitRule::EqualGates);
-        assert_eq!(g.iter().map(|b| b.len()).collect::<Vec<_>>(), vec![2, 2, 1, 1]);
+        assert_eq!(
+            g.iter().map(|b| b.len()).collect::<Vec<_>>(),
+            vec![2, 2, 1, 1]
+        );
         assert_eq!(c.split(5, SplitRule::EqualDepth).len(), 5);
         assert_eq!(c.counts().two_qubit, 2);
         assert_eq!(Circuit::new(2).depth(), 0);

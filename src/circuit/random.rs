@@ -511,7 +511,11 @@ fn push_padding(n: u32, padding: PaddingGates, rng: &mut Rng, out: &mut Vec<Gate
                     b += 1;
                 }
                 let c = synthesize_elimination(&random_clifford(2, rng));
-                out.extend(c.gates.iter().map(|g| g.map_qubits(|q| if q == 0 { a } else { b })));
+                out.extend(
+                    c.gates
+                        .iter()
+                        .map(|g| g.map_qubits(|q| if q == 0 { a } else { b })),
+                );
             } else {
                 let c = synthesize_elimination(&random_clifford(1, rng));
                 out.extend(c.gates);
@@ -583,7 +587,9 @@ pub fn fit_to_size(mut c: Circuit, s: u32, opts: &GeneratorOptions, rng: &mut Rn
 /// The full recipe of §12: sample, synthesize (or draw gates), fit to size s.
 pub fn generate(n: u32, s: u32, opts: &GeneratorOptions, rng: &mut Rng) -> Circuit {
     let base = match opts.generator {
-        CircuitGenerator::SynthesizedElimination => synthesize_elimination(&random_clifford(n, rng)),
+        CircuitGenerator::SynthesizedElimination => {
+            synthesize_elimination(&random_clifford(n, rng))
+        }
         CircuitGenerator::SynthesizedGreedy => synthesize_greedy(&random_clifford(n, rng)),
         CircuitGenerator::RandomGates => Circuit::new(n),
     };
@@ -605,7 +611,11 @@ mod tests {
                 let xs: Vec<_> = (0..n).map(|q| t.x_output(q)).collect();
                 let zs: Vec<_> = (0..n).map(|q| t.z_output(q)).collect();
                 Tableau::from_outputs(&xs, &zs).expect("valid tableau");
-                assert_eq!(Tableau::from_circuit(&synthesize_elimination(&t)), t, "n={n}");
+                assert_eq!(
+                    Tableau::from_circuit(&synthesize_elimination(&t)),
+                    t,
+                    "n={n}"
+                );
                 assert_eq!(Tableau::from_circuit(&synthesize_greedy(&t)), t, "n={n}");
             }
         }
