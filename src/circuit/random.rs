@@ -1,26 +1,640 @@
-//! Random Clifford circuits (issue 3). TEMPORARY contract copy in the proto branch; the core
-//! branch's file replaces it at merge.
+//! Random Clifford circuits of a given size (protocol.md §12, knobs K4–K6).
+//!
+//! * [`random_clifford`]: uniform over the n-qubit Clifford group including signs, with the
+//!   Bravyi–Maslov canonical form (arXiv:2003.09412) as in Qiskit's `random_clifford`, but
+//!   with the quantum-Mallows draw done exactly in integers (no floating point, so native and
+//!   wasm agree bit for bit).
+//! * [`synthesize_elimination`]: Aaronson–Gottesman style tableau reduction (the procedure of
+//!   Qiskit's `synth_clifford_ag`), SWAP flattened to 3 CX.
+//! * [`synthesize_greedy`]: a greedy variant of the reduction in the spirit of Bravyi, Hu,
+//!   Maslov and Shaydulin (arXiv:2105.02291), see its docs for what differs.
+//! * [`random_gates`], [`fit_to_size`], [`generate`]: the recipe of §12.
+//!
+//! All random draws use `u32`/`u64` ranges (never `usize`).
+
+use rand::RngExt;
 use serde::{Deserialize, Serialize};
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Default, Serialize, Deserialize)]
+
+use super::{Circuit, Gate};
+use crate::pauli::words_for;
+use crate::rng::Rng;
+use crate::tableau::Tableau;
+
+/// Circuit generator (knob K4).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum CircuitGenerator {
+    /// Uniform random Clifford, elimination synthesis (default).
     #[default]
     SynthesizedElimination,
+    /// Uniform random Clifford, greedy synthesis.
     SynthesizedGreedy,
+    /// s independent padding gates, no synthesis.
     RandomGates,
 }
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Default, Serialize, Deserialize)]
+
+/// What the size s counts (knob K5).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum SizeCount {
+    /// Every gate (default).
     #[default]
     AllGates,
+    /// Two-qubit gates only: keep gates through the s-th two-qubit gate, or pad until there
+    /// are s two-qubit gates.
     TwoQubitGates,
 }
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Default, Serialize, Deserialize)]
+
+/// Padding gates (knob K6).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum PaddingGates {
+    /// Uniform over {H, S, CX} on uniform qubits (default).
     #[default]
-    #[serde(rename = "h_s_cx")]
     HSCx,
+    /// A uniform random two-qubit Clifford on a uniform ordered pair of distinct qubits,
+    /// synthesized by elimination (a uniform one-qubit Clifford when n = 1). Its gates are
+    /// appended one by one and the result is cut at exactly s.
     RandomTwoQubitClifford,
+}
+
+/// Options of [`generate`]; the default is the paper's setting.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
+#[serde(default)]
+pub struct GeneratorOptions {
+    pub generator: CircuitGenerator,
+    pub size_count: SizeCount,
+    pub padding: PaddingGates,
+}
+
+/// Random bits drawn 64 at a time.
+struct Bits<'a> {
+    rng: &'a mut Rng,
+    buf: u64,
+    left: u32,
+}
+
+impl<'a> Bits<'a> {
+    fn new(rng: &'a mut Rng) -> Self {
+        Bits {
+            rng,
+            buf: 0,
+            left: 0,
+        }
+    }
+    fn bit(&mut self) -> bool {
+        if self.left == 0 {
+            self.buf = self.rng.random::<u64>();
+            self.left = 64;
+        }
+        let b = self.buf & 1 == 1;
+        self.buf >>= 1;
+        self.left -= 1;
+        b
+    }
+}
+
+/// Index k in `0..2m` with probability ∝ 2^-(k+1): the exact integer form of Qiskit's
+/// `-ceil(log2(r + (1-r)·4^-m))` with r uniform in (0, 1).
+fn mallows_index(m: u32, rng: &mut Rng) -> u32 {
+    let total = 2 * m;
+    loop {
+        let mut k = 0;
+        while k < total {
+            let chunk = (total - k).min(64);
+            let mut v = rng.random::<u64>();
+            if chunk < 64 {
+                v &= (1u64 << chunk) - 1;
+            }
+            if v != 0 {
+                return k + v.trailing_zeros();
+            }
+            k += chunk;
+        }
+    }
+}
+
+/// A square bit matrix, row-major, `w` words per row.
+#[derive(Clone)]
+struct BitMat {
+    n: usize,
+    w: usize,
+    d: Vec<u64>,
+}
+
+impl BitMat {
+    fn zeros(n: usize) -> Self {
+        let w = n.div_ceil(64);
+        BitMat {
+            n,
+            w,
+            d: vec![0; n * w],
+        }
+    }
+    fn get(&self, i: usize, j: usize) -> bool {
+        (self.d[i * self.w + j / 64] >> (j % 64)) & 1 == 1
+    }
+    fn set(&mut self, i: usize, j: usize, v: bool) {
+        let idx = i * self.w + j / 64;
+        self.d[idx] = (self.d[idx] & !(1 << (j % 64))) | (u64::from(v) << (j % 64));
+    }
+    fn row(&self, i: usize) -> &[u64] {
+        &self.d[i * self.w..(i + 1) * self.w]
+    }
+    /// self · other over GF(2).
+    fn mul(&self, other: &BitMat) -> BitMat {
+        let mut out = BitMat::zeros(self.n);
+        for i in 0..self.n {
+            for k in 0..self.n {
+                if self.get(i, k) {
+                    for t in 0..self.w {
+                        out.d[i * self.w + t] ^= other.d[k * self.w + t];
+                    }
+                }
+            }
+        }
+        out
+    }
+    fn transpose(&self) -> BitMat {
+        let mut out = BitMat::zeros(self.n);
+        for i in 0..self.n {
+            for j in 0..self.n {
+                if self.get(i, j) {
+                    out.set(j, i, true);
+                }
+            }
+        }
+        out
+    }
+    /// Inverse of a unit lower-triangular matrix.
+    fn inverse_unit_lower(&self) -> BitMat {
+        let mut m = BitMat::zeros(self.n);
+        for i in 0..self.n {
+            m.set(i, i, true);
+            for k in 0..i {
+                if self.get(i, k) {
+                    for t in 0..self.w {
+                        let v = m.d[k * self.w + t];
+                        m.d[i * self.w + t] ^= v;
+                    }
+                }
+            }
+        }
+        m
+    }
+}
+
+/// Random symmetric matrix (random diagonal) or unit lower-triangular matrix.
+fn random_gamma(n: usize, bits: &mut Bits) -> BitMat {
+    let mut g = BitMat::zeros(n);
+    for i in 0..n {
+        for j in 0..=i {
+            let b = bits.bit();
+            g.set(i, j, b);
+            g.set(j, i, b);
+        }
+    }
+    g
+}
+
+fn random_delta(n: usize, bits: &mut Bits) -> BitMat {
+    let mut d = BitMat::zeros(n);
+    for i in 0..n {
+        d.set(i, i, true);
+        for j in 0..i {
+            let b = bits.bit();
+            d.set(i, j, b);
+        }
+    }
+    d
+}
+
+/// A uniformly random n-qubit Clifford, Pauli signs included.
+pub fn random_clifford(n: u32, rng: &mut Rng) -> Tableau {
+    let nn = n as usize;
+    if nn == 0 {
+        return Tableau::identity(0);
+    }
+    // Quantum Mallows: Hadamard layer and permutation.
+    let mut had = vec![false; nn];
+    let mut perm = vec![0usize; nn];
+    let mut inds: Vec<usize> = (0..nn).collect();
+    for i in 0..nn {
+        let m = n - i as u32;
+        let index = mallows_index(m, rng);
+        had[i] = index < m;
+        let k = if index < m { index } else { 2 * m - index - 1 };
+        perm[i] = inds.remove(k as usize);
+    }
+    let mut bits = Bits::new(rng);
+    let gamma1 = random_gamma(nn, &mut bits);
+    let gamma2 = random_gamma(nn, &mut bits);
+    let delta1 = random_delta(nn, &mut bits);
+    let delta2 = random_delta(nn, &mut bits);
+    let prod1 = gamma1.mul(&delta1);
+    let prod2 = gamma2.mul(&delta2);
+    let inv1 = delta1.inverse_unit_lower().transpose();
+    let inv2 = delta2.inverse_unit_lower().transpose();
+
+    // 2n×2n tables, each row = (x words | z words), w words each.
+    let w = words_for(n);
+    let rw = 2 * w;
+    let block = |a: &BitMat, b: Option<&BitMat>, c: &BitMat, d: &BitMat| {
+        // [[a, b=0], [c, d]]
+        let mut t = vec![0u64; 2 * nn * rw];
+        for i in 0..nn {
+            t[i * rw..i * rw + w].copy_from_slice(a.row(i));
+            if let Some(b) = b {
+                t[i * rw + w..(i + 1) * rw].copy_from_slice(b.row(i));
+            }
+            let r = (nn + i) * rw;
+            t[r..r + w].copy_from_slice(c.row(i));
+            t[r + w..r + rw].copy_from_slice(d.row(i));
+        }
+        t
+    };
+    let table1 = block(&delta1, None, &prod1, &inv1);
+    let table2 = block(&delta2, None, &prod2, &inv2);
+    // Permute qubits, then the Hadamard layer (swap rows i and n+i).
+    let mut table = vec![0u64; 2 * nn * rw];
+    for i in 0..nn {
+        for (dst, src) in [(i, perm[i]), (nn + i, nn + perm[i])] {
+            table[dst * rw..(dst + 1) * rw].copy_from_slice(&table2[src * rw..(src + 1) * rw]);
+        }
+    }
+    for i in 0..nn {
+        if had[i] {
+            for t in 0..rw {
+                table.swap(i * rw + t, (nn + i) * rw + t);
+            }
+        }
+    }
+    // final = table1 · table.
+    let mut rx = vec![0u64; 2 * nn * w];
+    let mut rz = vec![0u64; 2 * nn * w];
+    for r in 0..2 * nn {
+        for half in 0..2 {
+            for (cw, &word) in table1[r * rw + half * w..r * rw + (half + 1) * w]
+                .iter()
+                .enumerate()
+            {
+                let mut m = word;
+                while m != 0 {
+                    let j = half * nn + cw * 64 + m.trailing_zeros() as usize;
+                    m &= m - 1;
+                    for t in 0..w {
+                        rx[r * w + t] ^= table[j * rw + t];
+                        rz[r * w + t] ^= table[j * rw + w + t];
+                    }
+                }
+            }
+        }
+    }
+    let signs: Vec<bool> = (0..2 * nn).map(|_| bits.bit()).collect();
+    Tableau::from_row_words(n, &rx, &rz, &signs)
+}
+
+/// Records gates applied (appended) to a working tableau.
+struct Reducer {
+    t: Tableau,
+    gates: Vec<Gate>,
+}
+
+impl Reducer {
+    fn g(&mut self, g: Gate) {
+        self.t.apply(&g);
+        self.gates.push(g);
+    }
+    /// `(x, z)` of row X_q (`z_row = false`) or Z_q (`z_row = true`) at column k.
+    fn bits(&self, q: u32, z_row: bool, k: u32) -> (bool, bool) {
+        let r = if z_row { self.t.n() + q } else { q };
+        self.t.row_bits(r, k)
+    }
+    /// Clears the signs, then returns the circuit implementing the original tableau: the
+    /// recorded gates reversed and inverted, SWAP flattened to 3 CX.
+    fn finish(mut self) -> Circuit {
+        let n = self.t.n();
+        for q in 0..n {
+            if self.t.row_sign(q) {
+                self.g(Gate::Z(q));
+            }
+            if self.t.row_sign(n + q) {
+                self.g(Gate::X(q));
+            }
+        }
+        debug_assert!(self.t.is_identity(), "reduction did not reach the identity");
+        let mut c = Circuit::new(n);
+        for g in self.gates.iter().rev() {
+            match *g {
+                Gate::S(q) => c.push(Gate::Sdg(q)),
+                Gate::Sdg(q) => c.push(Gate::S(q)),
+                Gate::SqrtX(q) => c.push(Gate::SqrtXdg(q)),
+                Gate::SqrtXdg(q) => c.push(Gate::SqrtX(q)),
+                Gate::Swap(a, b) => {
+                    c.push(Gate::Cx(a, b));
+                    c.push(Gate::Cx(b, a));
+                    c.push(Gate::Cx(a, b));
+                }
+                other => c.push(other),
+            }
+        }
+        c
+    }
+}
+
+/// Tableau-reduction synthesis (Aaronson–Gottesman, as Qiskit's `synth_clifford_ag`).
+/// Gates in {H, S, S†, X, Y, Z, CX}; `Tableau::from_circuit(&result) == *t` exactly.
+pub fn synthesize_elimination(t: &Tableau) -> Circuit {
+    let n = t.n();
+    let mut r = Reducer {
+        t: t.clone(),
+        gates: Vec::new(),
+    };
+    for q in 0..n {
+        // 1. Put an X into position (q, q) of row X_q, with a SWAP and/or an H.
+        if !r.bits(q, false, q).0 {
+            if let Some(i) = (q + 1..n).find(|&i| r.bits(q, false, i).0) {
+                r.g(Gate::Swap(i, q));
+            } else if let Some(i) = (q..n).find(|&i| r.bits(q, false, i).1) {
+                r.g(Gate::H(i));
+                if i != q {
+                    r.g(Gate::Swap(i, q));
+                }
+            }
+        }
+        // 2. Clear the other X components of row X_q, then its Z components.
+        for i in q + 1..n {
+            if r.bits(q, false, i).0 {
+                r.g(Gate::Cx(q, i));
+            }
+        }
+        if (q..n).any(|i| r.bits(q, false, i).1) {
+            if !r.bits(q, false, q).1 {
+                r.g(Gate::S(q));
+            }
+            for i in q + 1..n {
+                if r.bits(q, false, i).1 {
+                    r.g(Gate::Cx(i, q));
+                }
+            }
+            r.g(Gate::S(q));
+        }
+        // 3. Row Z_q: clear the other Z components, then the X components.
+        for i in q + 1..n {
+            if r.bits(q, true, i).1 {
+                r.g(Gate::Cx(i, q));
+            }
+        }
+        if (q..n).any(|i| r.bits(q, true, i).0) {
+            r.g(Gate::H(q));
+            for i in q + 1..n {
+                if r.bits(q, true, i).0 {
+                    r.g(Gate::Cx(q, i));
+                }
+            }
+            if r.bits(q, true, q).1 {
+                r.g(Gate::S(q));
+            }
+            r.g(Gate::H(q));
+        }
+    }
+    r.finish()
+}
+
+/// Greedy synthesis: an honest greedy variant of Bravyi–Hu–Maslov–Shaydulin.
+///
+/// Like their algorithm, it decouples one qubit at a time and picks, among the qubits not yet
+/// decoupled, the one that looks cheapest. Differences: the cost of qubit q is the total
+/// weight of its two image rows (`U X_q U†`, `U Z_q U†`) instead of their exact CNOT-cost
+/// classes, and the decoupling itself is the elimination step of [`synthesize_elimination`]
+/// with column q as the pivot (so no SWAPs are ever needed). Ties go to the lowest index.
+pub fn synthesize_greedy(t: &Tableau) -> Circuit {
+    let n = t.n();
+    let mut r = Reducer {
+        t: t.clone(),
+        gates: Vec::new(),
+    };
+    let mut remaining: Vec<u32> = (0..n).collect();
+    while !remaining.is_empty() {
+        let cost = |q: u32| -> u32 {
+            remaining
+                .iter()
+                .map(|&k| {
+                    let (a, b) = r.bits(q, false, k);
+                    let (c, d) = r.bits(q, true, k);
+                    u32::from(a | b) + u32::from(c | d)
+                })
+                .sum()
+        };
+        let (pos, &q) = remaining
+            .iter()
+            .enumerate()
+            .min_by_key(|&(_, &q)| cost(q))
+            .expect("non-empty");
+        remaining.remove(pos);
+        let others: Vec<u32> = remaining.clone();
+        // 1. Row X_q gets an X at column q.
+        if !r.bits(q, false, q).0 {
+            if let Some(&j) = others.iter().find(|&&j| r.bits(q, false, j).0) {
+                r.g(Gate::Cx(j, q));
+            } else if r.bits(q, false, q).1 {
+                r.g(Gate::H(q));
+            } else if let Some(&j) = others.iter().find(|&&j| r.bits(q, false, j).1) {
+                r.g(Gate::H(j));
+                r.g(Gate::Cx(j, q));
+            }
+        }
+        // 2. Clear the rest of row X_q.
+        for &j in &others {
+            if r.bits(q, false, j).0 {
+                r.g(Gate::Cx(q, j));
+            }
+        }
+        let any_z = r.bits(q, false, q).1 || others.iter().any(|&j| r.bits(q, false, j).1);
+        if any_z {
+            if !r.bits(q, false, q).1 {
+                r.g(Gate::S(q));
+            }
+            for &j in &others {
+                if r.bits(q, false, j).1 {
+                    r.g(Gate::Cx(j, q));
+                }
+            }
+            r.g(Gate::S(q));
+        }
+        // 3. Row Z_q.
+        for &j in &others {
+            if r.bits(q, true, j).1 {
+                r.g(Gate::Cx(j, q));
+            }
+        }
+        let any_x = r.bits(q, true, q).0 || others.iter().any(|&j| r.bits(q, true, j).0);
+        if any_x {
+            r.g(Gate::H(q));
+            for &j in &others {
+                if r.bits(q, true, j).0 {
+                    r.g(Gate::Cx(q, j));
+                }
+            }
+            if r.bits(q, true, q).1 {
+                r.g(Gate::S(q));
+            }
+            r.g(Gate::H(q));
+        }
+    }
+    r.finish()
+}
+
+/// Appends one padding gate (or one synthesized random Clifford) to `out`. Needs n ≥ 1.
+fn push_padding(n: u32, padding: PaddingGates, rng: &mut Rng, out: &mut Vec<Gate>) {
+    match padding {
+        PaddingGates::HSCx => {
+            let kinds = if n >= 2 { 3 } else { 2 };
+            match rng.random_range(0..kinds) {
+                0u32 => out.push(Gate::H(rng.random_range(0..n))),
+                1 => out.push(Gate::S(rng.random_range(0..n))),
+                _ => {
+                    let c = rng.random_range(0..n);
+                    let mut t = rng.random_range(0..n - 1);
+                    if t >= c {
+                        t += 1;
+                    }
+                    out.push(Gate::Cx(c, t));
+                }
+            }
+        }
+        PaddingGates::RandomTwoQubitClifford => {
+            if n >= 2 {
+                let a = rng.random_range(0..n);
+                let mut b = rng.random_range(0..n - 1);
+                if b >= a {
+                    b += 1;
+                }
+                let c = synthesize_elimination(&random_clifford(2, rng));
+                out.extend(
+                    c.gates
+                        .iter()
+                        .map(|g| g.map_qubits(|q| if q == 0 { a } else { b })),
+                );
+            } else {
+                let c = synthesize_elimination(&random_clifford(1, rng));
+                out.extend(c.gates);
+            }
+        }
+    }
+}
+
+/// s independent gates uniform over {H, S, CX} on uniform qubits (CX on a uniform ordered
+/// pair of distinct qubits; no CX when n = 1). Empty when n = 0.
+pub fn random_gates(n: u32, s: u32, rng: &mut Rng) -> Circuit {
+    let mut c = Circuit::new(n);
+    if n == 0 {
+        return c;
+    }
+    c.gates.reserve(s as usize);
+    for _ in 0..s {
+        push_padding(n, PaddingGates::HSCx, rng, &mut c.gates);
+    }
+    c
+}
+
+/// Index just after the k-th two-qubit gate (k ≥ 1), if there are that many.
+fn cut_after_two_qubit(gates: &[Gate], k: u32) -> Option<usize> {
+    if k == 0 {
+        return Some(0);
+    }
+    let mut seen = 0;
+    for (i, g) in gates.iter().enumerate() {
+        if g.is_two_qubit() {
+            seen += 1;
+            if seen == k {
+                return Some(i + 1);
+            }
+        }
+    }
+    None
+}
+
+/// Truncates or pads `c` to size s (§12 step 5, K5, K6). Padding is impossible for n = 0,
+/// and two-qubit padding for n = 1: then `c` is returned as it is.
+pub fn fit_to_size(mut c: Circuit, s: u32, opts: &GeneratorOptions, rng: &mut Rng) -> Circuit {
+    match opts.size_count {
+        SizeCount::AllGates => {
+            if c.n > 0 {
+                while c.gates.len() < s as usize {
+                    push_padding(c.n, opts.padding, rng, &mut c.gates);
+                }
+            }
+            c.gates.truncate(s as usize);
+        }
+        SizeCount::TwoQubitGates => {
+            if c.n >= 2 {
+                loop {
+                    if let Some(cut) = cut_after_two_qubit(&c.gates, s) {
+                        c.gates.truncate(cut);
+                        break;
+                    }
+                    push_padding(c.n, opts.padding, rng, &mut c.gates);
+                }
+            } else if let Some(cut) = cut_after_two_qubit(&c.gates, s) {
+                c.gates.truncate(cut);
+            }
+        }
+    }
+    c
+}
+
+/// The full recipe of §12: sample, synthesize (or draw gates), fit to size s.
+pub fn generate(n: u32, s: u32, opts: &GeneratorOptions, rng: &mut Rng) -> Circuit {
+    let base = match opts.generator {
+        CircuitGenerator::SynthesizedElimination => {
+            synthesize_elimination(&random_clifford(n, rng))
+        }
+        CircuitGenerator::SynthesizedGreedy => synthesize_greedy(&random_clifford(n, rng)),
+        CircuitGenerator::RandomGates => Circuit::new(n),
+    };
+    fit_to_size(base, s, opts, rng)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::rng::from_seed;
+
+    #[test]
+    fn synthesis_roundtrips() {
+        let mut rng = from_seed(5);
+        for n in [1u32, 2, 3, 7, 64, 65, 100] {
+            for _ in 0..3 {
+                let t = random_clifford(n, &mut rng);
+                // symplectic check
+                let xs: Vec<_> = (0..n).map(|q| t.x_output(q)).collect();
+                let zs: Vec<_> = (0..n).map(|q| t.z_output(q)).collect();
+                Tableau::from_outputs(&xs, &zs).expect("valid tableau");
+                assert_eq!(
+                    Tableau::from_circuit(&synthesize_elimination(&t)),
+                    t,
+                    "n={n}"
+                );
+                assert_eq!(Tableau::from_circuit(&synthesize_greedy(&t)), t, "n={n}");
+            }
+        }
+    }
+
+    #[test]
+    fn fit_sizes() {
+        let mut rng = from_seed(9);
+        let opts = GeneratorOptions::default();
+        assert_eq!(generate(5, 25, &opts, &mut rng).len(), 25);
+        assert_eq!(generate(5, 400, &opts, &mut rng).len(), 400);
+        let two = GeneratorOptions {
+            size_count: SizeCount::TwoQubitGates,
+            padding: PaddingGates::RandomTwoQubitClifford,
+            generator: CircuitGenerator::RandomGates,
+        };
+        let c = generate(4, 30, &two, &mut rng);
+        assert_eq!(c.counts().two_qubit, 30);
+        assert!(c.gates.last().unwrap().is_two_qubit());
+        assert_eq!(random_gates(1, 10, &mut rng).counts().two_qubit, 0);
+    }
 }
