@@ -9,6 +9,7 @@ pub mod noise;
 pub mod pauli;
 pub mod protocol;
 pub mod rng;
+pub mod sim;
 pub mod stabilizer_sim;
 pub mod tableau;
 

@@ -76,7 +76,8 @@ pub fn draw_checks(c: &Tableau, r: u32, kind: CheckKind, rng: &mut Rng) -> Vec<P
                 CheckKind::SingleQubit => {
                     let mut p = PauliString::identity(n);
                     let q = rng.random_range(0..n);
-                    let which = [Pauli1::X, Pauli1::Y, Pauli1::Z][rng.random_range(0u32..3) as usize];
+                    let which =
+                        [Pauli1::X, Pauli1::Y, Pauli1::Z][rng.random_range(0u32..3) as usize];
                     p.set(q, which);
                     p
                 }
@@ -112,12 +113,23 @@ impl Instance {
             .map(|(i, c)| {
                 let tableau = Tableau::from_circuit(&c);
                 let layers = c.layered();
-                let mut block = Block { k: i as u32 + 1, circuit: c, layers, tableau, checks: Vec::new() };
+                let mut block = Block {
+                    k: i as u32 + 1,
+                    circuit: c,
+                    layers,
+                    tableau,
+                    checks: Vec::new(),
+                };
                 block.checks = block.draw_checks(params.r, params.knobs.check_kind, checks_rng);
                 block
             })
             .collect();
-        Instance { n: params.n, circuit, depth, blocks }
+        Instance {
+            n: params.n,
+            circuit,
+            depth,
+            blocks,
+        }
     }
 
     /// The `index`-th random circuit of a data point, drawn from its own seeded streams, so
@@ -153,4 +165,98 @@ pub fn random_circuit(params: &Params, index: u32) -> Circuit {
     };
     let mut r = rng::stream(params.seed, &[rng::tag::CIRCUIT, u64::from(index)]);
     generate(params.n, params.size(), &opts, &mut r)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::protocol::params::{CheckMeasurement, Knobs, Params};
+
+    fn small(n: u32, t: u32, r: u32) -> Params {
+        Params {
+            n,
+            t,
+            r,
+            ..Default::default()
+        }
+    }
+
+    #[test]
+    fn attempt_ops_have_the_lengths_of_block_timing() {
+        for (seed, mx) in [(1u64, false), (2, true), (3, false)] {
+            let mut params = small(6, 3, 3);
+            params.seed = seed;
+            if mx {
+                params.knobs.check_measurement = CheckMeasurement::Mx;
+            }
+            let inst = Instance::generate(&params, 0);
+            assert_eq!(inst.blocks.len(), 3);
+            for b in &inst.blocks {
+                let timing = b.timing(&params.knobs);
+                let ops = b.attempt_ops_for(&b.checks, &params.knobs);
+                assert_eq!(ops.layers.len() as u32, timing.delta());
+                let mut end = timing.rsp;
+                for (j, &c) in timing.checks.iter().enumerate() {
+                    end += c;
+                    assert_eq!(ops.check_end_layers[j], end);
+                }
+                assert_eq!(ops.num_records, 3);
+                // Every check commutes with the ideal stabilizers X_a⊗c(X)_b and Z_a⊗c(Z)_b.
+                for s in &b.checks {
+                    assert!(s.weight() >= 2);
+                    for q in 0..params.n {
+                        for p1 in [Pauli1::X, Pauli1::Z] {
+                            let p = PauliString::single(params.n, q, p1);
+                            let stab = p.tensor(&b.tableau.conjugate(&p));
+                            assert!(s.commutes(&stab));
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn idle_noise_placement_follows_k1() {
+        let params = small(4, 1, 2);
+        let inst = Instance::generate(&params, 0);
+        let b = &inst.blocks[0];
+        let on = b.attempt_ops_for(&b.checks, &params.knobs);
+        let off = b.attempt_ops_for(
+            &b.checks,
+            &Knobs {
+                idle_on_resource_during_rspv: false,
+                ..Default::default()
+            },
+        );
+        let idle_on: usize = on.layers.iter().map(|l| l.idle.len()).sum();
+        let idle_off: usize = off.layers.iter().map(|l| l.idle.len()).sum();
+        assert!(idle_on > 0);
+        assert_eq!(
+            idle_off, 0,
+            "K1 off: a, b never idle inside an attempt; the ancilla never idles"
+        );
+        // Layer 2 (H on a): all of b idles; layer 1 (preparations): nothing is live yet.
+        assert!(on.layers[0].idle.is_empty());
+        assert_eq!(on.layers[1].idle, vec![4, 5, 6, 7]);
+        // The ancilla (qubit 8) never idles.
+        assert!(on.layers.iter().all(|l| !l.idle.contains(&8)));
+    }
+
+    #[test]
+    fn direct_ops_idle_untouched_qubits() {
+        let params = small(5, 2, 1);
+        let inst = Instance::generate(&params, 3);
+        let ops = inst.direct_ops();
+        assert_eq!(ops.layers.len() as u32, inst.depth);
+        for l in &ops.layers {
+            let touched: u32 = l
+                .ops
+                .iter()
+                .map(|o| if o.qubits().1.is_some() { 2 } else { 1 })
+                .sum();
+            assert_eq!(touched + l.idle.len() as u32, 5);
+        }
+        assert_eq!(inst.circuit.len() as u32, 25);
+    }
 }

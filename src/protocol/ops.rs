@@ -103,7 +103,9 @@ impl Builder {
             }
         }
         let idle = (0..self.n_qubits)
-            .filter(|&q| self.live[q as usize] && !touched[q as usize] && self.idle_enabled[q as usize])
+            .filter(|&q| {
+                self.live[q as usize] && !touched[q as usize] && self.idle_enabled[q as usize]
+            })
             .collect();
         for op in &ops {
             match op.kind {
@@ -129,10 +131,21 @@ pub fn direct_ops(circuit: &Circuit) -> OpList {
     let mut b = Builder::new(circuit.n);
     b.live.iter_mut().for_each(|l| *l = true);
     for layer in circuit.layered() {
-        let ops = layer.iter().map(|g| Op { kind: OpKind::Gate(*g), noise: gate_noise(g) }).collect();
+        let ops = layer
+            .iter()
+            .map(|g| Op {
+                kind: OpKind::Gate(*g),
+                noise: gate_noise(g),
+            })
+            .collect();
         b.layer(ops);
     }
-    OpList { num_qubits: circuit.n, layers: b.layers, num_records: 0, check_end_layers: Vec::new() }
+    OpList {
+        num_qubits: circuit.n,
+        layers: b.layers,
+        num_records: 0,
+        check_end_layers: Vec::new(),
+    }
 }
 
 /// The controlled-Pauli gate measuring factor `p` of a check on qubit `q` with the ancilla as
@@ -150,7 +163,12 @@ fn controlled(anc: u32, q: u32, p: Pauli1) -> Option<Gate> {
 /// as its ASAP layers on n qubits) then the checks `checks` (2n-qubit operators S_j on
 /// a ⊗ b), each measured with the single ancilla. Idle noise on a and b follows K1; the
 /// ancilla never idles. Check j writes measurement record j−1.
-pub fn attempt_ops(n: u32, block_layers: &[Vec<Gate>], checks: &[PauliString], knobs: &Knobs) -> OpList {
+pub fn attempt_ops(
+    n: u32,
+    block_layers: &[Vec<Gate>],
+    checks: &[PauliString],
+    knobs: &Knobs,
+) -> OpList {
     let anc = 2 * n;
     let mut b = Builder::new(2 * n + 1);
     if !knobs.idle_on_resource_during_rspv {
@@ -158,13 +176,26 @@ pub fn attempt_ops(n: u32, block_layers: &[Vec<Gate>], checks: &[PauliString], k
             b.idle_enabled[q as usize] = false;
         }
     }
-    let one = |kind| Op { kind, noise: NoiseClass::OneQubit };
+    let one = |kind| Op {
+        kind,
+        noise: NoiseClass::OneQubit,
+    };
     // RSP: prepare n Bell pairs (a_i, b_i), then C_k on b.
-    b.layer((0..2 * n).map(|q| Op { kind: OpKind::Prep(q), noise: NoiseClass::Prep }).collect());
+    b.layer(
+        (0..2 * n)
+            .map(|q| Op {
+                kind: OpKind::Prep(q),
+                noise: NoiseClass::Prep,
+            })
+            .collect(),
+    );
     b.layer((0..n).map(|i| one(OpKind::Gate(Gate::H(i)))).collect());
     b.layer(
         (0..n)
-            .map(|i| Op { kind: OpKind::Gate(Gate::Cx(i, n + i)), noise: NoiseClass::TwoQubit })
+            .map(|i| Op {
+                kind: OpKind::Gate(Gate::Cx(i, n + i)),
+                noise: NoiseClass::TwoQubit,
+            })
             .collect(),
     );
     for layer in block_layers {
@@ -173,7 +204,10 @@ pub fn attempt_ops(n: u32, block_layers: &[Vec<Gate>], checks: &[PauliString], k
                 .iter()
                 .map(|g| {
                     let g = g.map_qubits(|q| n + q);
-                    Op { kind: OpKind::Gate(g), noise: gate_noise(&g) }
+                    Op {
+                        kind: OpKind::Gate(g),
+                        noise: gate_noise(&g),
+                    }
                 })
                 .collect(),
         );
@@ -181,11 +215,17 @@ pub fn attempt_ops(n: u32, block_layers: &[Vec<Gate>], checks: &[PauliString], k
     // RSV: each check with one ancilla, controlled-Paulis in the order a_1..a_n, b_1..b_n.
     let mut check_end_layers = Vec::with_capacity(checks.len());
     for s in checks {
-        b.layer(vec![Op { kind: OpKind::Prep(anc), noise: NoiseClass::Prep }]);
+        b.layer(vec![Op {
+            kind: OpKind::Prep(anc),
+            noise: NoiseClass::Prep,
+        }]);
         b.layer(vec![one(OpKind::Gate(Gate::H(anc)))]);
         for q in 0..2 * n {
             if let Some(g) = controlled(anc, q, s.get(q)) {
-                b.layer(vec![Op { kind: OpKind::Gate(g), noise: NoiseClass::TwoQubit }]);
+                b.layer(vec![Op {
+                    kind: OpKind::Gate(g),
+                    noise: NoiseClass::TwoQubit,
+                }]);
             }
         }
         let record = b.record();
@@ -196,8 +236,16 @@ pub fn attempt_ops(n: u32, block_layers: &[Vec<Gate>], checks: &[PauliString], k
             }
             CheckMeasurement::Mx => OpKind::MeasureX { qubit: anc, record },
         };
-        b.layer(vec![Op { kind: meas, noise: NoiseClass::Measurement }]);
+        b.layer(vec![Op {
+            kind: meas,
+            noise: NoiseClass::Measurement,
+        }]);
         check_end_layers.push(b.layers.len() as u32);
     }
-    OpList { num_qubits: 2 * n + 1, layers: b.layers, num_records: b.records, check_end_layers }
+    OpList {
+        num_qubits: 2 * n + 1,
+        layers: b.layers,
+        num_records: b.records,
+        check_end_layers,
+    }
 }

@@ -1,0 +1,70 @@
+//! Simulators of protocol samples. Both engines implement the same contract:
+//!
+//! - `run_circuit(inst, params, circuit_index) -> CircuitSamples`: `params.shots` samples of
+//!   each implementation of one circuit instance;
+//! - `sample_run(inst, params, circuit_index, shot) -> SampledRun`: one sample of each
+//!   implementation with its full [`Schedule`], for the animation.
+//!
+//! All randomness comes from `rng::stream(params.seed, &[tag, circuit_index, ...])`, so
+//! results do not depend on the platform or on how work is split across threads or workers.
+//!
+//! [`reference`] steps every operation on a stabilizer tableau (slow, the oracle);
+//! [`sampler`] uses fault signatures and sparse fault sampling (fast, exact in distribution).
+
+use crate::protocol::schedule::{Implementation, Schedule};
+use serde::{Deserialize, Serialize};
+
+/// One protocol sample of one implementation.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Shot {
+    /// The residual Pauli on the output is not the identity (protocol.md §11.1).
+    pub logical_error: bool,
+    /// Depth of this sample in layers.
+    pub depth: u32,
+}
+
+/// Attempts and restarts of one block, counted over the CliNR samples of a circuit.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AttemptCounts {
+    pub attempts: u64,
+    pub restarts: u64,
+}
+
+/// All samples of one circuit instance.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct CircuitSamples {
+    pub direct: Vec<Shot>,
+    pub monolithic: Vec<Shot>,
+    pub distributed: Vec<Shot>,
+    /// Per block k = 1..t, pooled over the monolithic and distributed samples.
+    pub attempts: Vec<AttemptCounts>,
+}
+
+impl CircuitSamples {
+    pub fn shots(&self, which: Implementation) -> &[Shot] {
+        match which {
+            Implementation::Direct => &self.direct,
+            Implementation::Monolithic => &self.monolithic,
+            Implementation::Distributed => &self.distributed,
+        }
+    }
+}
+
+/// One sample of each implementation, with the schedule it followed.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct SampledRun {
+    pub direct: (Schedule, bool),
+    pub monolithic: (Schedule, bool),
+    pub distributed: (Schedule, bool),
+}
+
+/// Which simulator computes the samples.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum EngineKind {
+    /// Fault signatures and sparse sampling (default).
+    #[default]
+    Fast,
+    /// Shot-by-shot stabilizer simulation of every operation.
+    Reference,
+}
