@@ -5,6 +5,7 @@
 //! dependency. `web` is the browser front end, compiled only for wasm32.
 
 pub mod circuit;
+pub mod estimate;
 pub mod noise;
 pub mod pauli;
 pub mod protocol;

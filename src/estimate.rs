@@ -1,0 +1,796 @@
+//! Estimates: statistics over samples, the engine facade shared by the CLI and the browser
+//! workers (protocol.md §11.4, §13, §17).
+//!
+//! `simulate` turns one validated [`Params`] point into a [`Report`]: it builds each circuit
+//! instance, asks an engine for its samples ([`CircuitSamples`]), and aggregates them the way
+//! the paper does: per circuit p_L and mean depth, then the mean over circuits with the
+//! standard deviation over circuits as the error bar. `sweep` repeats this along one axis.
+//!
+//! Pure Rust: no clock, no threads, no filesystem, so it runs unchanged in a Web Worker.
+//! Every random draw comes from the engines' seeded streams, so a report is a function of its
+//! parameters alone (byte-identical JSON for the same seed).
+
+use crate::circuit::Circuit;
+use crate::protocol::block::Instance;
+use crate::protocol::bounds;
+use crate::protocol::params::{ParamError, Params};
+use crate::protocol::schedule::Implementation;
+use crate::sim::{CircuitSamples, EngineKind, Shot};
+use serde::{Deserialize, Serialize};
+use thiserror::Error;
+
+/// Why a simulation could not run. Messages are one line, meant for the user.
+#[derive(Debug, Error, Clone, PartialEq)]
+pub enum EngineError {
+    #[error(transparent)]
+    Params(#[from] ParamError),
+    /// A given circuit does not act on n qubits (`index` is 0-based).
+    #[error("circuit {index} has {found} qubits but n = {n}")]
+    CircuitQubits { index: u32, found: u32, n: u32 },
+    #[error("{given} circuits given but circuits = {expected}")]
+    CircuitCount { given: u32, expected: u32 },
+    #[error("{0}")]
+    Sweep(String),
+    #[error("the {0} engine is not available in this build")]
+    Unavailable(&'static str),
+}
+
+/// Where a running simulation is; reported after every circuit.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Progress {
+    /// 0-based index of the sweep point (0 for `simulate`).
+    pub point: u32,
+    pub points: u32,
+    /// Circuits finished at this point.
+    pub circuits_done: u32,
+    pub circuits: u32,
+}
+
+/// Mean and standard deviation over circuits.
+///
+/// `std` is the **sample** standard deviation (divisor m − 1 over m circuits), the paper's
+/// error bar (protocol.md §11.4: the spread over circuits, not the standard error); it is 0
+/// for a single circuit.
+#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
+pub struct MeanStd {
+    pub mean: f64,
+    pub std: f64,
+}
+
+impl MeanStd {
+    pub fn of(xs: &[f64]) -> MeanStd {
+        let m = xs.len();
+        if m == 0 {
+            return MeanStd {
+                mean: f64::NAN,
+                std: f64::NAN,
+            };
+        }
+        let mean = xs.iter().sum::<f64>() / m as f64;
+        let std = if m < 2 {
+            0.0
+        } else {
+            (xs.iter().map(|x| (x - mean).powi(2)).sum::<f64>() / (m - 1) as f64).sqrt()
+        };
+        MeanStd { mean, std }
+    }
+}
+
+/// Wilson score interval for a binomial proportion: k successes in n trials, z standard
+/// normal quantile (1.96 for 95%). Returns (lower, upper) within [0, 1]; (0, 1) when n = 0.
+/// Unlike the normal approximation it stays informative at k = 0, which is common for p_L.
+pub fn wilson(k: u64, n: u64, z: f64) -> (f64, f64) {
+    if n == 0 {
+        return (0.0, 1.0);
+    }
+    let n_f = n as f64;
+    let phat = k.min(n) as f64 / n_f;
+    let z2 = z * z;
+    let denom = 1.0 + z2 / n_f;
+    let centre = (phat + z2 / (2.0 * n_f)) / denom;
+    let half = z * (phat * (1.0 - phat) / n_f + z2 / (4.0 * n_f * n_f)).sqrt() / denom;
+    ((centre - half).max(0.0), (centre + half).min(1.0))
+}
+
+/// The estimate of one circuit for one implementation.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct CircuitEstimate {
+    /// p_L: fraction of samples with a logical error.
+    pub logical_error_rate: f64,
+    /// Mean depth over the samples.
+    pub depth: f64,
+    pub logical_errors: u64,
+    pub shots: u64,
+    /// 95% Wilson interval of p_L (shot noise of this circuit).
+    pub logical_error_rate_wilson95: (f64, f64),
+}
+
+impl CircuitEstimate {
+    pub fn of(shots: &[Shot]) -> CircuitEstimate {
+        let n = shots.len() as u64;
+        let k = shots.iter().filter(|s| s.logical_error).count() as u64;
+        let depth_sum: f64 = shots.iter().map(|s| f64::from(s.depth)).sum();
+        CircuitEstimate {
+            logical_error_rate: k as f64 / n as f64,
+            depth: depth_sum / n as f64,
+            logical_errors: k,
+            shots: n,
+            logical_error_rate_wilson95: wilson(k, n, 1.96),
+        }
+    }
+}
+
+/// The result of one implementation over all circuits of a point.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ImplResult {
+    /// Mean and sample std over circuits of the per-circuit p_L.
+    pub logical_error_rate: MeanStd,
+    /// Mean and sample std over circuits of the per-circuit mean depth.
+    pub depth: MeanStd,
+    /// q_k, k = 1..t: restarts / attempts of block k pooled over all circuits (CliNR only).
+    /// The engines count attempts pooled over the monolithic and distributed samples (RSP&V
+    /// runs identically in both, protocol.md §13), so both carry the same vector.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub restart_probability: Option<Vec<f64>>,
+    pub per_circuit: Vec<CircuitEstimate>,
+}
+
+impl ImplResult {
+    fn of(per_circuit: Vec<CircuitEstimate>, restart_probability: Option<Vec<f64>>) -> Self {
+        let pl: Vec<f64> = per_circuit.iter().map(|c| c.logical_error_rate).collect();
+        let d: Vec<f64> = per_circuit.iter().map(|c| c.depth).collect();
+        ImplResult {
+            logical_error_rate: MeanStd::of(&pl),
+            depth: MeanStd::of(&d),
+            restart_probability,
+            per_circuit,
+        }
+    }
+}
+
+/// The three implementations.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Results {
+    pub direct: ImplResult,
+    pub monolithic: ImplResult,
+    pub distributed: ImplResult,
+}
+
+impl Results {
+    pub fn get(&self, which: Implementation) -> &ImplResult {
+        match which {
+            Implementation::Direct => &self.direct,
+            Implementation::Monolithic => &self.monolithic,
+            Implementation::Distributed => &self.distributed,
+        }
+    }
+}
+
+/// Structural values of one circuit instance (protocol.md §17 "derived values").
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct CircuitDerived {
+    /// Δ: ASAP depth of C.
+    pub circuit_depth: u32,
+    /// Gates of C.
+    pub size: u32,
+    /// Δ_k per block.
+    pub block_depths: Vec<u32>,
+    /// w_j per block (the block's fixed checks; under check_redraw = per_attempt these are the
+    /// first draw only).
+    pub check_weights: Vec<Vec<u32>>,
+    /// δ_k: RSP&V depth of block k without restart, with the fixed checks.
+    pub rspv_depths: Vec<u32>,
+    /// §8.7 and §12 thresholds for these δ_k.
+    pub thresholds: bounds::Thresholds,
+    /// Prop. 1 with this circuit's δ_k and the pooled q_k (uniform-model value).
+    pub prop1_monolithic_depth: f64,
+    /// Prop. 2 with 4(t+1), this circuit's δ_k and the pooled q_k (uniform-model bound).
+    pub prop2_distributed_depth_bound: f64,
+    /// Eq. 8 for this circuit.
+    pub eq8_no_stall: bool,
+}
+
+/// Derived values of a point.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Derived {
+    /// Mean/std over circuits of Δ.
+    pub circuit_depth: MeanStd,
+    /// Mean over circuits of Δ_k, k = 1..t.
+    pub block_depths_mean: Vec<f64>,
+    /// Mean over circuits of δ_k, k = 1..t.
+    pub rspv_depths_mean: Vec<f64>,
+    /// Mean over circuits of the check weight (all blocks, all checks).
+    pub check_weight_mean: f64,
+    /// q_k pooled over circuits (same as results.*.restart_probability).
+    pub restart_probability: Vec<f64>,
+    /// τ_e / parallel_links: the effective time per pair on a link.
+    pub tau_e_effective: f64,
+    /// Mean over circuits of the §12 threshold on Δ (distributed shallower than direct without
+    /// restarts) and of the §8.7 τ_e thresholds.
+    pub min_depth_for_distributed_advantage_mean: f64,
+    pub tau_e_no_wait_mean: f64,
+    pub tau_e_no_depth_cost_mean: f64,
+    /// Mean over circuits of Prop. 1 / Prop. 2 computed from measured q_k and δ_k. These are
+    /// **uniform-model bounds** (paper §V: uniform noise, restart only at the end of RSV); they
+    /// are exact statements only under noise_model = uniform, restart_rule = end_of_rsv.
+    pub prop1_monolithic_depth_uniform_model: f64,
+    pub prop2_distributed_depth_bound_uniform_model: f64,
+    /// Fraction of circuits satisfying Eq. 8 (n·τ_e ≤ RSP&V term: no stall on average).
+    pub eq8_no_stall_fraction: f64,
+    pub per_circuit: Vec<CircuitDerived>,
+}
+
+/// Everything measured at one point. Tools parse `params` and `results` (names are fixed).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Report {
+    pub params: Params,
+    pub engine: EngineKind,
+    /// Knobs that differ from their defaults, as (identifier, value) pairs (§17: flag them).
+    pub non_default_knobs: Vec<(String, String)>,
+    pub results: Results,
+    pub derived: Derived,
+}
+
+/// q_k = Σ restarts / Σ attempts of block k over circuits (0 when a block has no attempts).
+pub fn pooled_restart_probability(samples: &[CircuitSamples]) -> Vec<f64> {
+    let t = samples.iter().map(|s| s.attempts.len()).max().unwrap_or(0);
+    (0..t)
+        .map(|k| {
+            let (a, r) = samples
+                .iter()
+                .filter_map(|s| s.attempts.get(k))
+                .fold((0u64, 0u64), |(a, r), c| (a + c.attempts, r + c.restarts));
+            if a == 0 {
+                0.0
+            } else {
+                r as f64 / a as f64
+            }
+        })
+        .collect()
+}
+
+fn mean(xs: impl Iterator<Item = f64>) -> f64 {
+    let (s, c) = xs.fold((0.0, 0u64), |(s, c), x| (s + x, c + 1));
+    if c == 0 {
+        f64::NAN
+    } else {
+        s / c as f64
+    }
+}
+
+fn column_means(rows: &[Vec<u32>]) -> Vec<f64> {
+    let t = rows.iter().map(Vec::len).max().unwrap_or(0);
+    (0..t)
+        .map(|k| mean(rows.iter().filter_map(|r| r.get(k)).map(|&x| f64::from(x))))
+        .collect()
+}
+
+fn derive_circuit(inst: &Instance, params: &Params, q: &[f64]) -> CircuitDerived {
+    let knobs = &params.knobs;
+    let rspv: Vec<u32> = inst.timings(knobs).iter().map(|t| t.delta()).collect();
+    let tau_eff = params.tau_e / f64::from(params.knobs.parallel_links.max(1));
+    // Pad q to t entries so the bounds see every block even without measured attempts.
+    let qs: Vec<f64> = (0..rspv.len())
+        .map(|k| q.get(k).copied().unwrap_or(0.0))
+        .collect();
+    CircuitDerived {
+        circuit_depth: inst.depth,
+        size: inst.circuit.gates.len() as u32,
+        block_depths: inst.blocks.iter().map(|b| b.depth()).collect(),
+        check_weights: inst.blocks.iter().map(|b| b.check_weights()).collect(),
+        thresholds: bounds::thresholds(&rspv, inst.n),
+        prop1_monolithic_depth: bounds::prop1_monolithic_depth(&rspv, &qs),
+        prop2_distributed_depth_bound: bounds::prop2_distributed_depth_bound(
+            &rspv, &qs, inst.n, tau_eff,
+        ),
+        eq8_no_stall: bounds::eq8_no_stall(&rspv, &qs, inst.n, tau_eff),
+        rspv_depths: rspv,
+    }
+}
+
+/// Aggregates the samples of a point into a [`Report`]. `instances[i]` produced `samples[i]`.
+pub fn aggregate(
+    params: &Params,
+    engine: EngineKind,
+    instances: &[Instance],
+    samples: &[CircuitSamples],
+) -> Report {
+    let q = pooled_restart_probability(samples);
+    let per = |which: Implementation| -> Vec<CircuitEstimate> {
+        samples
+            .iter()
+            .map(|s| CircuitEstimate::of(s.shots(which)))
+            .collect()
+    };
+    let results = Results {
+        direct: ImplResult::of(per(Implementation::Direct), None),
+        monolithic: ImplResult::of(per(Implementation::Monolithic), Some(q.clone())),
+        distributed: ImplResult::of(per(Implementation::Distributed), Some(q.clone())),
+    };
+    let per_circuit: Vec<CircuitDerived> = instances
+        .iter()
+        .map(|inst| derive_circuit(inst, params, &q))
+        .collect();
+    let deltas: Vec<f64> = per_circuit
+        .iter()
+        .map(|d| f64::from(d.circuit_depth))
+        .collect();
+    let block_depths: Vec<Vec<u32>> = per_circuit.iter().map(|d| d.block_depths.clone()).collect();
+    let rspv: Vec<Vec<u32>> = per_circuit.iter().map(|d| d.rspv_depths.clone()).collect();
+    let derived = Derived {
+        circuit_depth: MeanStd::of(&deltas),
+        block_depths_mean: column_means(&block_depths),
+        rspv_depths_mean: column_means(&rspv),
+        check_weight_mean: mean(
+            per_circuit
+                .iter()
+                .flat_map(|d| d.check_weights.iter().flatten())
+                .map(|&w| f64::from(w)),
+        ),
+        restart_probability: q,
+        tau_e_effective: params.tau_e / f64::from(params.knobs.parallel_links.max(1)),
+        min_depth_for_distributed_advantage_mean: mean(
+            per_circuit
+                .iter()
+                .map(|d| f64::from(d.thresholds.min_depth_for_distributed_advantage)),
+        ),
+        tau_e_no_wait_mean: mean(per_circuit.iter().map(|d| d.thresholds.tau_e_no_wait)),
+        tau_e_no_depth_cost_mean: mean(
+            per_circuit.iter().map(|d| d.thresholds.tau_e_no_depth_cost),
+        ),
+        prop1_monolithic_depth_uniform_model: mean(
+            per_circuit.iter().map(|d| d.prop1_monolithic_depth),
+        ),
+        prop2_distributed_depth_bound_uniform_model: mean(
+            per_circuit.iter().map(|d| d.prop2_distributed_depth_bound),
+        ),
+        eq8_no_stall_fraction: mean(
+            per_circuit
+                .iter()
+                .map(|d| if d.eq8_no_stall { 1.0 } else { 0.0 }),
+        ),
+        per_circuit,
+    };
+    Report {
+        params: *params,
+        engine,
+        non_default_knobs: params.knobs.non_default(),
+        results,
+        derived,
+    }
+}
+
+/// Runs one engine on one instance.
+fn run_engine(
+    engine: EngineKind,
+    inst: &Instance,
+    params: &Params,
+    circuit_index: u32,
+) -> Result<CircuitSamples, EngineError> {
+    // The engines (sim::sampler, sim::reference) land on their own branches; until then this
+    // reports them as unavailable instead of simulating anything itself.
+    let _ = (inst, params, circuit_index);
+    match engine {
+        EngineKind::Fast => Err(EngineError::Unavailable("fast")),
+        EngineKind::Reference => Err(EngineError::Unavailable("reference")),
+    }
+}
+
+/// Builds the instances of a point: `Instance::generate` for circuit i, or `with_circuit` on
+/// the given circuits (exactly `params.circuits` of them, each on n qubits).
+pub fn instances(
+    params: &Params,
+    circuits: Option<&[Circuit]>,
+) -> Result<Vec<Instance>, EngineError> {
+    params.validate()?;
+    match circuits {
+        None => Ok((0..params.circuits)
+            .map(|i| Instance::generate(params, i))
+            .collect()),
+        Some(cs) => {
+            let given = u32::try_from(cs.len()).unwrap_or(u32::MAX);
+            if given != params.circuits {
+                return Err(EngineError::CircuitCount {
+                    given,
+                    expected: params.circuits,
+                });
+            }
+            check_circuits(params.n, cs)?;
+            Ok(cs
+                .iter()
+                .enumerate()
+                .map(|(i, c)| Instance::with_circuit(params, i as u32, c.clone()))
+                .collect())
+        }
+    }
+}
+
+fn check_circuits(n: u32, cs: &[Circuit]) -> Result<(), EngineError> {
+    for (i, c) in cs.iter().enumerate() {
+        if c.n != n {
+            return Err(EngineError::CircuitQubits {
+                index: i as u32,
+                found: c.n,
+                n,
+            });
+        }
+    }
+    Ok(())
+}
+
+/// Runs `run` over prepared instances (the seam shared by `simulate` and `sweep`; a faster
+/// engine may later keep per-instance state across points here).
+fn run_point(
+    params: &Params,
+    engine: EngineKind,
+    instances: &[Instance],
+    run: &mut dyn FnMut(&Instance, &Params, u32) -> Result<CircuitSamples, EngineError>,
+    progress: &mut dyn FnMut(Progress),
+    point: (u32, u32),
+) -> Result<Report, EngineError> {
+    let total = instances.len() as u32;
+    let mut samples = Vec::with_capacity(instances.len());
+    for (i, inst) in instances.iter().enumerate() {
+        samples.push(run(inst, params, i as u32)?);
+        progress(Progress {
+            point: point.0,
+            points: point.1,
+            circuits_done: i as u32 + 1,
+            circuits: total,
+        });
+    }
+    Ok(aggregate(params, engine, instances, &samples))
+}
+
+/// Simulates one point: validates `params`, builds the circuit instances (random, or on the
+/// given circuits), runs `engine` on each circuit and aggregates. `progress` is called after
+/// every circuit.
+pub fn simulate(
+    params: &Params,
+    engine: EngineKind,
+    circuits: Option<&[Circuit]>,
+    progress: &mut dyn FnMut(Progress),
+) -> Result<Report, EngineError> {
+    let insts = instances(params, circuits)?;
+    let mut run = |inst: &Instance, p: &Params, i: u32| run_engine(engine, inst, p, i);
+    run_point(params, engine, &insts, &mut run, progress, (0, 1))
+}
+
+/// The axis of a sweep and its values.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Vary {
+    N(Vec<u32>),
+    TauE(Vec<f64>),
+    P(Vec<f64>),
+    T(Vec<u32>),
+}
+
+impl Vary {
+    /// The parameter's identifier (as in `Params`).
+    pub fn name(&self) -> &'static str {
+        match self {
+            Vary::N(_) => "n",
+            Vary::TauE(_) => "tau_e",
+            Vary::P(_) => "p",
+            Vary::T(_) => "t",
+        }
+    }
+
+    pub fn len(&self) -> usize {
+        match self {
+            Vary::N(v) | Vary::T(v) => v.len(),
+            Vary::TauE(v) | Vary::P(v) => v.len(),
+        }
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// The x value and the parameters of point `i`.
+    pub fn point(&self, base: &Params, i: usize) -> (f64, Params) {
+        let mut p = *base;
+        let x = match self {
+            Vary::N(v) => {
+                p.n = v[i];
+                f64::from(v[i])
+            }
+            Vary::T(v) => {
+                p.t = v[i];
+                f64::from(v[i])
+            }
+            Vary::TauE(v) => {
+                p.tau_e = v[i];
+                v[i]
+            }
+            Vary::P(v) => {
+                p.p = v[i];
+                v[i]
+            }
+        };
+        (x, p)
+    }
+
+    /// Whether the circuit instances (circuits, splits, checks) are the same at every point:
+    /// they depend on n, s, t, r, seed and the circuit knobs, not on τ_e or p.
+    pub fn keeps_instances(&self) -> bool {
+        matches!(self, Vary::TauE(_) | Vary::P(_))
+    }
+}
+
+/// Sweeps one parameter: one [`Report`] per value, in order, with the x value. Every point is
+/// validated before any work starts. Varying τ_e or p reuses the instances across points (the
+/// seam for engines that can also reuse prepared fault tables). Given circuits require a
+/// fixed n.
+pub fn sweep(
+    base: &Params,
+    var: &Vary,
+    engine: EngineKind,
+    circuits: Option<&[Circuit]>,
+    progress: &mut dyn FnMut(Progress),
+) -> Result<Vec<(f64, Report)>, EngineError> {
+    let mut run = |inst: &Instance, p: &Params, i: u32| run_engine(engine, inst, p, i);
+    sweep_with(base, var, engine, circuits, &mut run, progress)
+}
+
+fn sweep_with(
+    base: &Params,
+    var: &Vary,
+    engine: EngineKind,
+    circuits: Option<&[Circuit]>,
+    run: &mut dyn FnMut(&Instance, &Params, u32) -> Result<CircuitSamples, EngineError>,
+    progress: &mut dyn FnMut(Progress),
+) -> Result<Vec<(f64, Report)>, EngineError> {
+    if var.is_empty() {
+        return Err(EngineError::Sweep(
+            "a sweep needs at least one value".into(),
+        ));
+    }
+    if circuits.is_some() && matches!(var, Vary::N(_)) {
+        return Err(EngineError::Sweep(
+            "cannot vary n with given circuit files (their qubit count is fixed)".into(),
+        ));
+    }
+    let points = u32::try_from(var.len()).unwrap_or(u32::MAX);
+    for i in 0..var.len() {
+        var.point(base, i).1.validate()?;
+    }
+    let shared = if var.keeps_instances() {
+        Some(instances(base, circuits)?)
+    } else {
+        None
+    };
+    let mut out = Vec::with_capacity(var.len());
+    for i in 0..var.len() {
+        let (x, params) = var.point(base, i);
+        let own;
+        let insts = match &shared {
+            Some(s) => s.as_slice(),
+            None => {
+                own = instances(&params, circuits)?;
+                own.as_slice()
+            }
+        };
+        let report = run_point(&params, engine, insts, run, progress, (i as u32, points))?;
+        out.push((x, report));
+    }
+    Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::sim::AttemptCounts;
+
+    fn shots(errors: usize, total: usize, depth: u32) -> Vec<Shot> {
+        (0..total)
+            .map(|i| Shot {
+                logical_error: i < errors,
+                depth: depth + (i % 2) as u32,
+            })
+            .collect()
+    }
+
+    fn small() -> Params {
+        Params {
+            n: 4,
+            t: 2,
+            r: 2,
+            circuits: 3,
+            shots: 10,
+            ..Default::default()
+        }
+    }
+
+    /// A deterministic stand-in engine: circuit i has i errors out of 10 in every
+    /// implementation and block k has k restarts out of 10 attempts.
+    fn fake(_inst: &Instance, p: &Params, i: u32) -> Result<CircuitSamples, EngineError> {
+        let s = shots(i as usize, p.shots as usize, 100);
+        Ok(CircuitSamples {
+            direct: s.clone(),
+            monolithic: s.clone(),
+            distributed: s,
+            attempts: (0..p.t)
+                .map(|k| AttemptCounts {
+                    attempts: 10,
+                    restarts: u64::from(k),
+                })
+                .collect(),
+        })
+    }
+
+    #[test]
+    fn mean_and_sample_std() {
+        let m = MeanStd::of(&[1.0, 2.0, 3.0, 4.0]);
+        assert!((m.mean - 2.5).abs() < 1e-12);
+        // Sample variance: (2.25 + 0.25 + 0.25 + 2.25) / 3 = 5/3.
+        assert!((m.std - (5.0f64 / 3.0).sqrt()).abs() < 1e-12);
+        assert_eq!(
+            MeanStd::of(&[7.0]),
+            MeanStd {
+                mean: 7.0,
+                std: 0.0
+            }
+        );
+        assert!(MeanStd::of(&[]).mean.is_nan());
+    }
+
+    #[test]
+    fn wilson_interval() {
+        // Known value: 0 of 10 at z = 1.96 → upper = z²/(n + z²) = 3.8416/13.8416.
+        let (lo, hi) = wilson(0, 10, 1.96);
+        assert_eq!(lo, 0.0);
+        assert!((hi - 3.8416 / 13.8416).abs() < 1e-9);
+        // Symmetric around 1/2 and contains the point estimate.
+        let (lo, hi) = wilson(50, 100, 1.96);
+        assert!((lo + hi - 1.0).abs() < 1e-12);
+        assert!((lo - 0.4038).abs() < 1e-3, "{lo}");
+        let (lo, hi) = wilson(3, 40, 1.96);
+        assert!(lo < 3.0 / 40.0 && 3.0 / 40.0 < hi);
+        assert_eq!(wilson(10, 10, 1.96).1, 1.0);
+        assert_eq!(wilson(0, 0, 1.96), (0.0, 1.0));
+    }
+
+    #[test]
+    fn restart_probability_is_pooled_over_circuits() {
+        let a = |attempts, restarts| AttemptCounts { attempts, restarts };
+        let samples = vec![
+            CircuitSamples {
+                attempts: vec![a(10, 1), a(4, 0)],
+                ..Default::default()
+            },
+            CircuitSamples {
+                attempts: vec![a(30, 9), a(0, 0)],
+                ..Default::default()
+            },
+        ];
+        // Pooled (1 + 9)/(10 + 30) = 0.25, not the mean of 0.1 and 0.3 (= 0.2).
+        assert_eq!(pooled_restart_probability(&samples), vec![0.25, 0.0]);
+    }
+
+    #[test]
+    fn aggregate_over_fake_engine() {
+        let params = small();
+        let insts = instances(&params, None).unwrap();
+        let mut calls = Vec::new();
+        let mut run = fake;
+        let report = run_point(
+            &params,
+            EngineKind::Fast,
+            &insts,
+            &mut run,
+            &mut |p| calls.push(p.circuits_done),
+            (0, 1),
+        )
+        .unwrap();
+        assert_eq!(calls, vec![1, 2, 3]);
+        let d = &report.results.direct;
+        // Per-circuit p_L = 0, 0.1, 0.2 → mean 0.1, sample std 0.1.
+        assert!((d.logical_error_rate.mean - 0.1).abs() < 1e-12);
+        assert!((d.logical_error_rate.std - 0.1).abs() < 1e-12);
+        assert!((d.depth.mean - 100.5).abs() < 1e-12);
+        assert_eq!(d.depth.std, 0.0);
+        assert_eq!(d.per_circuit.len(), 3);
+        assert_eq!(d.per_circuit[2].logical_errors, 2);
+        assert!(d.restart_probability.is_none());
+        assert_eq!(
+            report.results.monolithic.restart_probability,
+            Some(vec![0.0, 0.1])
+        );
+        let der = &report.derived;
+        assert_eq!(der.per_circuit.len(), 3);
+        assert_eq!(der.rspv_depths_mean.len(), 2);
+        // δ_k = Δ_k + 3 + Σ_j (w_j + 4).
+        let c0 = &der.per_circuit[0];
+        for k in 0..2 {
+            let w: u32 = c0.check_weights[k].iter().sum();
+            assert_eq!(c0.rspv_depths[k], c0.block_depths[k] + 3 + w + 4 * 2);
+        }
+        let v = serde_json::to_value(&report).unwrap();
+        for imp in ["direct", "monolithic", "distributed"] {
+            let r = &v["results"][imp];
+            assert!(r["logical_error_rate"]["mean"].is_number());
+            assert!(r["depth"]["std"].is_number());
+            assert!(r["per_circuit"][0]["logical_error_rate"].is_number());
+            assert!(r["per_circuit"][0]["depth"].is_number());
+            assert_eq!(r.get("restart_probability").is_some(), imp != "direct");
+        }
+        assert_eq!(v["params"]["n"], 4);
+    }
+
+    #[test]
+    fn given_circuits_are_checked() {
+        let params = small();
+        let good: Vec<Circuit> = (0..3)
+            .map(|i| Instance::generate(&params, i).circuit)
+            .collect();
+        let insts = instances(&params, Some(&good)).unwrap();
+        assert_eq!(insts[1].circuit, good[1]);
+        let mut bad = good.clone();
+        bad[2] = Circuit::new(5);
+        assert_eq!(
+            instances(&params, Some(&bad)).unwrap_err(),
+            EngineError::CircuitQubits {
+                index: 2,
+                found: 5,
+                n: 4
+            }
+        );
+        assert!(matches!(
+            instances(&params, Some(&good[..2])),
+            Err(EngineError::CircuitCount { .. })
+        ));
+        let bad_params = Params { n: 0, ..params };
+        assert!(matches!(
+            simulate(&bad_params, EngineKind::Fast, None, &mut |_| {}),
+            Err(EngineError::Params(_))
+        ));
+    }
+
+    #[test]
+    fn sweep_points_and_validation() {
+        let base = small();
+        let mut run = fake;
+        let mut seen = Vec::new();
+        let out = sweep_with(
+            &base,
+            &Vary::TauE(vec![1.0, 2.5]),
+            EngineKind::Fast,
+            None,
+            &mut run,
+            &mut |p| seen.push((p.point, p.circuits_done)),
+        )
+        .unwrap();
+        assert_eq!(out.len(), 2);
+        assert_eq!(out[1].0, 2.5);
+        assert_eq!(out[1].1.params.tau_e, 2.5);
+        assert_eq!(seen.len(), 6);
+        assert_eq!(seen[5], (1, 3));
+        let out = sweep_with(
+            &base,
+            &Vary::N(vec![3, 5]),
+            EngineKind::Fast,
+            None,
+            &mut run,
+            &mut |_| {},
+        )
+        .unwrap();
+        assert_eq!(out[1].1.derived.per_circuit[0].size, 25);
+        // A bad value anywhere fails before any work.
+        let mut calls = 0;
+        let err = sweep_with(
+            &base,
+            &Vary::TauE(vec![1.0, 0.0]),
+            EngineKind::Fast,
+            None,
+            &mut |i, p, c| {
+                calls += 1;
+                fake(i, p, c)
+            },
+            &mut |_| {},
+        );
+        assert!(matches!(err, Err(EngineError::Params(_))));
+        assert_eq!(calls, 0);
+    }
+}
