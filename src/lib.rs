@@ -5,6 +5,8 @@
 //! dependency. `web` is the browser front end, compiled only for wasm32.
 
 pub mod circuit;
+#[cfg(not(target_arch = "wasm32"))]
+pub mod cli;
 pub mod estimate;
 pub mod noise;
 pub mod pauli;

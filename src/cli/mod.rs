@@ -1,0 +1,644 @@
+//! The `clinr` command line (native only): argument definitions in the paper's notation,
+//! input checks with one-line errors (exit code 2), and the calls into [`crate::estimate`].
+//!
+//! Flags of the model knobs are the identifiers of protocol.md §17 in kebab-case; their values
+//! are the serde names of src/protocol/params.rs (parsed by [`serde_arg::SerdeEnum`]), and the
+//! defaults shown by `--help` are read from `Params::default()` at run time.
+
+pub mod output;
+pub mod serde_arg;
+
+use crate::circuit::layers::SplitRule;
+use crate::circuit::random::{CircuitGenerator, PaddingGates, SizeCount};
+use crate::circuit::stim_text;
+use crate::circuit::Circuit;
+use crate::estimate::{self, EngineError, Progress, Vary};
+use crate::protocol::block::random_circuit;
+use crate::protocol::params::*;
+use crate::sim::EngineKind;
+use clap::{ArgAction, Args, CommandFactory, FromArgMatches, Parser, Subcommand, ValueEnum};
+use serde_arg::SerdeEnum;
+use std::io::{IsTerminal, Write};
+use std::path::PathBuf;
+
+/// Simulate direct, monolithic CliNR_{t,r} and distributed CliNR_{t,r} implementations of
+/// random n-qubit Clifford circuits (Dobbs, Delfosse, Brodutch, arXiv:2512.10693).
+#[derive(Parser, Debug)]
+#[command(name = "clinr", version, arg_required_else_help = true)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub cmd: Cmd,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum Cmd {
+    /// Estimate p_L and depth of the three implementations at one parameter point.
+    Simulate(SimulateArgs),
+    /// Repeat `simulate` along one parameter (--vary n=…, tau-e=…, p=…, t=…).
+    Sweep(SweepArgs),
+    /// Print random circuit C (exactly the one `simulate` uses) as Stim text.
+    Circuit(CircuitArgs),
+}
+
+/// The simulation point, in the paper's notation.
+#[derive(Args, Debug, Clone)]
+#[command(next_help_heading = "Parameters (paper notation)")]
+pub struct ParamArgs {
+    /// n: qubits of the circuit C (and of each QPU's register); with --circuit-file, the
+    /// files' qubit count
+    #[arg(long)]
+    pub n: Option<u32>,
+    /// s: size of C in gates [default: n²]
+    #[arg(long)]
+    pub s: Option<u32>,
+    /// t: number of subcircuits C_1..C_t (blocks); distributed CliNR uses t+1 QPUs
+    #[arg(long)]
+    pub t: Option<u32>,
+    /// r: verification checks (stabilizer measurements S_j) per resource state in RSV
+    #[arg(long)]
+    pub r: Option<u32>,
+    /// p: physical noise parameter (paper model: 1q p/10, 2q p, remote 3p, meas. p/10, idle p/100)
+    #[arg(long, allow_negative_numbers = true)]
+    pub p: Option<f64>,
+    /// τ_e: layers to generate one Bell pair on one link (non-integer allowed)
+    #[arg(long, allow_negative_numbers = true)]
+    pub tau_e: Option<f64>,
+    /// Random circuits per point (the error bar is the std over circuits); with
+    /// --circuit-file, the number of files
+    #[arg(long)]
+    pub circuits: Option<u32>,
+    /// Protocol samples per circuit
+    #[arg(long)]
+    pub shots: Option<u32>,
+    /// Seed of every random draw (circuits, checks, samples)
+    #[arg(long)]
+    pub seed: Option<u64>,
+    #[command(flatten)]
+    pub knobs: KnobArgs,
+}
+
+/// The model knobs of protocol.md §16–§17.
+#[derive(Args, Debug, Clone)]
+#[command(next_help_heading = "Model knobs (protocol.md §16–§17)")]
+pub struct KnobArgs {
+    /// K1: idle noise (p/100 per layer) on resource qubits a, b inside RSP&V attempts
+    #[arg(long, value_name = "BOOL", action = ArgAction::Set, value_parser = clap::value_parser!(bool))]
+    pub idle_on_resource_during_rspv: Option<bool>,
+    /// K2: verification Paulis P^(j): uniform non-identity (weight ≈ 1.5n) or one random X/Y/Z
+    #[arg(long, value_parser = SerdeEnum::<CheckKind>::new())]
+    pub check_kind: Option<CheckKind>,
+    /// K3: check readout: H then M_Z (w+4 layers) or direct M_X (w+3)
+    #[arg(long, value_parser = SerdeEnum::<CheckMeasurement>::new())]
+    pub check_measurement: Option<CheckMeasurement>,
+    /// K4: random circuit generator (synthesized random Clifford, or independent random gates)
+    #[arg(long, alias = "generator", value_parser = SerdeEnum::<CircuitGenerator>::new())]
+    pub circuit_generator: Option<CircuitGenerator>,
+    /// K5: what the size s counts
+    #[arg(long, value_parser = SerdeEnum::<SizeCount>::new())]
+    pub size_count: Option<SizeCount>,
+    /// K6: gates used to pad C up to size s
+    #[arg(long, value_parser = SerdeEnum::<PaddingGates>::new())]
+    pub padding_gates: Option<PaddingGates>,
+    /// K7: how C is split into C_1..C_t
+    #[arg(long, value_parser = SerdeEnum::<SplitRule>::new())]
+    pub split_rule: Option<SplitRule>,
+    /// K8: when the input |ψ⟩ appears on the data qubits
+    #[arg(long, value_parser = SerdeEnum::<InputTiming>::new())]
+    pub input_timing: Option<InputTiming>,
+    /// K9: noise on the Pauli-correction layer of RSI and teleportation
+    #[arg(long, value_parser = SerdeEnum::<CorrectionNoise>::new())]
+    pub correction_noise: Option<CorrectionNoise>,
+    /// K10: teleportation gadget of the final Q_t → Q_0 transfer
+    #[arg(long, value_parser = SerdeEnum::<TeleportModel>::new())]
+    pub teleport_model: Option<TeleportModel>,
+    /// K11: time (layers) at which every link starts generating Bell pairs
+    #[arg(long, value_name = "LAYERS", allow_negative_numbers = true)]
+    pub bell_start: Option<f64>,
+    /// K11: idle noise rate per layer on stored Bell-pair halves (only 0 is modelled)
+    #[arg(long, value_name = "RATE", allow_negative_numbers = true)]
+    pub storage_idle_rate: Option<f64>,
+    /// K12: which arriving Bell pair a qubit consumes
+    #[arg(long, value_parser = SerdeEnum::<PairAssignment>::new())]
+    pub pair_assignment: Option<PairAssignment>,
+    /// K13: draw the verification Paulis once per circuit or afresh for every attempt
+    #[arg(long, value_parser = SerdeEnum::<CheckRedraw>::new())]
+    pub check_redraw: Option<CheckRedraw>,
+    /// K16: noise model: paper (§IV rates) or uniform (all p, no idle: Props. 1–2's setting)
+    #[arg(long, value_parser = SerdeEnum::<NoiseModelKind>::new())]
+    pub noise_model: Option<NoiseModelKind>,
+    /// k: Bell-pair generators per link working in parallel (effective τ_e/k, paper §V)
+    #[arg(long, value_name = "K")]
+    pub parallel_links: Option<u32>,
+    /// Restart at the first failing check, or only at the end of RSV (paper §V)
+    #[arg(long, value_parser = SerdeEnum::<RestartRule>::new())]
+    pub restart_rule: Option<RestartRule>,
+}
+
+/// How samples are computed.
+#[derive(Args, Debug, Clone)]
+#[command(next_help_heading = "Run")]
+pub struct RunArgs {
+    /// Read circuit C from a Stim file instead of drawing it (repeatable, one circuit per file;
+    /// --circuits then defaults to the number of files)
+    #[arg(long, value_name = "C.stim")]
+    pub circuit_file: Vec<PathBuf>,
+    /// Simulator: fast (fault sampling) or reference (stabilizer simulation of every operation)
+    #[arg(long, value_parser = SerdeEnum::<EngineKind>::new())]
+    pub engine: Option<EngineKind>,
+    /// Print progress on stderr even when it is not a terminal
+    #[arg(long)]
+    pub progress: bool,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum SimulateFormat {
+    Table,
+    Json,
+    Csv,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum SweepFormat {
+    Table,
+    Csv,
+    Jsonl,
+}
+
+#[derive(Args, Debug)]
+pub struct SimulateArgs {
+    #[command(flatten)]
+    pub params: ParamArgs,
+    #[command(flatten)]
+    pub run: RunArgs,
+    /// Output: table (human), json (one Report), csv (one row per circuit)
+    #[arg(long, value_enum, default_value_t = SimulateFormat::Table)]
+    pub format: SimulateFormat,
+}
+
+#[derive(Args, Debug)]
+pub struct SweepArgs {
+    /// The varied parameter and its values: n=50,60  tau-e=1,2,3  p=1e-4,2e-4  t=2,3,4
+    #[arg(long, value_parser = parse_vary, allow_hyphen_values = true)]
+    pub vary: Vary,
+    #[command(flatten)]
+    pub params: ParamArgs,
+    #[command(flatten)]
+    pub run: RunArgs,
+    /// Output: table (human), csv (one row per point), jsonl (one Report per line)
+    #[arg(long, value_enum, default_value_t = SweepFormat::Table)]
+    pub format: SweepFormat,
+}
+
+#[derive(Args, Debug)]
+pub struct CircuitArgs {
+    /// Which circuit of the point (0-based; the i-th circuit `simulate` draws)
+    #[arg(long, default_value_t = 0)]
+    pub index: u32,
+    #[command(flatten)]
+    pub params: ParamArgs,
+}
+
+/// Parses `--vary NAME=v1,v2,…`.
+pub fn parse_vary(s: &str) -> Result<Vary, String> {
+    let (name, values) = s
+        .split_once('=')
+        .ok_or_else(|| "expected NAME=v1,v2,… with NAME one of n, tau-e, p, t".to_string())?;
+    let items: Vec<&str> = values.split(',').map(str::trim).collect();
+    if items.iter().any(|v| v.is_empty()) {
+        return Err("empty value in the list".into());
+    }
+    fn nums<T: std::str::FromStr>(items: &[&str]) -> Result<Vec<T>, String> {
+        items
+            .iter()
+            .map(|v| {
+                v.parse::<T>()
+                    .map_err(|_| format!("'{v}' is not a valid number"))
+            })
+            .collect()
+    }
+    match name.trim() {
+        "n" => Ok(Vary::N(nums(&items)?)),
+        "t" => Ok(Vary::T(nums(&items)?)),
+        "p" => Ok(Vary::P(nums(&items)?)),
+        "tau-e" | "tau_e" => Ok(Vary::TauE(nums(&items)?)),
+        other => Err(format!(
+            "unknown parameter '{other}': expected one of n, tau-e, p, t"
+        )),
+    }
+}
+
+impl KnobArgs {
+    fn apply(&self, k: &mut Knobs) {
+        macro_rules! set {
+            ($($f:ident),*) => { $( if let Some(v) = self.$f { k.$f = v; } )* };
+        }
+        set!(
+            idle_on_resource_during_rspv,
+            check_kind,
+            check_measurement,
+            circuit_generator,
+            size_count,
+            padding_gates,
+            split_rule,
+            input_timing,
+            correction_noise,
+            teleport_model,
+            bell_start,
+            storage_idle_rate,
+            pair_assignment,
+            check_redraw,
+            noise_model,
+            parallel_links,
+            restart_rule
+        );
+    }
+}
+
+impl ParamArgs {
+    /// The parameters (defaults for anything not given; n and circuits may come from files).
+    pub fn to_params(&self, n_from_files: Option<u32>, files: usize) -> Params {
+        let d = Params::default();
+        let mut knobs = Knobs::default();
+        self.knobs.apply(&mut knobs);
+        Params {
+            n: self.n.or(n_from_files).unwrap_or(d.n),
+            s: self.s,
+            t: self.t.unwrap_or(d.t),
+            r: self.r.unwrap_or(d.r),
+            p: self.p.unwrap_or(d.p),
+            tau_e: self.tau_e.unwrap_or(d.tau_e),
+            circuits: self
+                .circuits
+                .or((files > 0).then(|| u32::try_from(files).unwrap_or(u32::MAX)))
+                .unwrap_or(d.circuits),
+            shots: self.shots.unwrap_or(d.shots),
+            seed: self.seed.unwrap_or(d.seed),
+            knobs,
+        }
+    }
+}
+
+/// A user-facing failure: one line on stderr and an exit code.
+#[derive(Debug)]
+pub struct Failure {
+    pub message: String,
+    pub code: i32,
+}
+
+impl Failure {
+    fn input(message: impl Into<String>) -> Self {
+        Failure {
+            message: message.into(),
+            code: 2,
+        }
+    }
+}
+
+impl From<EngineError> for Failure {
+    fn from(e: EngineError) -> Self {
+        let code = match e {
+            EngineError::Unavailable(_) => 1,
+            _ => 2,
+        };
+        Failure {
+            message: e.to_string(),
+            code,
+        }
+    }
+}
+
+/// Reads circuit files: one circuit per file, all on the same number of qubits, equal to `n`
+/// when given. Errors name the file (and the line for malformed text).
+pub fn read_circuits(files: &[PathBuf], n: Option<u32>) -> Result<Vec<Circuit>, Failure> {
+    let mut out: Vec<Circuit> = Vec::with_capacity(files.len());
+    for f in files {
+        let name = f.display();
+        let text = std::fs::read_to_string(f)
+            .map_err(|e| Failure::input(format!("{name}: cannot read: {e}")))?;
+        let c = stim_text::parse(&text)
+            .and_then(|s| s.to_circuit())
+            .map_err(|e| Failure::input(format!("{name}: {e}")))?;
+        if c.n == 0 {
+            return Err(Failure::input(format!(
+                "{name}: the circuit acts on no qubit"
+            )));
+        }
+        let expected = n.or(out.first().map(|c0| c0.n));
+        if let Some(want) = expected {
+            if c.n != want {
+                let by = if n.is_some() {
+                    format!("--n {want}")
+                } else {
+                    format!("{} (qubit count of the first file)", files[0].display())
+                };
+                return Err(Failure::input(format!(
+                    "{name}: the circuit has {} qubits (1 + largest qubit index) but expected {want} from {by}",
+                    c.n
+                )));
+            }
+        }
+        out.push(c);
+    }
+    Ok(out)
+}
+
+/// Parameters and optional circuits for `simulate`/`sweep`, validated.
+fn prepare(params: &ParamArgs, run: &RunArgs) -> Result<(Params, Option<Vec<Circuit>>), Failure> {
+    let circuits = if run.circuit_file.is_empty() {
+        None
+    } else {
+        Some(read_circuits(&run.circuit_file, params.n)?)
+    };
+    let n_from_files = circuits.as_ref().and_then(|c| c.first()).map(|c| c.n);
+    let p = params.to_params(n_from_files, run.circuit_file.len());
+    p.validate().map_err(|e| Failure::input(e.to_string()))?;
+    if let Some(cs) = &circuits {
+        if p.circuits as usize != cs.len() {
+            return Err(Failure::input(format!(
+                "--circuits {} but {} --circuit-file given (one circuit per file)",
+                p.circuits,
+                cs.len()
+            )));
+        }
+    }
+    Ok((p, circuits))
+}
+
+/// Progress on stderr: carriage-return updates on a terminal, one line per update otherwise.
+struct ProgressLine {
+    enabled: bool,
+    tty: bool,
+    dirty: bool,
+}
+
+impl ProgressLine {
+    fn new(forced: bool) -> Self {
+        let tty = std::io::stderr().is_terminal();
+        ProgressLine {
+            enabled: forced || tty,
+            tty,
+            dirty: false,
+        }
+    }
+
+    fn update(&mut self, p: Progress) {
+        if !self.enabled {
+            return;
+        }
+        let point = if p.points > 1 {
+            format!("point {}/{}, ", p.point + 1, p.points)
+        } else {
+            String::new()
+        };
+        let mut e = std::io::stderr().lock();
+        let _ = if self.tty {
+            write!(e, "\r{point}circuit {}/{}   ", p.circuits_done, p.circuits)
+        } else {
+            writeln!(
+                e,
+                "progress: {point}circuit {}/{}",
+                p.circuits_done, p.circuits
+            )
+        };
+        let _ = e.flush();
+        self.dirty = self.tty;
+    }
+
+    fn finish(&mut self) {
+        if self.dirty {
+            let _ = writeln!(std::io::stderr());
+            self.dirty = false;
+        }
+    }
+}
+
+fn run_simulate(a: &SimulateArgs) -> Result<String, Failure> {
+    let (params, circuits) = prepare(&a.params, &a.run)?;
+    let engine = a.run.engine.unwrap_or_default();
+    let mut bar = ProgressLine::new(a.run.progress);
+    let report = estimate::simulate(&params, engine, circuits.as_deref(), &mut |p| bar.update(p));
+    bar.finish();
+    let report = report?;
+    Ok(match a.format {
+        SimulateFormat::Table => output::report_table(&report),
+        SimulateFormat::Json => output::to_json(&report)? + "\n",
+        SimulateFormat::Csv => output::report_csv(&report),
+    })
+}
+
+fn run_sweep(a: &SweepArgs) -> Result<String, Failure> {
+    let (params, circuits) = prepare(&a.params, &a.run)?;
+    let engine = a.run.engine.unwrap_or_default();
+    let mut bar = ProgressLine::new(a.run.progress);
+    let points = estimate::sweep(&params, &a.vary, engine, circuits.as_deref(), &mut |p| {
+        bar.update(p)
+    });
+    bar.finish();
+    let points = points?;
+    Ok(match a.format {
+        SweepFormat::Table => output::sweep_table(a.vary.name(), &points),
+        SweepFormat::Csv => output::sweep_csv(a.vary.name(), &points),
+        SweepFormat::Jsonl => output::sweep_jsonl(a.vary.name(), &points)?,
+    })
+}
+
+fn run_circuit(a: &CircuitArgs) -> Result<String, Failure> {
+    let params = a.params.to_params(None, 0);
+    params
+        .validate()
+        .map_err(|e| Failure::input(e.to_string()))?;
+    let c = random_circuit(&params, a.index);
+    let mut text = format!(
+        "# clinr circuit: n={} s={} seed={} index={} circuit_generator={} size_count={} padding_gates={}\n",
+        params.n,
+        params.size(),
+        params.seed,
+        a.index,
+        serde_arg::serde_name(&params.knobs.circuit_generator),
+        serde_arg::serde_name(&params.knobs.size_count),
+        serde_arg::serde_name(&params.knobs.padding_gates),
+    );
+    let stim = c.to_stim();
+    // A file's qubit count is 1 + its largest index; declare the last qubit if no gate uses it.
+    if stim.num_qubits() < c.n {
+        text += &format!("QUBIT_COORDS({}) {}\n", c.n - 1, c.n - 1);
+    }
+    text += &stim.to_string();
+    Ok(text)
+}
+
+/// Sets the help defaults from `Params::default()` (the one source of defaults). `n` and
+/// `circuits` only get a note, since circuit files can supply them.
+fn with_defaults(mut cmd: clap::Command) -> clap::Command {
+    fn leak(s: String) -> &'static str {
+        Box::leak(s.into_boxed_str())
+    }
+    let d = serde_json::to_value(Params::default()).unwrap_or_default();
+    let mut defaults: Vec<(String, String)> = Vec::new();
+    if let Some(obj) = d.as_object() {
+        for (k, v) in obj {
+            if let Some(knobs) = v.as_object().filter(|_| k == "knobs") {
+                for (kk, kv) in knobs {
+                    defaults.push((kk.clone(), json_scalar(kv)));
+                }
+            } else if !v.is_null() {
+                defaults.push((k.clone(), json_scalar(v)));
+            }
+        }
+    }
+    for name in ["simulate", "sweep", "circuit"] {
+        cmd = cmd.mut_subcommand(name, |mut sc| {
+            for (id, value) in &defaults {
+                if !sc.get_arguments().any(|a| a.get_id() == id.as_str()) {
+                    continue;
+                }
+                if id == "n" || id == "circuits" {
+                    let help = sc
+                        .get_arguments()
+                        .find(|a| a.get_id() == id.as_str())
+                        .and_then(|a| a.get_help())
+                        .map(|h| h.to_string())
+                        .unwrap_or_default();
+                    let help = leak(format!("{help} [default: {value}]"));
+                    sc = sc.mut_arg(id.as_str(), |a| a.help(help));
+                } else {
+                    let value = leak(value.clone());
+                    sc = sc.mut_arg(id.as_str(), |a| a.default_value(value));
+                }
+            }
+            sc
+        });
+    }
+    cmd
+}
+
+fn json_scalar(v: &serde_json::Value) -> String {
+    match v {
+        serde_json::Value::String(s) => s.clone(),
+        other => other.to_string(),
+    }
+}
+
+/// Collapses a clap error to its first paragraph on one line (the error and, for enums, the
+/// accepted values).
+fn one_line(rendered: &str) -> String {
+    rendered
+        .lines()
+        .take_while(|l| !l.trim().is_empty())
+        .map(str::trim)
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// Runs the CLI on `args` (including the program name) and returns the exit code.
+pub fn main_with(args: Vec<std::ffi::OsString>) -> i32 {
+    let cmd = with_defaults(Cli::command());
+    let matches = match cmd.try_get_matches_from(args) {
+        Ok(m) => m,
+        Err(e) => return clap_exit(e),
+    };
+    let cli = match Cli::from_arg_matches(&matches) {
+        Ok(c) => c,
+        Err(e) => return clap_exit(e),
+    };
+    let out = match &cli.cmd {
+        Cmd::Simulate(a) => run_simulate(a),
+        Cmd::Sweep(a) => run_sweep(a),
+        Cmd::Circuit(a) => run_circuit(a),
+    };
+    match out {
+        Ok(text) => {
+            let mut stdout = std::io::stdout().lock();
+            match stdout
+                .write_all(text.as_bytes())
+                .and_then(|_| stdout.flush())
+            {
+                Ok(()) => 0,
+                Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => 0,
+                Err(e) => {
+                    eprintln!("error: cannot write output: {e}");
+                    1
+                }
+            }
+        }
+        Err(f) => {
+            eprintln!("error: {}", f.message.replace('\n', " "));
+            f.code
+        }
+    }
+}
+
+fn clap_exit(e: clap::Error) -> i32 {
+    use clap::error::ErrorKind::*;
+    match e.kind() {
+        DisplayHelp | DisplayVersion | DisplayHelpOnMissingArgumentOrSubcommand => {
+            let _ = e.print();
+            if e.kind() == DisplayHelpOnMissingArgumentOrSubcommand {
+                2
+            } else {
+                0
+            }
+        }
+        _ => {
+            eprintln!("{}", one_line(&e.render().to_string()));
+            2
+        }
+    }
+}
+
+/// Entry point of the `clinr` binary.
+pub fn main() -> i32 {
+    main_with(std::env::args_os().collect())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_knob_is_a_flag_with_its_default() {
+        let cmd = with_defaults(Cli::command());
+        let sim = cmd
+            .get_subcommands()
+            .find(|s| s.get_name() == "simulate")
+            .expect("simulate");
+        let knobs = serde_json::to_value(Knobs::default()).unwrap();
+        for (id, v) in knobs.as_object().unwrap() {
+            let arg = sim
+                .get_arguments()
+                .find(|a| a.get_id() == id.as_str())
+                .unwrap_or_else(|| panic!("no flag for knob {id}"));
+            assert_eq!(arg.get_long(), Some(id.replace('_', "-").as_str()));
+            let dv: Vec<String> = arg
+                .get_default_values()
+                .iter()
+                .map(|s| s.to_string_lossy().into_owned())
+                .collect();
+            assert_eq!(dv, vec![json_scalar(v)], "{id}");
+        }
+    }
+
+    #[test]
+    fn vary_parses() {
+        assert_eq!(parse_vary("n=50,60").unwrap(), Vary::N(vec![50, 60]));
+        assert_eq!(
+            parse_vary("tau-e=1,2.5").unwrap(),
+            Vary::TauE(vec![1.0, 2.5])
+        );
+        assert_eq!(parse_vary("p=1e-4").unwrap(), Vary::P(vec![1e-4]));
+        assert_eq!(parse_vary("t=2,3").unwrap(), Vary::T(vec![2, 3]));
+        assert!(parse_vary("x=1").is_err());
+        assert!(parse_vary("n=1,,2").is_err());
+        assert!(parse_vary("n=a").is_err());
+        assert!(parse_vary("n").is_err());
+    }
+
+    #[test]
+    fn clap_errors_collapse_to_one_line() {
+        let s = "error: invalid value 'x' for '--k'\n  [possible values: a, b]\n\nFor more information, try '--help'.\n";
+        assert_eq!(
+            one_line(s),
+            "error: invalid value 'x' for '--k' [possible values: a, b]"
+        );
+    }
+}

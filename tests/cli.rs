@@ -1,0 +1,341 @@
+//! End-to-end tests of the `clinr` binary: help, input errors (exit 2, one stderr line, no
+//! panic), output shapes, determinism and circuit-file round trips.
+
+use clinr_explorer::circuit::stim_text;
+use clinr_explorer::protocol::block::random_circuit;
+use clinr_explorer::protocol::params::{Knobs, Params};
+use std::path::PathBuf;
+use std::process::{Command, Output};
+
+fn clinr(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_clinr"))
+        .args(args)
+        .output()
+        .expect("clinr runs")
+}
+
+fn stdout(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
+fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+/// Runs successfully and returns stdout.
+fn ok(args: &[&str]) -> String {
+    let o = clinr(args);
+    assert!(o.status.success(), "{args:?} failed: {}", stderr(&o));
+    stdout(&o)
+}
+
+/// Fails with exit code 2, exactly one stderr line, no panic; returns that line.
+fn bad(args: &[&str]) -> String {
+    let o = clinr(args);
+    let err = stderr(&o);
+    assert_eq!(o.status.code(), Some(2), "{args:?}: {err}");
+    assert!(!err.contains("panicked"), "{args:?}: {err}");
+    assert_eq!(err.trim_end().lines().count(), 1, "{args:?}: {err:?}");
+    assert!(stdout(&o).is_empty(), "{args:?} wrote to stdout");
+    err
+}
+
+fn temp_file(name: &str, text: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("clinr-cli-test-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    let path = dir.join(name);
+    std::fs::write(&path, text).expect("write temp file");
+    path
+}
+
+const SMALL: [&str; 10] = [
+    "--n",
+    "6",
+    "--circuits",
+    "3",
+    "--shots",
+    "50",
+    "--seed",
+    "5",
+    "--t",
+    "2",
+];
+
+fn with<'a>(head: &[&'a str], tail: &[&'a str]) -> Vec<&'a str> {
+    head.iter().chain(tail).copied().collect()
+}
+
+#[test]
+fn help_lists_every_knob_flag_and_parameter() {
+    for sub in ["simulate", "sweep"] {
+        let help = ok(&[sub, "--help"]);
+        let knobs = serde_json::to_value(Knobs::default()).unwrap();
+        for key in knobs.as_object().unwrap().keys() {
+            let flag = format!("--{}", key.replace('_', "-"));
+            assert!(help.contains(&flag), "{sub} --help lacks {flag}");
+        }
+        for flag in [
+            "--n ",
+            "--s ",
+            "--t ",
+            "--r ",
+            "--p ",
+            "--tau-e",
+            "--circuits",
+            "--shots",
+            "--seed",
+            "--circuit-file",
+            "--engine",
+            "--format",
+        ] {
+            assert!(help.contains(flag), "{sub} --help lacks {flag}");
+        }
+        assert!(help.contains("single_qubit") && help.contains("end_of_rsv"));
+    }
+    assert!(ok(&["sweep", "--help"]).contains("--vary"));
+    assert!(ok(&["circuit", "--help"]).contains("--index"));
+}
+
+#[test]
+fn bad_inputs_exit_2_with_one_line() {
+    let cases: Vec<(Vec<&str>, &str)> = vec![
+        (vec!["simulate", "--n", "0"], "n = 0"),
+        (vec!["simulate", "--t", "0"], "t = 0"),
+        (vec!["simulate", "--p", "1.5"], "p = 1.5"),
+        (vec!["simulate", "--p=-0.1"], "p = -0.1"),
+        (vec!["simulate", "--p", "NaN"], "p = NaN"),
+        (vec!["simulate", "--tau-e", "0"], "tau-e"),
+        (vec!["simulate", "--tau-e=-1"], "tau-e"),
+        (vec!["simulate", "--shots", "0"], "shots"),
+        (vec!["simulate", "--circuits", "0"], "circuits"),
+        (vec!["simulate", "--n", "100000"], "n = 100000"),
+        (vec!["simulate", "--r", "1000"], "r = 1000"),
+        (vec!["simulate", "--s", "999999999"], "s = "),
+        (vec!["simulate", "--parallel-links", "0"], "parallel-links"),
+        (
+            vec!["simulate", "--storage-idle-rate", "0.1"],
+            "storage-idle-rate",
+        ),
+        (vec!["simulate", "--n", "abc"], "--n"),
+        (
+            vec!["simulate", "--check-kind", "bogus"],
+            "uniform, single_qubit",
+        ),
+        (
+            vec!["simulate", "--check-measurement", "MX"],
+            "h_then_mz, mx",
+        ),
+        (vec!["simulate", "--engine", "turbo"], "fast, reference"),
+        (
+            vec!["simulate", "--restart-rule", "never"],
+            "first_failure, end_of_rsv",
+        ),
+        (
+            vec!["simulate", "--idle-on-resource-during-rspv", "maybe"],
+            "--idle-on-resource-during-rspv",
+        ),
+        (vec!["simulate", "--no-such-flag"], "--no-such-flag"),
+        (vec!["simulate", "--format", "xml"], "xml"),
+        (vec!["sweep", "--vary", "q=1,2"], "n, tau-e, p, t"),
+        (vec!["sweep", "--vary", "n=5,x"], "'x'"),
+        (vec!["sweep", "--vary", "tau-e=1,0"], "tau-e"),
+        (vec!["circuit", "--n", "0"], "n = 0"),
+    ];
+    for (args, needle) in cases {
+        let line = bad(&args);
+        assert!(line.contains(needle), "{args:?}: '{line}' lacks '{needle}'");
+    }
+    // A missing --vary is a clap usage error: exit 2, no panic.
+    let o = clinr(&["sweep"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(!stderr(&o).contains("panicked"));
+}
+
+#[test]
+fn bad_circuit_files_name_the_file_and_line() {
+    let missing = std::env::temp_dir().join("clinr-no-such-dir/none.stim");
+    let line = bad(&["simulate", "--circuit-file", missing.to_str().unwrap()]);
+    assert!(
+        line.contains("none.stim") && line.contains("cannot read"),
+        "{line}"
+    );
+
+    let malformed = temp_file("malformed.stim", "H 0\nCX 0 1\nFOO 2\n");
+    let line = bad(&["simulate", "--circuit-file", malformed.to_str().unwrap()]);
+    assert!(
+        line.contains("malformed.stim") && line.contains("line 3"),
+        "{line}"
+    );
+
+    let measured = temp_file("measured.stim", "H 0 1\nM 0\n");
+    let line = bad(&["simulate", "--circuit-file", measured.to_str().unwrap()]);
+    assert!(
+        line.contains("measured.stim") && line.contains("line 2"),
+        "{line}"
+    );
+
+    let three = temp_file("three.stim", "H 0\nCX 1 2\n");
+    let line = bad(&[
+        "simulate",
+        "--n",
+        "6",
+        "--circuit-file",
+        three.to_str().unwrap(),
+    ]);
+    assert!(
+        line.contains("three.stim") && line.contains("3 qubits"),
+        "{line}"
+    );
+
+    let four = temp_file("four.stim", "H 3\n");
+    let line = bad(&[
+        "simulate",
+        "--circuit-file",
+        three.to_str().unwrap(),
+        "--circuit-file",
+        four.to_str().unwrap(),
+    ]);
+    assert!(
+        line.contains("four.stim") && line.contains("4 qubits"),
+        "{line}"
+    );
+
+    let line = bad(&[
+        "simulate",
+        "--circuits",
+        "2",
+        "--circuit-file",
+        three.to_str().unwrap(),
+    ]);
+    assert!(line.contains("--circuits 2"), "{line}");
+
+    let empty = temp_file("empty.stim", "# nothing\n");
+    let line = bad(&["simulate", "--circuit-file", empty.to_str().unwrap()]);
+    assert!(line.contains("empty.stim"), "{line}");
+}
+
+#[test]
+fn circuit_prints_exactly_the_simulated_circuit() {
+    for (n, seed, index, generator) in [
+        (6u32, 7u64, 0u32, "synthesized_elimination"),
+        (5, 3, 2, "random_gates"),
+        (2, 1, 1, "synthesized_greedy"),
+    ] {
+        let text = ok(&[
+            "circuit",
+            "--n",
+            &n.to_string(),
+            "--seed",
+            &seed.to_string(),
+            "--index",
+            &index.to_string(),
+            "--circuit-generator",
+            generator,
+        ]);
+        let parsed = stim_text::parse(&text).unwrap().to_circuit().unwrap();
+        let params = Params {
+            n,
+            seed,
+            knobs: Knobs {
+                circuit_generator: clinr_explorer::cli::serde_arg::parse_serde(generator).unwrap(),
+                ..Default::default()
+            },
+            ..Default::default()
+        };
+        assert_eq!(parsed, random_circuit(&params, index), "n={n} seed={seed}");
+        assert_eq!(parsed.len(), (n * n) as usize);
+    }
+    // --s changes the size.
+    let text = ok(&["circuit", "--n", "4", "--s", "7", "--seed", "2"]);
+    let c = stim_text::parse(&text).unwrap().to_circuit().unwrap();
+    assert_eq!((c.n, c.len()), (4, 7));
+}
+
+// ---- The tests below need a simulation engine (sim::sampler or sim::reference). ----
+
+#[test]
+#[ignore = "needs a simulation engine (branches sampler/reference not merged yet)"]
+fn simulate_json_has_the_required_shape_and_is_deterministic() {
+    let args = with(&["simulate", "--format", "json"], &SMALL);
+    let a = ok(&args);
+    let b = ok(&args);
+    assert_eq!(a, b, "same seed must give byte-identical JSON");
+    let v: serde_json::Value = serde_json::from_str(&a).unwrap();
+    assert_eq!(v["params"]["n"], 6);
+    assert_eq!(v["params"]["circuits"], 3);
+    for imp in ["direct", "monolithic", "distributed"] {
+        let r = &v["results"][imp];
+        for k in ["logical_error_rate", "depth"] {
+            assert!(r[k]["mean"].is_number(), "{imp}.{k}.mean");
+            assert!(r[k]["std"].is_number(), "{imp}.{k}.std");
+        }
+        let per = r["per_circuit"].as_array().unwrap();
+        assert_eq!(per.len(), 3);
+        for c in per {
+            assert!(c["logical_error_rate"].is_number() && c["depth"].is_number());
+        }
+        match imp {
+            "direct" => assert!(r.get("restart_probability").is_none()),
+            _ => assert_eq!(r["restart_probability"].as_array().unwrap().len(), 2),
+        }
+    }
+    let other = ok(&with(
+        &["simulate", "--format", "json"],
+        &with(&SMALL, &["--seed", "6"]),
+    ));
+    assert_ne!(a, other);
+}
+
+#[test]
+#[ignore = "needs a simulation engine (branches sampler/reference not merged yet)"]
+fn circuit_files_reproduce_the_generated_circuits() {
+    let mut files = Vec::new();
+    for i in 0..3u32 {
+        let text = ok(&[
+            "circuit",
+            "--n",
+            "6",
+            "--seed",
+            "5",
+            "--index",
+            &i.to_string(),
+        ]);
+        files.push(temp_file(&format!("roundtrip-{i}.stim"), &text));
+    }
+    let generated = ok(&with(&["simulate", "--format", "json"], &SMALL));
+    let mut args = vec![
+        "simulate", "--format", "json", "--shots", "50", "--seed", "5", "--t", "2",
+    ];
+    for f in &files {
+        args.push("--circuit-file");
+        args.push(f.to_str().unwrap());
+    }
+    // n and circuits come from the files.
+    assert_eq!(ok(&args), generated);
+}
+
+#[test]
+#[ignore = "needs a simulation engine (branches sampler/reference not merged yet)"]
+fn sweep_csv_and_jsonl_have_one_row_per_point() {
+    let csv = ok(&with(
+        &["sweep", "--vary", "tau-e=1,2,3", "--format", "csv"],
+        &SMALL,
+    ));
+    let lines: Vec<&str> = csv.lines().collect();
+    assert_eq!(lines.len(), 4);
+    assert!(lines[0].starts_with("tau_e,direct_logical_error_rate_mean"));
+    assert_eq!(lines[0].split(',').count(), 13);
+    assert!(lines[3].starts_with("3,"));
+    let jsonl = ok(&with(
+        &["sweep", "--vary", "n=4,6", "--format", "jsonl"],
+        &SMALL,
+    ));
+    let rows: Vec<serde_json::Value> = jsonl
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(rows.len(), 2);
+    assert_eq!(rows[0]["params"]["n"], 4);
+    assert_eq!(rows[1]["value"], 6.0);
+    assert!(rows[1]["results"]["distributed"]["depth"]["mean"].is_number());
+}
