@@ -42,7 +42,9 @@ fn one_qubit_cliffords_are_uniform() {
     let samples = 48_000;
     let mut counts = HashMap::new();
     for _ in 0..samples {
-        *counts.entry(key(&random_clifford(1, &mut rng))).or_insert(0u32) += 1;
+        *counts
+            .entry(key(&random_clifford(1, &mut rng)))
+            .or_insert(0u32) += 1;
     }
     assert_eq!(counts.len(), 24, "6 symplectic × 4 signs");
     let z = chi_square_z(&counts, 24, samples);
@@ -55,7 +57,9 @@ fn two_qubit_cliffords_are_uniform() {
     let samples = 200_000;
     let mut counts = HashMap::new();
     for _ in 0..samples {
-        *counts.entry(key(&random_clifford(2, &mut rng))).or_insert(0u32) += 1;
+        *counts
+            .entry(key(&random_clifford(2, &mut rng)))
+            .or_insert(0u32) += 1;
     }
     assert_eq!(counts.len(), 11_520, "720 symplectic × 16 signs");
     let z = chi_square_z(&counts, 11_520, samples);
@@ -88,7 +92,13 @@ fn synthesis_is_exact_up_to_256_qubits() {
         let c = synthesize_elimination(&t);
         assert!(c.gates.iter().all(|g| matches!(
             g,
-            Gate::H(_) | Gate::S(_) | Gate::Sdg(_) | Gate::X(_) | Gate::Y(_) | Gate::Z(_) | Gate::Cx(..)
+            Gate::H(_)
+                | Gate::S(_)
+                | Gate::Sdg(_)
+                | Gate::X(_)
+                | Gate::Y(_)
+                | Gate::Z(_)
+                | Gate::Cx(..)
         )));
         assert_eq!(Tableau::from_circuit(&c), t, "elimination, n = {n}");
         if n <= 128 {
@@ -132,7 +142,10 @@ fn random_gates_distribution() {
         assert!((9_500..10_500).contains(&k), "{h} {s} {cx}");
     }
     assert_eq!(pairs.len(), 12);
-    assert!(random_gates(1, 100, &mut rng).gates.iter().all(|g| !g.is_two_qubit()));
+    assert!(random_gates(1, 100, &mut rng)
+        .gates
+        .iter()
+        .all(|g| !g.is_two_qubit()));
 }
 
 #[test]
@@ -204,7 +217,10 @@ fn serde_names() {
         s,
         r#"{"generator":"synthesized_greedy","size_count":"two_qubit_gates","padding":"h_s_cx"}"#
     );
-    assert_eq!(serde_json::from_str::<GeneratorOptions>("{}").unwrap(), GeneratorOptions::default());
+    assert_eq!(
+        serde_json::from_str::<GeneratorOptions>("{}").unwrap(),
+        GeneratorOptions::default()
+    );
     assert_eq!(
         serde_json::to_string(&PaddingGates::RandomTwoQubitClifford).unwrap(),
         r#""random_two_qubit_clifford""#
@@ -217,7 +233,11 @@ fn same_seed_same_circuit() {
     let b = generate(5, 25, &GeneratorOptions::default(), &mut from_seed(1));
     assert_eq!(a, b);
     let pinned: Vec<Gate> = PINNED.to_vec();
-    assert_eq!(a.gates[..PINNED.len()], pinned[..], "generator output changed");
+    assert_eq!(
+        a.gates[..PINNED.len()],
+        pinned[..],
+        "generator output changed"
+    );
     let r = generate(
         5,
         25,

@@ -127,7 +127,9 @@ fn close(a: &State, b: &State) -> bool {
 }
 
 fn inner(a: &State, b: &State) -> C {
-    a.iter().zip(b).fold(ZERO, |acc, (x, y)| acc.add(x.conj().mul(*y)))
+    a.iter()
+        .zip(b)
+        .fold(ZERO, |acc, (x, y)| acc.add(x.conj().mul(*y)))
 }
 
 fn random_gate(n: u32, rng: &mut Rng) -> Gate {
@@ -190,11 +192,17 @@ fn tableau_conjugation_matches_matrices() {
                 apply_circuit(&mut lhs, &c);
                 let mut uk = basis(n, k);
                 apply_circuit(&mut uk, &c);
-                assert!(close(&lhs, &with_pauli(&uk, &q)), "case {case}: U{p}U† != {q}\n{c:?}");
+                assert!(
+                    close(&lhs, &with_pauli(&uk, &q)),
+                    "case {case}: U{p}U† != {q}\n{c:?}"
+                );
                 // P U |k> == U R |k>
                 let mut rhs = with_pauli(&basis(n, k), &r);
                 apply_circuit(&mut rhs, &c);
-                assert!(close(&with_pauli(&uk, &p), &rhs), "case {case}: U†{p}U != {r}");
+                assert!(
+                    close(&with_pauli(&uk, &p), &rhs),
+                    "case {case}: U†{p}U != {r}"
+                );
             }
         }
     }
@@ -204,7 +212,10 @@ fn tableau_conjugation_matches_matrices() {
 fn check_state(sim: &StabilizerSim, v: &State, rng: &mut Rng, what: &str) {
     let n = sim.n();
     for s in sim.stabilizers() {
-        assert!(close(&with_pauli(v, &s), v), "{what}: stabilizer {s} does not fix the state");
+        assert!(
+            close(&with_pauli(v, &s), v),
+            "{what}: stabilizer {s} does not fix the state"
+        );
     }
     for _ in 0..6 {
         let mut p = PauliString::random(n, rng);
@@ -214,8 +225,15 @@ fn check_state(sim: &StabilizerSim, v: &State, rng: &mut Rng, what: &str) {
         let e = inner(v, &with_pauli(v, &p));
         assert!(e.1.abs() < 1e-9);
         match sim.peek(&p) {
-            Some(b) => assert!((e.0 - if b { -1.0 } else { 1.0 }).abs() < 1e-9, "{what}: peek {p}"),
-            None => assert!(e.0.abs() < 1e-9, "{what}: peek {p} random but ⟨P⟩ = {}", e.0),
+            Some(b) => assert!(
+                (e.0 - if b { -1.0 } else { 1.0 }).abs() < 1e-9,
+                "{what}: peek {p}"
+            ),
+            None => assert!(
+                e.0.abs() < 1e-9,
+                "{what}: peek {p} random but ⟨P⟩ = {}",
+                e.0
+            ),
         }
     }
 }
@@ -303,7 +321,8 @@ fn stabilizer_sim_matches_state_vector() {
     // Random outcomes are fair coins: both values occur in roughly equal numbers.
     let total = random_outcomes[0] + random_outcomes[1];
     assert!(total > 300, "too few random outcomes: {total}");
-    let z = (f64::from(random_outcomes[1]) - f64::from(total) / 2.0) / (f64::from(total) / 4.0).sqrt();
+    let z =
+        (f64::from(random_outcomes[1]) - f64::from(total) / 2.0) / (f64::from(total) / 4.0).sqrt();
     assert!(z.abs() < 4.0, "random outcomes biased: {random_outcomes:?}");
 }
 
@@ -311,10 +330,16 @@ fn check_prob(det: Option<bool>, m: bool, prob: f64, what: &str, counts: &mut [u
     match det {
         Some(b) => {
             assert_eq!(b, m, "{what}: deterministic outcome changed");
-            assert!((prob - 1.0).abs() < 1e-9, "{what}: outcome {m} had probability {prob}");
+            assert!(
+                (prob - 1.0).abs() < 1e-9,
+                "{what}: outcome {m} had probability {prob}"
+            );
         }
         None => {
-            assert!((prob - 0.5).abs() < 1e-9, "{what}: random outcome had probability {prob}");
+            assert!(
+                (prob - 0.5).abs() < 1e-9,
+                "{what}: random outcome had probability {prob}"
+            );
             counts[usize::from(m)] += 1;
         }
     }

@@ -88,7 +88,10 @@ fn noisy_programs_parse_with_stims_counts() {
         let text = fs::read_to_string(&path).unwrap();
         let c = parse(&text).unwrap();
         let meta = fs::read_to_string(path.with_extension("meta")).unwrap();
-        let nums: Vec<u64> = meta.split_whitespace().map(|x| x.parse().unwrap()).collect();
+        let nums: Vec<u64> = meta
+            .split_whitespace()
+            .map(|x| x.parse().unwrap())
+            .collect();
         assert_eq!(u64::from(c.num_qubits()), nums[0]);
         let measurements: usize = c
             .instructions
@@ -97,7 +100,11 @@ fn noisy_programs_parse_with_stims_counts() {
             .map(|i| i.targets.len())
             .sum();
         assert_eq!(measurements as u64, nums[1]);
-        let detectors = c.instructions.iter().filter(|i| i.op.name() == "DETECTOR").count();
+        let detectors = c
+            .instructions
+            .iter()
+            .filter(|i| i.op.name() == "DETECTOR")
+            .count();
         assert_eq!(detectors as u64, nums[2]);
         // Writing and re-parsing is stable.
         let again = parse(&c.to_string()).unwrap();
@@ -135,6 +142,10 @@ fn our_writer_fixture_is_current() {
         fs::write(&sp, &text).unwrap();
         fs::write(&tp, &tab).unwrap();
     }
-    assert_eq!(fs::read_to_string(sp).unwrap(), text, "rerun with REGENERATE_FIXTURES=1");
+    assert_eq!(
+        fs::read_to_string(sp).unwrap(),
+        text,
+        "rerun with REGENERATE_FIXTURES=1"
+    );
     assert_eq!(fs::read_to_string(tp).unwrap(), tab);
 }
