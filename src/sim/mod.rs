@@ -68,3 +68,6 @@ pub enum EngineKind {
     /// Shot-by-shot stabilizer simulation of every operation.
     Reference,
 }
+
+pub mod sampler;
+pub mod signatures;
