@@ -26,6 +26,10 @@ use crate::pauli::{mul_log_i, words_for, PauliString};
 /// Word-level gate rules on `(x, z, sign)` of one qubit across 64 rows at a time.
 /// Shared by the tableau (columns) and the stabilizer simulator (rows, one bit at a time).
 pub(crate) mod rules {
+    /// `(x, z, sign)` words of one qubit.
+    pub type One = (u64, u64, u64);
+    /// `(xa, za, xb, zb, sign)` words of two qubits.
+    pub type Two = (u64, u64, u64, u64, u64);
     #[inline(always)]
     pub fn h(x: u64, z: u64, s: u64) -> (u64, u64, u64) {
         (z, x, s ^ (x & z))
@@ -88,11 +92,11 @@ pub(crate) mod rules {
         s: u64,
     ) -> ((u64, u64), (u64, u64), u64) {
         use crate::circuit::Gate;
-        let one = |f: fn(u64, u64, u64) -> (u64, u64, u64)| {
+        let one = |f: fn(u64, u64, u64) -> One| {
             let (x, z, s) = f(a.0, a.1, s);
             ((x, z), b, s)
         };
-        let two = |f: fn(u64, u64, u64, u64, u64) -> (u64, u64, u64, u64, u64)| {
+        let two = |f: fn(u64, u64, u64, u64, u64) -> Two| {
             let (xa, za, xb, zb, s) = f(a.0, a.1, b.0, b.1, s);
             ((xa, za), (xb, zb), s)
         };
@@ -354,35 +358,54 @@ impl Tableau {
         self.rows.take();
         let (a, b) = g.qubits();
         assert!(a < self.n, "gate {g:?} out of range for {} qubits", self.n);
+        if let Some(b) = b {
+            assert!(b < self.n && b != a, "invalid two-qubit gate {g:?}");
+        }
+        // The match is outside the word loops so each loop is monomorphized and inlined.
+        match *g {
+            Gate::H(a) => self.map1(a, rules::h),
+            Gate::S(a) => self.map1(a, rules::s),
+            Gate::Sdg(a) => self.map1(a, rules::sdg),
+            Gate::X(a) => self.map1(a, rules::px),
+            Gate::Y(a) => self.map1(a, rules::py),
+            Gate::Z(a) => self.map1(a, rules::pz),
+            Gate::SqrtX(a) => self.map1(a, rules::sqrt_x),
+            Gate::SqrtXdg(a) => self.map1(a, rules::sqrt_x_dg),
+            Gate::Cx(a, b) => self.map2(a, b, rules::cx),
+            Gate::Cy(a, b) => self.map2(a, b, rules::cy),
+            Gate::Cz(a, b) => self.map2(a, b, rules::cz),
+            Gate::Swap(a, b) => self.map2(a, b, |xa, za, xb, zb, s| (xb, zb, xa, za, s)),
+        }
+    }
+
+    #[inline(always)]
+    fn map1(&mut self, a: u32, f: impl Fn(u64, u64, u64) -> rules::One) {
         let w2 = 2 * self.w;
         let ca = a as usize * w2;
-        match b {
-            None => {
-                for i in 0..w2 {
-                    let ((x, z), _, s) =
-                        rules::apply(g, (self.cx[ca + i], self.cz[ca + i]), (0, 0), self.signs[i]);
-                    self.cx[ca + i] = x;
-                    self.cz[ca + i] = z;
-                    self.signs[i] = s;
-                }
-            }
-            Some(b) => {
-                assert!(b < self.n && b != a, "invalid two-qubit gate {g:?}");
-                let cb = b as usize * w2;
-                for i in 0..w2 {
-                    let ((xa, za), (xb, zb), s) = rules::apply(
-                        g,
-                        (self.cx[ca + i], self.cz[ca + i]),
-                        (self.cx[cb + i], self.cz[cb + i]),
-                        self.signs[i],
-                    );
-                    self.cx[ca + i] = xa;
-                    self.cz[ca + i] = za;
-                    self.cx[cb + i] = xb;
-                    self.cz[cb + i] = zb;
-                    self.signs[i] = s;
-                }
-            }
+        let xs = &mut self.cx[ca..ca + w2];
+        let zs = &mut self.cz[ca..ca + w2];
+        for ((x, z), s) in xs.iter_mut().zip(zs.iter_mut()).zip(self.signs.iter_mut()) {
+            (*x, *z, *s) = f(*x, *z, *s);
+        }
+    }
+
+    #[inline(always)]
+    fn map2(&mut self, a: u32, b: u32, f: impl Fn(u64, u64, u64, u64, u64) -> rules::Two) {
+        let w2 = 2 * self.w;
+        let (ca, cb) = (a as usize * w2, b as usize * w2);
+        for i in 0..w2 {
+            let (xa, za, xb, zb, s) = f(
+                self.cx[ca + i],
+                self.cz[ca + i],
+                self.cx[cb + i],
+                self.cz[cb + i],
+                self.signs[i],
+            );
+            self.cx[ca + i] = xa;
+            self.cz[ca + i] = za;
+            self.cx[cb + i] = xb;
+            self.cz[cb + i] = zb;
+            self.signs[i] = s;
         }
     }
 

@@ -73,7 +73,11 @@ impl Circuit {
 
     /// Splits into exactly `t` blocks `C_1 … C_t` (C_1 first in time); see protocol.md §5.
     /// Blocks may be empty when Δ < t (or s < t for [`SplitRule::EqualGates`]).
+    /// `t = 0` gives no blocks.
     pub fn split(&self, t: u32, rule: SplitRule) -> Vec<Circuit> {
+        if t == 0 {
+            return Vec::new();
+        }
         match rule {
             SplitRule::EqualDepth => {
                 let layers = self.asap_layers();

@@ -257,13 +257,13 @@ pub fn random_clifford(n: u32, rng: &mut Rng) -> Tableau {
     let table2 = block(&delta2, None, &prod2, &inv2);
     // Permute qubits, then the Hadamard layer (swap rows i and n+i).
     let mut table = vec![0u64; 2 * nn * rw];
-    for i in 0..nn {
-        for (dst, src) in [(i, perm[i]), (nn + i, nn + perm[i])] {
+    for (i, &pi) in perm.iter().enumerate() {
+        for (dst, src) in [(i, pi), (nn + i, nn + pi)] {
             table[dst * rw..(dst + 1) * rw].copy_from_slice(&table2[src * rw..(src + 1) * rw]);
         }
     }
-    for i in 0..nn {
-        if had[i] {
+    for (i, &hi) in had.iter().enumerate() {
+        if hi {
             for t in 0..rw {
                 table.swap(i * rw + t, (nn + i) * rw + t);
             }
