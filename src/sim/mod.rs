@@ -11,6 +11,8 @@
 //! [`reference`] steps every operation on a stabilizer tableau (slow, the oracle);
 //! [`sampler`] uses fault signatures and sparse fault sampling (fast, exact in distribution).
 
+pub mod reference;
+
 use crate::protocol::schedule::{Implementation, Schedule};
 use serde::{Deserialize, Serialize};
 
@@ -68,3 +70,6 @@ pub enum EngineKind {
     /// Shot-by-shot stabilizer simulation of every operation.
     Reference,
 }
+
+pub mod sampler;
+pub mod signatures;

@@ -1,0 +1,467 @@
+//! Fault signatures of an operation list, by backward propagation of its observables (the
+//! detector-error-model idea), and sparse sampling of faults over them.
+//!
+//! An *observable* is a linear functional of the Pauli frame: a check's recorded outcome, or one
+//! bit of the residual error at the end of the list. Propagating each observable backwards
+//! through the Clifford operations (O ↦ G† O G, sign-free) tells, for every noise location, which
+//! observables a fault there flips: an X fault on qubit q flips O iff the back-propagated O has
+//! a Z component on q, a Z fault iff it has an X component. All observables are propagated at
+//! once, bit-packed: qubit q carries one x and one z column of `words` u64 words, one bit per
+//! observable, and a gate updates the columns of its qubits with the word rules of
+//! [`crate::tableau`] (every gate of the set acts on sign-free bits as an involution, so G† acts
+//! like G).
+//!
+//! Word layout of a signature: `check_words` (0 or 1) words of check bits (check j = bit j),
+//! then `half` words of residual x bits (bit i = x component on qubit i), then `half` words of
+//! residual z bits. A fault then costs one XOR of precomputed masks.
+//!
+//! Sampling is sparse: the locations of each noise class form one flat array of equal rate, so
+//! a geometric skip between faults is exact and the cost is proportional to the number of
+//! faults, not of locations. Idle locations are qubit-layers; the layers of one idle run (one
+//! qubit, no operation in between) share a signature and are stored once, with prefix sums to
+//! map a qubit-layer index to its run.
+
+use crate::circuit::Gate;
+use crate::noise::{NoiseClass, NoiseRates};
+use crate::protocol::ops::{OpKind, OpList};
+use crate::rng::Rng;
+use crate::tableau::{rules, Tableau};
+use rand::RngExt;
+
+/// How a location's fault is drawn and which signatures it stores.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Shape {
+    /// One-qubit depolarizing: X, Y or Z equally likely. Stores (sig X, sig Z).
+    One,
+    /// Two-qubit depolarizing: 15 Paulis equally likely. Stores (X_a, Z_a, X_b, Z_b).
+    Two,
+    /// Measurement outcome flip. Stores one signature.
+    Flip,
+    /// A run of idle layers on one qubit, each layer one-qubit depolarizing. Stores (X, Z).
+    IdleRun,
+}
+
+impl Shape {
+    /// Signatures stored per location.
+    pub fn sigs(self) -> usize {
+        match self {
+            Shape::One | Shape::IdleRun => 2,
+            Shape::Two => 4,
+            Shape::Flip => 1,
+        }
+    }
+}
+
+/// Where a location is (for tests, diagnostics and the forward oracle).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct LocMeta {
+    /// 0-based layer of the operation; for an idle run, its first layer.
+    pub layer: u32,
+    /// For an idle run, its last layer (equal to `layer` otherwise).
+    pub last_layer: u32,
+    pub qubits: (u32, Option<u32>),
+}
+
+/// All locations of one noise class and shape, with equal rate.
+#[derive(Clone, Debug)]
+pub struct LocArray {
+    pub class: NoiseClass,
+    pub shape: Shape,
+    /// `shape.sigs()` signatures of `words` words per location.
+    sigs: Vec<u64>,
+    /// Idle runs only: first qubit-layer index of each run, plus the total at the end.
+    prefix: Vec<u64>,
+    pub meta: Vec<LocMeta>,
+}
+
+impl LocArray {
+    /// Number of stored locations (idle: runs).
+    pub fn len(&self) -> usize {
+        self.meta.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.meta.is_empty()
+    }
+
+    /// Number of independent fault locations (idle: qubit-layers).
+    pub fn locations(&self) -> u64 {
+        match self.shape {
+            Shape::IdleRun => self.prefix.last().copied().unwrap_or(0),
+            _ => self.meta.len() as u64,
+        }
+    }
+
+    /// Signature `s` (0..shape.sigs()) of stored location `loc`.
+    pub fn sig(&self, words: usize, loc: usize, s: usize) -> &[u64] {
+        let per = self.shape.sigs() * words;
+        let at = loc * per + s * words;
+        &self.sigs[at..at + words]
+    }
+}
+
+/// The signature tables of one operation list.
+#[derive(Clone, Debug)]
+pub struct SigTable {
+    /// Words per signature.
+    pub words: usize,
+    /// 1 if word 0 holds check bits, else 0.
+    pub check_words: usize,
+    /// Words of each residual half (x bits, then z bits): ceil(n/64).
+    pub half: usize,
+    pub arrays: Vec<LocArray>,
+}
+
+/// Observable columns during the backward pass.
+struct Cols {
+    w: usize,
+    x: Vec<u64>,
+    z: Vec<u64>,
+}
+
+impl Cols {
+    fn xq(&self, q: u32) -> &[u64] {
+        let s = q as usize * self.w;
+        &self.x[s..s + self.w]
+    }
+    fn zq(&self, q: u32) -> &[u64] {
+        let s = q as usize * self.w;
+        &self.z[s..s + self.w]
+    }
+    fn is_zero(&self, q: u32) -> bool {
+        self.xq(q).iter().chain(self.zq(q)).all(|&v| v == 0)
+    }
+    fn clear(&mut self, q: u32) {
+        let s = q as usize * self.w;
+        self.x[s..s + self.w].fill(0);
+        self.z[s..s + self.w].fill(0);
+    }
+    fn set_x(&mut self, q: u32, bit: usize) {
+        self.x[q as usize * self.w + bit / 64] ^= 1u64 << (bit % 64);
+    }
+    fn set_z(&mut self, q: u32, bit: usize) {
+        self.z[q as usize * self.w + bit / 64] ^= 1u64 << (bit % 64);
+    }
+    /// O ↦ G† O G on every observable (sign-free; G† acts like G on bits).
+    fn apply(&mut self, g: &Gate) {
+        let w = self.w;
+        let (a, b) = g.qubits();
+        let (a, b) = (a as usize * w, b.map(|b| b as usize * w));
+        for i in 0..w {
+            let pa = (self.x[a + i], self.z[a + i]);
+            let pb = b.map_or((0, 0), |b| (self.x[b + i], self.z[b + i]));
+            let (na, nb, _) = rules::apply(g, pa, pb, 0);
+            self.x[a + i] = na.0;
+            self.z[a + i] = na.1;
+            if let Some(b) = b {
+                self.x[b + i] = nb.0;
+                self.z[b + i] = nb.1;
+            }
+        }
+    }
+}
+
+/// Collects the arrays during the backward pass.
+struct Collector {
+    arrays: Vec<LocArray>,
+}
+
+impl Collector {
+    fn array(&mut self, class: NoiseClass, shape: Shape) -> &mut LocArray {
+        let i = match self
+            .arrays
+            .iter()
+            .position(|a| a.class == class && a.shape == shape)
+        {
+            Some(i) => i,
+            None => {
+                self.arrays.push(LocArray {
+                    class,
+                    shape,
+                    sigs: Vec::new(),
+                    prefix: if shape == Shape::IdleRun {
+                        vec![0]
+                    } else {
+                        Vec::new()
+                    },
+                    meta: Vec::new(),
+                });
+                self.arrays.len() - 1
+            }
+        };
+        &mut self.arrays[i]
+    }
+
+    /// A one-qubit location on q (X fault: z column; Z fault: x column). Zero signatures are
+    /// dropped: a fault there changes nothing.
+    fn one(&mut self, class: NoiseClass, shape: Shape, cols: &Cols, q: u32, meta: LocMeta) {
+        if cols.is_zero(q) {
+            return;
+        }
+        let arr = self.array(class, shape);
+        arr.sigs.extend_from_slice(cols.zq(q));
+        arr.sigs.extend_from_slice(cols.xq(q));
+        arr.meta.push(meta);
+    }
+
+    fn two(&mut self, class: NoiseClass, cols: &Cols, a: u32, b: u32, meta: LocMeta) {
+        if cols.is_zero(a) && cols.is_zero(b) {
+            return;
+        }
+        let arr = self.array(class, Shape::Two);
+        arr.sigs.extend_from_slice(cols.zq(a));
+        arr.sigs.extend_from_slice(cols.xq(a));
+        arr.sigs.extend_from_slice(cols.zq(b));
+        arr.sigs.extend_from_slice(cols.xq(b));
+        arr.meta.push(meta);
+    }
+
+    fn flip(&mut self, class: NoiseClass, sig: &[u64], meta: LocMeta) {
+        if sig.iter().all(|&v| v == 0) {
+            return;
+        }
+        let arr = self.array(class, Shape::Flip);
+        arr.sigs.extend_from_slice(sig);
+        arr.meta.push(meta);
+    }
+
+    fn idle_run(&mut self, cols: &Cols, q: u32, first: u32, last: u32) {
+        if cols.is_zero(q) {
+            return;
+        }
+        let arr = self.array(NoiseClass::Idle, Shape::IdleRun);
+        arr.sigs.extend_from_slice(cols.zq(q));
+        arr.sigs.extend_from_slice(cols.xq(q));
+        let end = arr.prefix.last().copied().unwrap_or(0) + u64::from(last - first + 1);
+        arr.prefix.push(end);
+        arr.meta.push(LocMeta {
+            layer: first,
+            last_layer: last,
+            qubits: (q, None),
+        });
+    }
+}
+
+/// Backward pass over `ops` with observable columns initialised by `init`.
+fn build(ops: &OpList, check_words: usize, half: usize, init: impl FnOnce(&mut Cols)) -> SigTable {
+    let words = check_words + 2 * half;
+    let nq = ops.num_qubits as usize;
+    let mut cols = Cols {
+        w: words,
+        x: vec![0; nq * words],
+        z: vec![0; nq * words],
+    };
+    init(&mut cols);
+    let mut col = Collector { arrays: Vec::new() };
+    // Open idle run per qubit: its last layer (backward pass meets it first) and length.
+    let mut run_last = vec![0u32; nq];
+    let mut run_len = vec![0u32; nq];
+    let flush =
+        |col: &mut Collector, cols: &Cols, run_last: &mut [u32], run_len: &mut [u32], q: u32| {
+            let len = run_len[q as usize];
+            if len > 0 {
+                let last = run_last[q as usize];
+                col.idle_run(cols, q, last + 1 - len, last);
+                run_len[q as usize] = 0;
+            }
+        };
+    let mut flip_sig = vec![0u64; words];
+    for (l, layer) in ops.layers.iter().enumerate().rev() {
+        let l = l as u32;
+        for op in &layer.ops {
+            let (a, b) = op.qubits();
+            flush(&mut col, &cols, &mut run_last, &mut run_len, a);
+            if let Some(b) = b {
+                flush(&mut col, &cols, &mut run_last, &mut run_len, b);
+            }
+            let meta = LocMeta {
+                layer: l,
+                last_layer: l,
+                qubits: (a, b),
+            };
+            match op.kind {
+                OpKind::Prep(q) => {
+                    col.one(op.noise, Shape::One, &cols, q, meta);
+                    cols.clear(q);
+                }
+                OpKind::Gate(g) => {
+                    match b {
+                        Some(b) => col.two(op.noise, &cols, a, b, meta),
+                        None => col.one(op.noise, Shape::One, &cols, a, meta),
+                    }
+                    cols.apply(&g);
+                }
+                OpKind::MeasureZ { qubit, record } | OpKind::MeasureX { qubit, record } => {
+                    // Only check records are observables (they live in word 0).
+                    let bit = record as usize;
+                    assert!(
+                        check_words == 1 && bit < 64,
+                        "measurement records need a check word"
+                    );
+                    flip_sig.fill(0);
+                    flip_sig[0] = 1u64 << bit;
+                    col.flip(op.noise, &flip_sig, meta);
+                    // The outcome is ⟨Z⟩ (or ⟨X⟩) of the qubit just before the measurement.
+                    cols.clear(qubit);
+                    match op.kind {
+                        OpKind::MeasureZ { .. } => cols.set_z(qubit, bit),
+                        _ => cols.set_x(qubit, bit),
+                    }
+                }
+            }
+        }
+        for &q in &layer.idle {
+            if run_len[q as usize] == 0 {
+                run_last[q as usize] = l;
+            }
+            run_len[q as usize] += 1;
+        }
+    }
+    for q in 0..ops.num_qubits {
+        flush(&mut col, &cols, &mut run_last, &mut run_len, q);
+    }
+    SigTable {
+        words,
+        check_words,
+        half,
+        arrays: col.arrays,
+    }
+}
+
+/// Signatures of one RSP&V attempt (a_i = i, b_i = n+i, anc = 2n) for a block with Clifford
+/// `c`: the r check records (word 0) and the 2n bits of the accepted resource's residual error
+/// expressed on the a side, A_res = F_a · c⁻¹(F_b) (protocol.md §4.5). Bit i of the x half is
+/// ⟨F, Z_{a_i} ⊗ c(Z_i)_b⟩ and bit i of the z half ⟨F, X_{a_i} ⊗ c(X_i)_b⟩, because
+/// ⟨c⁻¹(F_b), P⟩ = ⟨F_b, c(P)⟩.
+pub fn attempt_table(ops: &OpList, c: &Tableau) -> SigTable {
+    let n = c.n();
+    assert_eq!(ops.num_qubits, 2 * n + 1, "attempt register is 2n+1 qubits");
+    assert!(ops.num_records <= 64, "at most 64 checks");
+    let half = n.div_ceil(64) as usize;
+    build(ops, 1, half, |cols| {
+        for i in 0..n {
+            let xbit = 64 + i as usize;
+            let zbit = 64 * (1 + half) + i as usize;
+            cols.set_z(i, xbit);
+            for (j, p) in c.z_output(i).support() {
+                let (x, z) = p.bits();
+                if x {
+                    cols.set_x(n + j, xbit);
+                }
+                if z {
+                    cols.set_z(n + j, xbit);
+                }
+            }
+            cols.set_x(i, zbit);
+            for (j, p) in c.x_output(i).support() {
+                let (x, z) = p.bits();
+                if x {
+                    cols.set_x(n + j, zbit);
+                }
+                if z {
+                    cols.set_z(n + j, zbit);
+                }
+            }
+        }
+    })
+}
+
+/// Signatures of the direct implementation on n qubits: the 2n bits of the output frame.
+pub fn direct_table(ops: &OpList) -> SigTable {
+    let n = ops.num_qubits;
+    let half = n.div_ceil(64) as usize;
+    build(ops, 0, half, |cols| {
+        for i in 0..n {
+            cols.set_z(i, i as usize);
+            cols.set_x(i, 64 * half + i as usize);
+        }
+    })
+}
+
+/// Number of non-faulty locations before the next fault at rate p, where `log1m` = ln(1−p):
+/// an exact geometric draw by inversion.
+#[inline]
+pub fn geometric_gap(rng: &mut Rng, log1m: f64) -> u64 {
+    let u = 1.0 - rng.random::<f64>(); // (0, 1]
+    let g = (u.ln() / log1m).floor();
+    if g >= 1.8e19 {
+        u64::MAX
+    } else {
+        g as u64 // NaN and −0 map to 0 (rate 1: every location faults)
+    }
+}
+
+/// ln(1−p) per array of a table, for one set of rates; `None` where the rate is 0.
+#[derive(Clone, Debug)]
+pub struct TableRates {
+    log1m: Vec<Option<f64>>,
+}
+
+impl SigTable {
+    pub fn rates(&self, rates: &NoiseRates) -> TableRates {
+        TableRates {
+            log1m: self
+                .arrays
+                .iter()
+                .map(|a| {
+                    let p = rates.rate(a.class);
+                    (p > 0.0).then(|| (-p).ln_1p())
+                })
+                .collect(),
+        }
+    }
+
+    /// Draws every fault of one run of the list and XORs their signatures into `acc`
+    /// (`words` words, not cleared here).
+    pub fn sample(&self, rates: &TableRates, rng: &mut Rng, acc: &mut [u64]) {
+        let w = self.words;
+        for (arr, log1m) in self.arrays.iter().zip(&rates.log1m) {
+            let Some(log1m) = *log1m else { continue };
+            let total = arr.locations();
+            let mut pos = geometric_gap(rng, log1m);
+            while pos < total {
+                let (loc, sigs) = match arr.shape {
+                    Shape::IdleRun => (arr.prefix.partition_point(|&s| s <= pos) - 1, 2),
+                    s => (pos as usize, s.sigs()),
+                };
+                let base = loc * sigs * w;
+                let s = &arr.sigs[base..base + sigs * w];
+                match arr.shape {
+                    Shape::Flip => xor(acc, &s[..w]),
+                    Shape::One | Shape::IdleRun => {
+                        // 1 = X, 2 = Z, 3 = Y.
+                        let p = rng.random_range(1u32..4);
+                        xor_pauli(acc, s, w, 0, p);
+                    }
+                    Shape::Two => {
+                        let p = rng.random_range(1u32..16);
+                        xor_pauli(acc, s, w, 0, p & 3);
+                        xor_pauli(acc, s, w, 2, p >> 2);
+                    }
+                }
+                pos = pos
+                    .saturating_add(1)
+                    .saturating_add(geometric_gap(rng, log1m));
+            }
+        }
+    }
+}
+
+#[inline]
+fn xor(acc: &mut [u64], s: &[u64]) {
+    for (a, b) in acc.iter_mut().zip(s) {
+        *a ^= b;
+    }
+}
+
+/// XORs the signature of Pauli `p` (bit 0 = X, bit 1 = Z) whose (X, Z) signatures start at
+/// signature index `first`.
+#[inline]
+fn xor_pauli(acc: &mut [u64], s: &[u64], w: usize, first: usize, p: u32) {
+    if p & 1 != 0 {
+        xor(acc, &s[first * w..(first + 1) * w]);
+    }
+    if p & 2 != 0 {
+        xor(acc, &s[(first + 1) * w..(first + 2) * w]);
+    }
+}
