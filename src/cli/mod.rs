@@ -296,14 +296,8 @@ impl Failure {
 
 impl From<EngineError> for Failure {
     fn from(e: EngineError) -> Self {
-        let code = match e {
-            EngineError::Unavailable(_) => 1,
-            _ => 2,
-        };
-        Failure {
-            message: e.to_string(),
-            code,
-        }
+        // Every EngineError is a refusal of the input.
+        Failure::input(e.to_string())
     }
 }
 

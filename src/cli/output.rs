@@ -121,7 +121,7 @@ pub fn report_table(r: &Report) -> String {
     );
     let _ = writeln!(
         o,
-        "  Prop. 1 (uniform-model bound): monolithic E[depth] = {:.1}  (measured {:.1})",
+        "  Prop. 1 (uniform model): monolithic E[depth] = {:.1}  (measured {:.1})",
         d.prop1_monolithic_depth_uniform_model, r.results.monolithic.depth.mean
     );
     let _ = writeln!(
