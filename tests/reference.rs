@@ -213,6 +213,8 @@ fn mean_depths_follow_props_1_and_2_in_the_uniform_model() {
 
 /// Timing of the paper point (n = 85, t = r = 3, p = 1e-4): a few shots of one circuit.
 /// Run with `cargo test --release --test reference -- --ignored --nocapture paper_point`.
+/// Measured (test profile, opt-level 2, shared 2-core machine): ≈ 1.9 s per shot of all three
+/// implementations, i.e. ≈ 2 h for 20 circuits × 200 shots.
 #[test]
 #[ignore]
 fn paper_point_timing() {

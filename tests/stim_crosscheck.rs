@@ -124,7 +124,7 @@ fn z(k1: u64, n1: u64, k2: u64, n2: u64) -> f64 {
 
 #[test]
 fn reference_simulator_agrees_with_stim() {
-    const N: u64 = 20_000;
+    const N: u64 = 15_000;
     let stored: Vec<Case> = serde_json::from_str(&read("cases.json")).unwrap();
     let results: serde_json::Value = serde_json::from_str(&read("results.json")).unwrap();
     for (ci, c) in stored.iter().enumerate() {
