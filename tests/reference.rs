@@ -210,3 +210,29 @@ fn mean_depths_follow_props_1_and_2_in_the_uniform_model() {
     assert!(errors(Implementation::Monolithic) > 0);
     let _ = Prepared::new(&inst, &params);
 }
+
+/// Timing of the paper point (n = 85, t = r = 3, p = 1e-4): a few shots of one circuit.
+/// Run with `cargo test --release --test reference -- --ignored --nocapture paper_point`.
+/// Measured (test profile, opt-level 2, shared 2-core machine): ≈ 1.9 s per shot of all three
+/// implementations, i.e. ≈ 2 h for 20 circuits × 200 shots.
+#[test]
+#[ignore]
+fn paper_point_timing() {
+    let params = Params {
+        shots: 5,
+        ..Default::default()
+    };
+    let t0 = std::time::Instant::now();
+    let inst = Instance::generate(&params, 0);
+    let gen = t0.elapsed().as_secs_f64();
+    let t1 = std::time::Instant::now();
+    let s = run_circuit(&inst, &params, 0);
+    let per_shot = t1.elapsed().as_secs_f64() / f64::from(params.shots);
+    let full = 20.0 * (gen + 200.0 * per_shot);
+    println!(
+        "instance {gen:.2} s, {per_shot:.3} s per shot (3 implementations); \
+         20 × 200 extrapolated: {full:.0} s; depths mono {:?} dist {:?}",
+        s.monolithic.iter().map(|x| x.depth).collect::<Vec<_>>(),
+        s.distributed.iter().map(|x| x.depth).collect::<Vec<_>>()
+    );
+}

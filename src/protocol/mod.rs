@@ -6,3 +6,4 @@ pub mod bounds;
 pub mod ops;
 pub mod params;
 pub mod schedule;
+pub mod stim_export;

@@ -30,6 +30,7 @@ use crate::protocol::params::{CheckRedraw, CorrectionNoise, Knobs, Params, Resta
 use crate::protocol::schedule::{
     Attempt, BlockTiming, Implementation, InjectionKind, InjectionSpan, LinkParams, Schedule,
 };
+use crate::protocol::stim_export::inverse_gate;
 use crate::rng::{self, Rng};
 use crate::sim::{AttemptCounts, CircuitSamples, SampledRun, Shot};
 use crate::stabilizer_sim::StabilizerSim;
@@ -129,17 +130,6 @@ pub fn noiseless_records(ops: &OpList) -> Vec<bool> {
         }
     }
     records
-}
-
-/// The inverse of a gate of the gate set.
-pub fn inverse_gate(g: &Gate) -> Gate {
-    match *g {
-        Gate::S(q) => Gate::Sdg(q),
-        Gate::Sdg(q) => Gate::S(q),
-        Gate::SqrtX(q) => Gate::SqrtXdg(q),
-        Gate::SqrtXdg(q) => Gate::SqrtX(q),
-        other => other,
-    }
 }
 
 /// A stabilizer state with noisy operations: each operation is followed by its channel
