@@ -93,7 +93,10 @@ pub struct Circuit {
 
 impl Circuit {
     pub fn new(n: u32) -> Self {
-        Circuit { n, gates: Vec::new() }
+        Circuit {
+            n,
+            gates: Vec::new(),
+        }
     }
 
     /// Size s: the number of gates.
