@@ -5,10 +5,12 @@
 //! dependency. `web` is the browser front end, compiled only for wasm32.
 
 pub mod circuit;
+pub mod jobs;
 pub mod pauli;
 pub mod rng;
 pub mod stabilizer_sim;
 pub mod tableau;
+pub mod view;
 
 #[cfg(target_arch = "wasm32")]
 pub mod web;
