@@ -5,6 +5,7 @@
 //! dependency. `web` is the browser front end, compiled only for wasm32.
 
 pub mod circuit;
+pub mod jobs;
 pub mod noise;
 pub mod pauli;
 pub mod protocol;
@@ -12,6 +13,7 @@ pub mod rng;
 pub mod sim;
 pub mod stabilizer_sim;
 pub mod tableau;
+pub mod view;
 
 #[cfg(target_arch = "wasm32")]
 pub mod web;
