@@ -8,6 +8,7 @@ pub mod circuit;
 #[cfg(not(target_arch = "wasm32"))]
 pub mod cli;
 pub mod estimate;
+pub mod jobs;
 pub mod noise;
 pub mod pauli;
 pub mod protocol;
@@ -15,6 +16,7 @@ pub mod rng;
 pub mod sim;
 pub mod stabilizer_sim;
 pub mod tableau;
+pub mod view;
 
 #[cfg(target_arch = "wasm32")]
 pub mod web;

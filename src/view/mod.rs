@@ -1,0 +1,6 @@
+//! View geometry: pure-Rust helpers that decide where things go on screen.
+//!
+//! Nothing here touches the browser, so the geometry is unit-tested natively; `web` only
+//! paints what these functions compute.
+
+pub mod layout;
