@@ -83,12 +83,11 @@ fn compare(name: &str, params: &Params) -> usize {
     );
     let mut tests = 0;
     let names = ["direct", "monolithic", "distributed"];
-    for i in 0..3 {
+    for (i, name_i) in names.iter().enumerate() {
         let z = z_prop(fast.errors[i], fast.shots, slow.errors[i], slow.shots);
         assert!(
             z.abs() < 4.0,
-            "{name}: p_L {} fast {}/{} reference {}/{} z = {z:.2}",
-            names[i],
+            "{name}: p_L {name_i} fast {}/{} reference {}/{} z = {z:.2}",
             fast.errors[i],
             fast.shots,
             slow.errors[i],
@@ -96,13 +95,12 @@ fn compare(name: &str, params: &Params) -> usize {
         );
         let ((m1, v1), (m2, v2)) = (fast.mean_var(i), slow.mean_var(i));
         if v1 + v2 == 0.0 {
-            assert_eq!(m1, m2, "{name}: depth {}", names[i]);
+            assert_eq!(m1, m2, "{name}: depth {name_i}");
         } else {
             let z = (m1 - m2) / (v1 + v2).sqrt();
             assert!(
                 z.abs() < 4.0,
-                "{name}: mean depth {} fast {m1:.2} reference {m2:.2} z = {z:.2}",
-                names[i]
+                "{name}: mean depth {name_i} fast {m1:.2} reference {m2:.2} z = {z:.2}"
             );
         }
         tests += 2;
