@@ -12,6 +12,8 @@
 //! [`sampler`] uses fault signatures and sparse fault sampling (fast, exact in distribution).
 
 pub mod reference;
+pub mod sampler;
+pub mod signatures;
 
 use crate::protocol::schedule::{Implementation, Schedule};
 use serde::{Deserialize, Serialize};
@@ -70,6 +72,3 @@ pub enum EngineKind {
     /// Shot-by-shot stabilizer simulation of every operation.
     Reference,
 }
-
-pub mod sampler;
-pub mod signatures;
