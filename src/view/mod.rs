@@ -4,3 +4,4 @@
 //! paints what these functions compute.
 
 pub mod layout;
+pub mod share;

@@ -1,0 +1,110 @@
+//! Parameters ↔ URL hash, so a link reproduces the same numbers.
+//!
+//! The hash is `key=value` pairs joined by `&`: every field of [`Params`] (n, s, t, r, p,
+//! tau_e, circuits, shots, seed) and each knob that differs from its default, under its
+//! protocol.md §17 identifier with the same values as the CLI (`noise_model=uniform`). Encoding
+//! goes through serde, so there is one list of names, shared with the CLI and the JSON output.
+
+use crate::protocol::params::{Knobs, ParamError, Params};
+use serde_json::{Map, Value};
+
+/// The hash (without `#`) for `params`.
+pub fn encode(params: &Params) -> String {
+    let mut parts = Vec::new();
+    let Ok(Value::Object(top)) = serde_json::to_value(params) else {
+        return String::new();
+    };
+    for (k, v) in &top {
+        if k == "knobs" || v.is_null() {
+            continue;
+        }
+        parts.push(format!("{k}={}", plain(v)));
+    }
+    for (k, v) in params.knobs.non_default() {
+        parts.push(format!("{k}={v}"));
+    }
+    parts.join("&")
+}
+
+/// A JSON scalar as bare text (strings without quotes).
+fn plain(v: &Value) -> String {
+    match v {
+        Value::String(s) => s.clone(),
+        other => other.to_string(),
+    }
+}
+
+/// Parses a hash (with or without the leading `#`) on top of the defaults. Unknown keys and
+/// malformed values are errors naming the key; the result is validated.
+pub fn decode(hash: &str) -> Result<Params, ParamError> {
+    let hash = hash.trim_start_matches('#');
+    let mut top = match serde_json::to_value(Params::default()) {
+        Ok(Value::Object(m)) => m,
+        _ => Map::new(),
+    };
+    let mut knobs = match serde_json::to_value(Knobs::default()) {
+        Ok(Value::Object(m)) => m,
+        _ => Map::new(),
+    };
+    for pair in hash.split('&').filter(|s| !s.is_empty()) {
+        let (key, raw) = pair.split_once('=').unwrap_or((pair, ""));
+        let target = if knobs.contains_key(key) {
+            &mut knobs
+        } else if top.contains_key(key) && key != "knobs" {
+            &mut top
+        } else {
+            return Err(ParamError::Unsupported(format!(
+                "unknown parameter '{key}' in the link"
+            )));
+        };
+        let value = match serde_json::from_str::<Value>(raw) {
+            Ok(v @ (Value::Number(_) | Value::Bool(_) | Value::Null)) => v,
+            _ => Value::String(raw.to_string()),
+        };
+        target.insert(key.to_string(), value);
+    }
+    top.insert("knobs".into(), Value::Object(knobs));
+    let params: Params = serde_json::from_value(Value::Object(top))
+        .map_err(|e| ParamError::Unsupported(format!("bad value in the link: {e}")))?;
+    params.validate()?;
+    Ok(params)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::protocol::params::{NoiseModelKind, RestartRule};
+
+    #[test]
+    fn round_trip_defaults_and_knobs() {
+        let p = Params::default();
+        assert_eq!(decode(&encode(&p)), Ok(p));
+        let mut q = Params {
+            n: 12,
+            tau_e: 2.5,
+            p: 3e-3,
+            seed: 99,
+            s: Some(40),
+            ..Default::default()
+        };
+        q.knobs.noise_model = NoiseModelKind::Uniform;
+        q.knobs.idle_on_resource_during_rspv = false;
+        q.knobs.restart_rule = RestartRule::EndOfRsv;
+        q.knobs.parallel_links = 3;
+        let h = encode(&q);
+        assert!(h.contains("noise_model=uniform"), "{h}");
+        assert!(h.contains("idle_on_resource_during_rspv=false"), "{h}");
+        assert_eq!(decode(&format!("#{h}")), Ok(q));
+    }
+
+    #[test]
+    fn bad_links_are_refused_with_a_message() {
+        assert!(decode("n=0").is_err());
+        assert!(decode("tau_e=-1").is_err());
+        assert!(decode("noise_model=loud").is_err());
+        let e = decode("bogus=1").expect_err("unknown key");
+        assert!(e.to_string().contains("bogus"));
+        assert!(decode("n=abc").is_err());
+        assert_eq!(decode(""), Ok(Params::default()));
+    }
+}
