@@ -6,6 +6,7 @@
 //! feature, which leaves [`start`] out so the worker does not build a page).
 
 pub mod app;
+pub mod state;
 pub mod worker;
 
 /// Entry point of the page module, run by wasm-bindgen when the module loads.

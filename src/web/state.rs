@@ -1,0 +1,90 @@
+//! The shared parameter state of the page: one [`Params`] that the controls edit, the URL hash
+//! mirrors, and every view (ring animation, timeline, plots) follows.
+//!
+//! Single-threaded (the page's main thread): an `Rc<Store>` is handed to each view at start-up;
+//! a view calls [`Store::subscribe`] to be told of every accepted change. Only validated
+//! parameters are stored, so nothing reaches the engine that it would reject.
+
+use std::cell::RefCell;
+use std::rc::Rc;
+
+use crate::protocol::params::{ParamError, Params};
+use crate::view::share;
+
+type Listener = Box<dyn Fn(&Params)>;
+
+/// The page's parameters and the views listening to them.
+pub struct Store {
+    params: RefCell<Params>,
+    listeners: RefCell<Vec<Rc<Listener>>>,
+}
+
+impl Store {
+    /// A store holding the parameters of the URL hash (defaults where absent). A malformed
+    /// hash falls back to the defaults and returns the error so the page can show it.
+    pub fn from_hash(hash: &str) -> (Rc<Store>, Option<ParamError>) {
+        let (params, err) = match share::decode(hash) {
+            Ok(p) => (p, None),
+            Err(e) => (Params::default(), Some(e)),
+        };
+        (
+            Rc::new(Store {
+                params: RefCell::new(params),
+                listeners: RefCell::new(Vec::new()),
+            }),
+            err,
+        )
+    }
+
+    /// The current parameters (a copy: `Params` is `Copy`).
+    pub fn get(&self) -> Params {
+        *self.params.borrow()
+    }
+
+    /// Validates and stores `params`, updates the URL hash, and notifies every listener.
+    /// Returns the validation error instead when they are refused.
+    pub fn set(&self, params: Params) -> Result<(), ParamError> {
+        params.validate()?;
+        if *self.params.borrow() == params {
+            return Ok(());
+        }
+        *self.params.borrow_mut() = params;
+        write_hash(&params);
+        // Clone the list first so a listener may subscribe or set without a borrow conflict.
+        let listeners: Vec<Rc<Listener>> = self.listeners.borrow().clone();
+        for l in listeners {
+            l(&params);
+        }
+        Ok(())
+    }
+
+    /// Applies `edit` to a copy of the current parameters and stores the result.
+    pub fn update(&self, edit: impl FnOnce(&mut Params)) -> Result<(), ParamError> {
+        let mut p = self.get();
+        edit(&mut p);
+        self.set(p)
+    }
+
+    /// Calls `f` after every accepted change.
+    pub fn subscribe(&self, f: impl Fn(&Params) + 'static) {
+        self.listeners.borrow_mut().push(Rc::new(Box::new(f)));
+    }
+}
+
+/// Mirrors the parameters into the URL hash without adding a history entry per slider step.
+fn write_hash(params: &Params) {
+    let Some(window) = web_sys::window() else {
+        return;
+    };
+    let hash = format!("#{}", share::encode(params));
+    if let Ok(history) = window.history() {
+        let _ = history.replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(&hash));
+    }
+}
+
+/// The current URL hash (empty when unavailable).
+pub fn read_hash() -> String {
+    web_sys::window()
+        .and_then(|w| w.location().hash().ok())
+        .unwrap_or_default()
+}
