@@ -3,5 +3,6 @@
 //! Nothing here touches the browser, so the geometry is unit-tested natively; `web` only
 //! paints what these functions compute.
 
+pub mod frame;
 pub mod layout;
 pub mod share;
