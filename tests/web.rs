@@ -1,11 +1,15 @@
 //! Browser tests: `cargo test --target wasm32-unknown-unknown --test web` runs them in headless
 //! Chromium (runner set in .cargo/config.toml). They check that the engine gives in wasm the
-//! same numbers as natively, and that the ring view paints.
+//! same numbers as natively, and that the ring view mounts on the shared store.
 #![cfg(target_arch = "wasm32")]
 
 use clinr_explorer::jobs::{self, Outcome, Reply};
+use clinr_explorer::protocol::block::Instance;
+use clinr_explorer::sim::sampler::sample_run;
 use clinr_explorer::view::layout::{node_radius, ring_layout};
-use clinr_explorer::web::app::RingView;
+use clinr_explorer::web::app::Shell;
+use clinr_explorer::web::ring_view;
+use clinr_explorer::web::state::Store;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_test::*;
 
@@ -53,50 +57,57 @@ fn ring_layout_geometry_is_the_same_in_wasm() {
 }
 
 #[wasm_bindgen_test]
-fn ring_view_paints_qpus_on_a_hidpi_sized_canvas() {
-    let window = web_sys::window().unwrap();
-    let document = window.document().unwrap();
-    let canvas = document
-        .create_element("canvas")
-        .unwrap()
+fn ring_view_mounts_and_exposes_the_sampled_run() {
+    let document = web_sys::window().unwrap().document().unwrap();
+    let make = |tag: &str| document.create_element(tag).unwrap();
+    let root = make("div");
+    let panel = make("section");
+    let ring = make("canvas")
         .dyn_into::<web_sys::HtmlCanvasElement>()
         .unwrap();
-    canvas
-        .set_attribute("style", "display:block;width:300px;height:200px")
+    ring.set_attribute("style", "display:block;width:300px;height:200px")
         .unwrap();
-    document.body().unwrap().append_child(&canvas).unwrap();
-
-    RingView::new(canvas.clone(), 4)
-        .unwrap()
-        .draw(&window)
-        .unwrap();
-    let dpr = window.device_pixel_ratio();
-    assert_eq!(canvas.width(), (300.0 * dpr).round() as u32);
-    assert_eq!(canvas.height(), (200.0 * dpr).round() as u32);
-    assert_eq!(canvas.get_attribute("data-qpus").as_deref(), Some("4"));
-
-    let ctx = canvas
-        .get_context("2d")
-        .unwrap()
-        .unwrap()
-        .dyn_into::<web_sys::CanvasRenderingContext2d>()
-        .unwrap();
-    let pixel = |x: f64, y: f64| -> Vec<u8> {
-        ctx.get_image_data((x * dpr).floor(), (y * dpr).floor(), 1.0, 1.0)
-            .unwrap()
-            .data()
-            .to_vec()
+    panel.append_child(&ring).unwrap();
+    root.append_child(&panel).unwrap();
+    document.body().unwrap().append_child(&root).unwrap();
+    let shell = Shell {
+        controls: make("aside"),
+        ring: ring.clone(),
+        plots: make("div"),
+        worker_status: make("p"),
     };
-    // Centre of the area: background. Just below Q0's centre (clear of its label): QPU fill.
-    let background = pixel(150.0, 100.0);
-    assert_eq!(background, vec![255, 255, 255, 255]);
-    let (qx, qy) = ring_layout(4, 300.0, 200.0)[0];
-    let r = node_radius(4, 300.0, 200.0);
-    let qpu = pixel(qx, qy + 0.75 * r);
+    let (store, err) = Store::from_hash("#n=8&t=2&tau_e=5");
+    assert!(err.is_none());
+    ring_view::mount(&shell, store.clone()).unwrap();
+
+    // The numbers on the canvas are those of the same run sampled here.
+    let params = store.get();
+    let inst = Instance::generate(&params, 0);
+    let run = sample_run(&inst, &params, 0, 0);
+    let attr = |name: &str| ring.get_attribute(name).unwrap_or_default();
+    assert_eq!(attr("data-qpus"), "3");
+    assert_eq!(attr("data-shot"), "0");
+    assert_eq!(attr("data-depth-direct"), run.direct.0.depth.to_string());
     assert_eq!(
-        qpu,
-        vec![0x2f, 0x6f, 0xde, 255],
-        "QPU 0 is drawn at its layout position"
+        attr("data-depth-monolithic"),
+        run.monolithic.0.depth.to_string()
     );
-    canvas.remove();
+    assert_eq!(
+        attr("data-depth-distributed"),
+        run.distributed.0.depth.to_string()
+    );
+    // The panel gained the toolbar, the timeline lanes and the explanations.
+    for id in [
+        "ring-play",
+        "ring-scrub",
+        "ring-new-sample",
+        "timeline",
+        "ring-explain",
+    ] {
+        assert!(document.get_element_by_id(id).is_some(), "#{id}");
+    }
+    // A parameter change re-samples the run.
+    store.update(|p| p.t = 3).unwrap();
+    assert_eq!(attr("data-qpus"), "4");
+    root.remove();
 }

@@ -1,4 +1,5 @@
-//! The page: builds the app shell, paints the ring view and talks to the worker.
+//! The page: builds the app shell, mounts the ring view (`ring_view`) on the shared parameter
+//! store, and talks to the worker.
 //!
 //! Shell: a header with the title, `<aside id="controls">` for the control panel,
 //! `<main>` with `<canvas id="ring">` (the ring of QPUs) and `<div id="plots">`. When it is
@@ -6,34 +7,17 @@
 //! value is put on `#worker-status[data-pong]` (the end-to-end test compares it with the value
 //! computed natively).
 
-use std::rc::Rc;
-
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
-use web_sys::{
-    CanvasRenderingContext2d, Document, Element, HtmlCanvasElement, MessageEvent, Window, Worker,
-};
+use web_sys::{Document, Element, HtmlCanvasElement, MessageEvent, Worker};
 
+use super::{ring_view, state};
 use crate::jobs::{Job, Outcome, Reply, Request};
-use crate::view::layout::{node_radius, ring_layout, ring_links};
 
-/// QPUs shown until the control panel sets them: t + 1 with t = 3.
-pub const DEFAULT_QPUS: usize = 4;
 /// Seed of the start-up ping sent to the worker (the fixture in tests/fixtures/ uses it too).
 pub const PING_SEED: u64 = 42;
 /// Where Trunk puts the worker's loader shim, relative to the page.
 pub const WORKER_URL: &str = "./worker_loader.js";
-
-/// Colours of the ring view (kept in step with www/style.css).
-mod palette {
-    pub const BACKGROUND: &str = "#ffffff";
-    pub const RING_GUIDE: &str = "#e3e7ee";
-    pub const LINK: &str = "#8591a5";
-    pub const QPU_FILL: &str = "#2f6fde";
-    pub const QPU_EDGE: &str = "#1d4fa8";
-    pub const QPU_LABEL: &str = "#ffffff";
-    pub const CAPTION: &str = "#5b6472";
-}
 
 /// The elements of the app shell that later code fills.
 pub struct Shell {
@@ -50,19 +34,11 @@ pub fn start() -> Result<(), JsValue> {
     let document = window.document().ok_or("no document")?;
     let shell = build_shell(&document)?;
 
-    let ring = Rc::new(RingView::new(shell.ring.clone(), DEFAULT_QPUS)?);
-    ring.draw(&window)?;
-    {
-        let ring = ring.clone();
-        let win = window.clone();
-        let on_resize = Closure::<dyn FnMut()>::new(move || {
-            if let Err(e) = ring.draw(&win) {
-                web_sys::console::error_2(&"ring view: redraw failed".into(), &e);
-            }
-        });
-        window.add_event_listener_with_callback("resize", on_resize.as_ref().unchecked_ref())?;
-        on_resize.forget();
+    let (store, hash_error) = state::Store::from_hash(&state::read_hash());
+    if let Some(e) = hash_error {
+        web_sys::console::warn_1(&format!("ignoring the link's parameters: {e}").into());
     }
+    ring_view::mount(&shell, store.clone())?;
 
     start_worker(shell.worker_status.clone())?;
     document
@@ -184,99 +160,6 @@ pub fn build_shell(document: &Document) -> Result<Shell, JsValue> {
         plots,
         worker_status,
     })
-}
-
-/// The ring of QPUs on its canvas, sharp on HiDPI screens (the backing store is the CSS size
-/// times `devicePixelRatio`; drawing happens in CSS pixels).
-pub struct RingView {
-    canvas: HtmlCanvasElement,
-    num_qpus: usize,
-}
-
-impl RingView {
-    pub fn new(canvas: HtmlCanvasElement, num_qpus: usize) -> Result<RingView, JsValue> {
-        canvas.set_attribute("data-qpus", &num_qpus.to_string())?;
-        Ok(RingView { canvas, num_qpus })
-    }
-
-    fn context(&self) -> Result<CanvasRenderingContext2d, JsValue> {
-        self.canvas
-            .get_context("2d")?
-            .ok_or("no 2d context")?
-            .dyn_into::<CanvasRenderingContext2d>()
-            .map_err(|_| "not a 2d context".into())
-    }
-
-    /// Resizes the backing store to the canvas's CSS size and repaints.
-    pub fn draw(&self, window: &Window) -> Result<(), JsValue> {
-        let dpr = window.device_pixel_ratio();
-        let dpr = if dpr.is_finite() && dpr > 0.0 {
-            dpr
-        } else {
-            1.0
-        };
-        let width = f64::from(self.canvas.client_width().max(1));
-        let height = f64::from(self.canvas.client_height().max(1));
-        let (pixels_w, pixels_h) = ((width * dpr).round() as u32, (height * dpr).round() as u32);
-        if self.canvas.width() != pixels_w || self.canvas.height() != pixels_h {
-            self.canvas.set_width(pixels_w);
-            self.canvas.set_height(pixels_h);
-        }
-        let ctx = self.context()?;
-        ctx.set_transform(dpr, 0.0, 0.0, dpr, 0.0, 0.0)?;
-        ctx.set_fill_style_str(palette::BACKGROUND);
-        ctx.fill_rect(0.0, 0.0, width, height);
-
-        let n = self.num_qpus;
-        let centres = ring_layout(n, width, height);
-        let radius = node_radius(n, width, height);
-
-        // A faint guide circle through the QPU centres.
-        if n > 1 {
-            let (cx, cy) = (width / 2.0, height / 2.0);
-            let ring_r = (centres[0].1 - cy).abs();
-            ctx.begin_path();
-            ctx.arc(cx, cy, ring_r, 0.0, std::f64::consts::TAU)?;
-            ctx.set_stroke_style_str(palette::RING_GUIDE);
-            ctx.set_line_width(1.0);
-            ctx.stroke();
-        }
-
-        ctx.set_stroke_style_str(palette::LINK);
-        ctx.set_line_width((radius * 0.12).clamp(1.5, 4.0));
-        ctx.set_line_cap("round");
-        for (a, b) in ring_links(n) {
-            ctx.begin_path();
-            ctx.move_to(centres[a].0, centres[a].1);
-            ctx.line_to(centres[b].0, centres[b].1);
-            ctx.stroke();
-        }
-
-        ctx.set_text_align("center");
-        ctx.set_text_baseline("middle");
-        ctx.set_font(&format!(
-            "600 {:.0}px system-ui, sans-serif",
-            (radius * 0.6).max(8.0)
-        ));
-        for (i, &(x, y)) in centres.iter().enumerate() {
-            ctx.begin_path();
-            ctx.arc(x, y, radius, 0.0, std::f64::consts::TAU)?;
-            ctx.set_fill_style_str(palette::QPU_FILL);
-            ctx.fill();
-            ctx.set_stroke_style_str(palette::QPU_EDGE);
-            ctx.set_line_width(2.0);
-            ctx.stroke();
-            ctx.set_fill_style_str(palette::QPU_LABEL);
-            ctx.fill_text(&format!("Q{i}"), x, y)?;
-        }
-
-        ctx.set_text_align("left");
-        ctx.set_text_baseline("top");
-        ctx.set_font("13px system-ui, sans-serif");
-        ctx.set_fill_style_str(palette::CAPTION);
-        ctx.fill_text(&format!("t + 1 = {n} QPUs on a ring"), 12.0, 12.0)?;
-        Ok(())
-    }
 }
 
 /// Starts the worker and sends it the start-up ping once it reports ready.

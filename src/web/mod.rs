@@ -6,7 +6,10 @@
 //! feature, which leaves [`start`] out so the worker does not build a page).
 
 pub mod app;
+pub mod playback;
+pub mod ring_view;
 pub mod state;
+pub mod timeline;
 pub mod worker;
 
 /// Entry point of the page module, run by wasm-bindgen when the module loads.

@@ -1,0 +1,1356 @@
+//! The ring of QPUs, animated from one sampled run (issue 6).
+//!
+//! [`mount`] builds the ring panel (ring canvas, playback toolbar, timeline lanes, the run's
+//! numbers, hover explanations, "How it works"), samples one run with
+//! `sim::sampler::sample_run` for the Store's parameters, and animates its distributed
+//! Schedule with requestAnimationFrame. Everything shown is read from the Schedule through
+//! `view::frame`; nothing here models time.
+//!
+//! State for tests is exposed as data attributes on `canvas#ring` (never pixels): data-time,
+//! data-playing, data-depth-{direct,monolithic,distributed}, data-stalled-links,
+//! data-ever-stalled, data-restarts, data-qpu-stages, data-shot, data-rsi-starts,
+//! data-max-time, data-frame-ms-{median,max} (draw time), data-raf-ms-{median,max}.
+
+use std::cell::RefCell;
+use std::f64::consts::{FRAC_PI_2, TAU};
+use std::fmt::Write as _;
+use std::rc::Rc;
+
+use wasm_bindgen::prelude::*;
+use wasm_bindgen::JsCast;
+use web_sys::{
+    CanvasRenderingContext2d, Document, Element, HtmlButtonElement, HtmlCanvasElement,
+    HtmlInputElement, HtmlSelectElement, KeyboardEvent, PointerEvent, Window,
+};
+
+use super::app::Shell;
+use super::playback::Playback;
+use super::state::Store;
+use super::timeline;
+use crate::protocol::block::Instance;
+use crate::protocol::params::Params;
+use crate::protocol::schedule::{Implementation, InjectionKind, Schedule};
+use crate::sim::sampler::sample_run;
+use crate::sim::SampledRun;
+use crate::view::frame::{self, Frame, Lane, SegmentKind, Stage, Summary};
+use crate::view::layout::ring_layout;
+
+/// Colours of the ring and the timeline.
+pub struct Palette {
+    pub background: &'static str,
+    pub guide: &'static str,
+    pub text: &'static str,
+    pub muted: &'static str,
+    pub node_text: &'static str,
+    pub rsp: &'static str,
+    pub check: &'static str,
+    pub verified: &'static str,
+    pub inject: &'static str,
+    pub stall: &'static str,
+    pub data: &'static str,
+    pub idle: &'static str,
+    pub direct: &'static str,
+    pub failed: &'static str,
+    pub restart: &'static str,
+    pub link: &'static str,
+    pub pair: &'static str,
+    pub pair_empty: &'static str,
+    pub pair_used: &'static str,
+    pub box_bg: &'static str,
+    pub stall_bg: &'static str,
+    pub token: &'static str,
+    pub playhead: &'static str,
+    pub lane_band: &'static str,
+    pub hover: &'static str,
+}
+
+/// The page's light theme (kept in step with www/style.css).
+pub const LIGHT: Palette = Palette {
+    background: "#ffffff",
+    guide: "#e3e7ee",
+    text: "#1d2430",
+    muted: "#5b6472",
+    node_text: "#ffffff",
+    rsp: "#2f6fde",
+    check: "#7b3fc4",
+    verified: "#2e9d5b",
+    inject: "#e67700",
+    stall: "#d62828",
+    data: "#d4a106",
+    idle: "#9aa3b2",
+    direct: "#6b7280",
+    failed: "#f19a94",
+    restart: "#a4161a",
+    link: "#8591a5",
+    pair: "#2e9d5b",
+    pair_empty: "#d5dae3",
+    pair_used: "#5b6472",
+    box_bg: "#f7f9fc",
+    stall_bg: "#fdecec",
+    token: "#f5b700",
+    playhead: "#111111",
+    lane_band: "#f4f6f9",
+    hover: "#111111",
+};
+
+/// Presentation mode: high contrast on black, for projectors.
+pub const DARK: Palette = Palette {
+    background: "#000000",
+    guide: "#333333",
+    text: "#ffffff",
+    muted: "#c8c8c8",
+    node_text: "#ffffff",
+    rsp: "#3d8bff",
+    check: "#b06cff",
+    verified: "#2fd07a",
+    inject: "#ff9a1f",
+    stall: "#ff3b3b",
+    data: "#ffd23f",
+    idle: "#6b6b6b",
+    direct: "#9a9a9a",
+    failed: "#ff6b6b",
+    restart: "#ff2d2d",
+    link: "#bdbdbd",
+    pair: "#2fd07a",
+    pair_empty: "#3a3a3a",
+    pair_used: "#9a9a9a",
+    box_bg: "#111111",
+    stall_bg: "#3a0a0a",
+    token: "#ffd23f",
+    playhead: "#ffffff",
+    lane_band: "#141414",
+    hover: "#ffffff",
+};
+
+/// Font scale in presentation mode.
+const PRESENT_SCALE: f64 = 1.45;
+/// Seconds of wall time a restart flashes for.
+const FLASH_SECONDS: f64 = 0.7;
+/// Frame-time samples kept for the median / max.
+const SAMPLES: usize = 128;
+
+pub fn context_2d(canvas: &HtmlCanvasElement) -> Result<CanvasRenderingContext2d, JsValue> {
+    canvas
+        .get_context("2d")?
+        .ok_or("no 2d context")?
+        .dyn_into::<CanvasRenderingContext2d>()
+        .map_err(|_| "not a 2d context".into())
+}
+
+/// One sampled run and what is derived from it once.
+struct Run {
+    params: Params,
+    shot: u32,
+    sampled: SampledRun,
+    lanes: Vec<Lane>,
+    summary: Summary,
+    end: f64,
+    sample_ms: f64,
+}
+
+impl Run {
+    fn dist(&self) -> &Schedule {
+        &self.sampled.distributed.0
+    }
+}
+
+fn sample(inst: &Instance, params: &Params, shot: u32, now: impl Fn() -> f64) -> Run {
+    let t0 = now();
+    let sampled = sample_run(inst, params, 0, shot);
+    let sample_ms = now() - t0;
+    let (d, m, x) = (
+        &sampled.distributed.0,
+        &sampled.monolithic.0,
+        &sampled.direct.0,
+    );
+    let lanes = frame::lanes(d, m, x);
+    let summary = frame::summary(d, m, x);
+    let end = f64::from(d.depth.max(m.depth).max(x.depth).max(1));
+    Run {
+        params: *params,
+        shot,
+        sampled,
+        lanes,
+        summary,
+        end,
+        sample_ms,
+    }
+}
+
+/// What the pointer is over.
+#[derive(Clone, Copy, Debug, PartialEq)]
+enum Hover {
+    Qpu(usize),
+    Link(usize),
+    Lane(usize, f64),
+}
+
+/// A link's line ends and its storage box centre (CSS px).
+type LinkGeom = ((f64, f64), (f64, f64), (f64, f64));
+
+/// Ring geometry in CSS px, recomputed on resize or a new run.
+#[derive(Default)]
+struct RingGeom {
+    centres: Vec<(f64, f64)>,
+    /// Per link (index = ℓ): the two line ends and the storage box centre.
+    links: Vec<LinkGeom>,
+    centre: (f64, f64),
+    node_r: f64,
+    /// Unit of size (1 = 45 px nodes), times the presentation scale.
+    u: f64,
+}
+
+struct Elements {
+    window: Window,
+    document: Document,
+    panel: Element,
+    ring: HtmlCanvasElement,
+    timeline: HtmlCanvasElement,
+    cache: HtmlCanvasElement,
+    play: HtmlButtonElement,
+    present: HtmlButtonElement,
+    scrub: HtmlInputElement,
+    speed: HtmlSelectElement,
+    info: Element,
+    explain: Element,
+}
+
+struct Viz {
+    el: Elements,
+    inst: Instance,
+    run: Run,
+    pb: Playback,
+    hover: Option<Hover>,
+    presentation: bool,
+    dirty: bool,
+    static_dirty: bool,
+    /// Ring CSS size, timeline CSS width and dpr last drawn at.
+    size: (f64, f64, f64, f64),
+    geom: RingGeom,
+    tl_geom: timeline::Geometry,
+    draw_ms: [f64; SAMPLES],
+    raf_ms: [f64; SAMPLES],
+    draw_count: usize,
+    raf_count: usize,
+    last_raf: Option<f64>,
+    explain_text: String,
+    scratch: String,
+}
+
+fn now_ms(window: &Window) -> f64 {
+    window.performance().map_or(0.0, |p| p.now())
+}
+
+fn el(
+    document: &Document,
+    tag: &str,
+    attrs: &[(&str, &str)],
+    text: Option<&str>,
+) -> Result<Element, JsValue> {
+    let e = document.create_element(tag)?;
+    for (k, v) in attrs {
+        e.set_attribute(k, v)?;
+    }
+    if let Some(t) = text {
+        e.set_text_content(Some(t));
+    }
+    Ok(e)
+}
+
+fn button(
+    document: &Document,
+    id: &str,
+    text: &str,
+    title: &str,
+) -> Result<HtmlButtonElement, JsValue> {
+    el(
+        document,
+        "button",
+        &[("id", id), ("type", "button"), ("title", title)],
+        Some(text),
+    )?
+    .dyn_into::<HtmlButtonElement>()
+    .map_err(|_| "not a button".into())
+}
+
+const HOW_IT_WORKS: &[&str] = &[
+    "CliNR implements a Clifford circuit C with less noise: C is split into t subcircuits C_1…C_t. For each, a resource state (the Choi state of C_k) is prepared (RSP) and verified by r random stabilizer checks (RSV); a failing check discards it and RSP restarts. A verified resource is then injected into the data (RSI): a CX from each data qubit into the resource, measurements and a Pauli correction.",
+    "Monolithic CliNR does all of this on one QPU, block after block. Distributed CliNR uses a ring of t+1 QPUs: Q_k prepares and verifies block k in parallel with the others, while each ring link stores Bell pairs, one every τ_e layers. RSI k moves the data from Q_(k−1) to Q_k with remote CX gates, each consuming one stored Bell pair; if the n pairs are not there yet, RSI waits (a stall). A final teleportation brings the output back to Q_0.",
+    "The animation plays one sampled run (seeded: \"new sample\" draws the next shot). The lanes below the ring show the same run on one time axis in layers: one lane per QPU of the distributed run, then monolithic and direct CliNR, so the depths can be compared. Keys: space plays/pauses, ←/→ step one layer (with Shift: 2% of the axis).",
+];
+
+/// Builds the ring panel inside the shell, samples the first run, and starts the animation.
+pub fn mount(shell: &Shell, store: Rc<Store>) -> Result<(), JsValue> {
+    let window = web_sys::window().ok_or("no window")?;
+    let document = window.document().ok_or("no document")?;
+    let ring = shell.ring.clone();
+    let panel = ring.parent_element().ok_or("ring canvas has no parent")?;
+
+    let info = el(
+        &document,
+        "div",
+        &[("id", "ring-info"), ("class", "ring-info")],
+        None,
+    )?;
+    panel.insert_before(&info, Some(&ring))?;
+
+    let toolbar = el(
+        &document,
+        "div",
+        &[("class", "ring-toolbar"), ("role", "toolbar")],
+        None,
+    )?;
+    let play = button(&document, "ring-play", "▶ Play", "Play / pause (space)")?;
+    let back = button(&document, "ring-step-back", "◀ Step", "One layer back (←)")?;
+    let step = button(&document, "ring-step", "Step ▶", "One layer forward (→)")?;
+    let speed = el(
+        &document,
+        "select",
+        &[("id", "ring-speed"), ("title", "Playback speed")],
+        None,
+    )?
+    .dyn_into::<HtmlSelectElement>()
+    .map_err(|_| "not a select")?;
+    for (v, label) in [
+        ("0.25", "¼×"),
+        ("0.5", "½×"),
+        ("1", "1×"),
+        ("2", "2×"),
+        ("4", "4×"),
+        ("8", "8×"),
+    ] {
+        let o = el(&document, "option", &[("value", v)], Some(label))?;
+        if v == "1" {
+            o.set_attribute("selected", "")?;
+        }
+        speed.append_child(&o)?;
+    }
+    let scrub = el(
+        &document,
+        "input",
+        &[
+            ("id", "ring-scrub"),
+            ("type", "range"),
+            ("min", "0"),
+            ("max", "1"),
+            ("step", "any"),
+            ("value", "0"),
+            ("aria-label", "Time (layers)"),
+        ],
+        None,
+    )?
+    .dyn_into::<HtmlInputElement>()
+    .map_err(|_| "not an input")?;
+    let next_restart = button(
+        &document,
+        "ring-next-restart",
+        "Next restart",
+        "Jump to the next restart",
+    )?;
+    let next_stall = button(
+        &document,
+        "ring-next-stall",
+        "Next stall",
+        "Jump to the next injection waiting for Bell pairs",
+    )?;
+    let new_sample = button(
+        &document,
+        "ring-new-sample",
+        "New sample",
+        "Sample another run (next shot)",
+    )?;
+    let present = button(
+        &document,
+        "ring-present",
+        "Presentation",
+        "Large type, high contrast, full screen",
+    )?;
+    for b in [&play, &back, &step] {
+        toolbar.append_child(b)?;
+    }
+    toolbar.append_child(&speed)?;
+    toolbar.append_child(&scrub)?;
+    for b in [&next_restart, &next_stall, &new_sample, &present] {
+        toolbar.append_child(b)?;
+    }
+    let tl = el(
+        &document,
+        "canvas",
+        &[
+            ("id", "timeline"),
+            ("role", "img"),
+            (
+                "aria-label",
+                "Timeline lanes: distributed QPUs, monolithic, direct",
+            ),
+        ],
+        None,
+    )?
+    .dyn_into::<HtmlCanvasElement>()
+    .map_err(|_| "not a canvas")?;
+    let legend = el(&document, "div", &[("class", "ring-legend")], None)?;
+    for (cls, label) in [
+        ("rsp", "RSP&V attempt (accepted)"),
+        ("failed", "attempt discarded (restart)"),
+        ("verified", "verified, waiting"),
+        ("inject", "RSI / teleport"),
+        ("stall", "waiting for Bell pairs"),
+        ("data", "data waiting"),
+        ("direct", "direct C"),
+    ] {
+        let item = el(&document, "span", &[("class", "legend-item")], None)?;
+        let swatch = el(
+            &document,
+            "i",
+            &[("class", &format!("swatch sw-{cls}"))],
+            None,
+        )?;
+        item.append_child(&swatch)?;
+        let text = el(&document, "span", &[], Some(label))?;
+        item.append_child(&text)?;
+        legend.append_child(&item)?;
+    }
+    let explain = el(
+        &document,
+        "p",
+        &[
+            ("id", "ring-explain"),
+            ("class", "ring-explain"),
+            ("aria-live", "polite"),
+        ],
+        Some("Hover over or tap a QPU, a link or a lane to see what it is doing and why."),
+    )?;
+    let how = el(&document, "details", &[("class", "how-it-works")], None)?;
+    let summary = el(&document, "summary", &[], Some("How it works"))?;
+    how.append_child(&summary)?;
+    for p in HOW_IT_WORKS {
+        let para = el(&document, "p", &[], Some(p))?;
+        how.append_child(&para)?;
+    }
+    let after_ring = ring.next_sibling();
+    for node in [&toolbar, tl.as_ref(), &legend, &explain, &how] {
+        panel.insert_before(node, after_ring.as_ref())?;
+    }
+
+    let params = store.get();
+    let inst = Instance::generate(&params, 0);
+    let w = window.clone();
+    let run = sample(&inst, &params, 0, move || now_ms(&w));
+    let cache = timeline::cache_canvas(&document)?;
+    let pb = Playback::new(run.end);
+    let viz = Rc::new(RefCell::new(Viz {
+        el: Elements {
+            window: window.clone(),
+            document: document.clone(),
+            panel,
+            ring,
+            timeline: tl,
+            cache,
+            play,
+            present,
+            scrub,
+            speed,
+            info,
+            explain,
+        },
+        inst,
+        run,
+        pb,
+        hover: None,
+        presentation: false,
+        dirty: true,
+        static_dirty: true,
+        size: (0.0, 0.0, 0.0, 0.0),
+        geom: RingGeom::default(),
+        tl_geom: timeline::Geometry::new(1.0, 1, 1.0, 1.0),
+        draw_ms: [0.0; SAMPLES],
+        raf_ms: [0.0; SAMPLES],
+        draw_count: 0,
+        raf_count: 0,
+        last_raf: None,
+        explain_text: String::new(),
+        scratch: String::new(),
+    }));
+    viz.borrow_mut().new_run_dom()?;
+
+    {
+        let viz = viz.clone();
+        store.subscribe(move |p| {
+            if let Ok(mut v) = viz.try_borrow_mut() {
+                v.set_params(p);
+            }
+        });
+    }
+    on(&next_restart, "click", &viz, |v| {
+        if let Some(t) = frame::next_restart(v.run.dist(), v.pb.time) {
+            v.pb.playing = false;
+            v.pb.seek(t + 0.01);
+        }
+    })?;
+    on(&next_stall, "click", &viz, |v| {
+        if let Some(t) = frame::next_stall(v.run.dist(), v.pb.time) {
+            v.pb.playing = false;
+            v.pb.seek(t);
+        }
+    })?;
+    on(&new_sample, "click", &viz, |v| {
+        let shot = v.run.shot.wrapping_add(1);
+        v.resample(shot);
+    })?;
+    on(&back, "click", &viz, |v| v.pb.step(-1.0))?;
+    on(&step, "click", &viz, |v| v.pb.step(1.0))?;
+    let play_btn = viz.borrow().el.play.clone();
+    on(&play_btn, "click", &viz, |v| v.pb.toggle())?;
+    let present_btn = viz.borrow().el.present.clone();
+    on(&present_btn, "click", &viz, Viz::toggle_presentation)?;
+    {
+        let v2 = viz.clone();
+        let cb = Closure::<dyn FnMut()>::new(move || {
+            let mut v = v2.borrow_mut();
+            let value = v.el.speed.value().parse::<f64>().unwrap_or(1.0);
+            v.pb.speed = value.clamp(0.05, 64.0);
+            v.dirty = true;
+        });
+        viz.borrow()
+            .el
+            .speed
+            .add_event_listener_with_callback("change", cb.as_ref().unchecked_ref())?;
+        cb.forget();
+    }
+    {
+        let v2 = viz.clone();
+        let cb = Closure::<dyn FnMut()>::new(move || {
+            let mut v = v2.borrow_mut();
+            let value = v.el.scrub.value_as_number();
+            v.pb.playing = false;
+            v.pb.seek(value);
+            v.dirty = true;
+        });
+        viz.borrow()
+            .el
+            .scrub
+            .add_event_listener_with_callback("input", cb.as_ref().unchecked_ref())?;
+        cb.forget();
+    }
+    pointer_handlers(&viz)?;
+    keyboard(&viz)?;
+    start_loop(viz)?;
+    Ok(())
+}
+
+/// Adds a listener that runs `f` on the state and marks it for redraw.
+fn on(
+    target: &Element,
+    event: &str,
+    viz: &Rc<RefCell<Viz>>,
+    f: impl Fn(&mut Viz) + 'static,
+) -> Result<(), JsValue> {
+    let v2 = viz.clone();
+    let cb = Closure::<dyn FnMut()>::new(move || {
+        let mut v = v2.borrow_mut();
+        f(&mut v);
+        v.dirty = true;
+    });
+    target.add_event_listener_with_callback(event, cb.as_ref().unchecked_ref())?;
+    cb.forget();
+    Ok(())
+}
+
+fn pointer_handlers(viz: &Rc<RefCell<Viz>>) -> Result<(), JsValue> {
+    let (ring, tl) = {
+        let v = viz.borrow();
+        (v.el.ring.clone(), v.el.timeline.clone())
+    };
+    for ev in ["pointermove", "pointerdown"] {
+        let v2 = viz.clone();
+        let cb = Closure::<dyn FnMut(PointerEvent)>::new(move |e: PointerEvent| {
+            let mut v = v2.borrow_mut();
+            v.hover = v.hit_ring(f64::from(e.offset_x()), f64::from(e.offset_y()));
+            v.dirty = true;
+        });
+        ring.add_event_listener_with_callback(ev, cb.as_ref().unchecked_ref())?;
+        cb.forget();
+    }
+    for ev in ["pointermove", "pointerdown"] {
+        let v2 = viz.clone();
+        let down = ev == "pointerdown";
+        let tl2 = tl.clone();
+        let cb = Closure::<dyn FnMut(PointerEvent)>::new(move |e: PointerEvent| {
+            let mut v = v2.borrow_mut();
+            let (x, y) = (f64::from(e.offset_x()), f64::from(e.offset_y()));
+            let time = v.tl_geom.time_at(x);
+            v.hover = v
+                .tl_geom
+                .lane_at(y, v.run.lanes.len())
+                .map(|i| Hover::Lane(i, time));
+            // Press (or drag with a button down) on the lanes scrubs the playhead.
+            if down || e.buttons() & 1 == 1 {
+                if down {
+                    let _ = tl2.set_pointer_capture(e.pointer_id());
+                }
+                v.pb.playing = false;
+                v.pb.seek(time);
+            }
+            v.dirty = true;
+        });
+        tl.add_event_listener_with_callback(ev, cb.as_ref().unchecked_ref())?;
+        cb.forget();
+    }
+    Ok(())
+}
+
+fn keyboard(viz: &Rc<RefCell<Viz>>) -> Result<(), JsValue> {
+    let v2 = viz.clone();
+    let window = viz.borrow().el.window.clone();
+    let cb = Closure::<dyn FnMut(KeyboardEvent)>::new(move |e: KeyboardEvent| {
+        if let Some(target) = e.target().and_then(|t| t.dyn_into::<Element>().ok()) {
+            let tag = target.tag_name();
+            let is_range = target.get_attribute("type").as_deref() == Some("range");
+            if tag == "TEXTAREA" || tag == "SELECT" || (tag == "INPUT" && !is_range) {
+                return;
+            }
+            if tag == "BUTTON" && e.key() == " " {
+                return; // the focused button handles its own activation
+            }
+        }
+        let mut v = v2.borrow_mut();
+        let end = v.pb.end;
+        let big = (end / 50.0).max(1.0);
+        match e.key().as_str() {
+            " " => v.pb.toggle(),
+            "ArrowRight" => v.pb.step(if e.shift_key() { big } else { 1.0 }),
+            "ArrowLeft" => v.pb.step(if e.shift_key() { -big } else { -1.0 }),
+            "Home" => v.pb.seek(0.0),
+            "End" => v.pb.seek(end),
+            _ => return,
+        }
+        e.prevent_default();
+        v.dirty = true;
+    });
+    window.add_event_listener_with_callback("keydown", cb.as_ref().unchecked_ref())?;
+    cb.forget();
+    Ok(())
+}
+
+fn start_loop(viz: Rc<RefCell<Viz>>) -> Result<(), JsValue> {
+    type Slot = Rc<RefCell<Option<Closure<dyn FnMut(f64)>>>>;
+    let slot: Slot = Rc::new(RefCell::new(None));
+    let slot2 = slot.clone();
+    let window = viz.borrow().el.window.clone();
+    let w2 = window.clone();
+    *slot.borrow_mut() = Some(Closure::<dyn FnMut(f64)>::new(move |ts: f64| {
+        if let Ok(mut v) = viz.try_borrow_mut() {
+            if let Err(e) = v.on_frame(ts) {
+                web_sys::console::error_2(&"ring view: frame failed".into(), &e);
+            }
+        }
+        if let Some(cb) = slot2.borrow().as_ref() {
+            let _ = w2.request_animation_frame(cb.as_ref().unchecked_ref());
+        }
+    }));
+    if let Some(cb) = slot.borrow().as_ref() {
+        window.request_animation_frame(cb.as_ref().unchecked_ref())?;
+    }
+    Ok(())
+}
+
+fn median_max(samples: &[f64; SAMPLES], count: usize) -> (f64, f64) {
+    let k = count.min(SAMPLES);
+    if k == 0 {
+        return (0.0, 0.0);
+    }
+    let mut buf = [0.0f64; SAMPLES];
+    buf[..k].copy_from_slice(&samples[..k]);
+    buf[..k].sort_by(f64::total_cmp);
+    (buf[k / 2], buf[k - 1])
+}
+
+impl Viz {
+    fn palette(&self) -> &'static Palette {
+        if self.presentation {
+            &DARK
+        } else {
+            &LIGHT
+        }
+    }
+
+    fn scale(&self) -> f64 {
+        if self.presentation {
+            PRESENT_SCALE
+        } else {
+            1.0
+        }
+    }
+
+    fn set_params(&mut self, p: &Params) {
+        let shot = self.run.shot;
+        self.inst = Instance::generate(p, 0);
+        self.run.params = *p;
+        self.resample(shot);
+    }
+
+    fn resample(&mut self, shot: u32) {
+        let w = self.el.window.clone();
+        let params = self.run.params;
+        self.run = sample(&self.inst, &params, shot, move || now_ms(&w));
+        let speed = self.pb.speed;
+        self.pb = Playback::new(self.run.end);
+        self.pb.speed = speed;
+        self.draw_count = 0;
+        self.raf_count = 0;
+        if let Err(e) = self.new_run_dom() {
+            web_sys::console::error_2(&"ring view: update failed".into(), &e);
+        }
+        self.static_dirty = true;
+        self.dirty = true;
+    }
+
+    fn toggle_presentation(&mut self) {
+        self.presentation = !self.presentation;
+        let on = if self.presentation { "true" } else { "false" };
+        if let Some(root) = self.el.document.document_element() {
+            let _ = root.set_attribute("data-presentation", on);
+        }
+        let _ = self.el.present.set_attribute("aria-pressed", on);
+        if self.presentation {
+            let _ = self.el.panel.request_fullscreen();
+        } else if self.el.document.fullscreen_element().is_some() {
+            self.el.document.exit_fullscreen();
+        }
+        self.static_dirty = true;
+    }
+
+    /// Updates the text and attributes that change only with the run.
+    fn new_run_dom(&mut self) -> Result<(), JsValue> {
+        let r = &self.run;
+        let p = &r.params;
+        let s = &r.summary;
+        let ring = &self.el.ring;
+        ring.set_attribute("data-qpus", &(p.t + 1).to_string())?;
+        ring.set_attribute("data-shot", &r.shot.to_string())?;
+        ring.set_attribute("data-n", &p.n.to_string())?;
+        ring.set_attribute("data-tau-e", &p.tau_e.to_string())?;
+        ring.set_attribute("data-depth-direct", &s.depth_direct.to_string())?;
+        ring.set_attribute("data-depth-monolithic", &s.depth_monolithic.to_string())?;
+        ring.set_attribute("data-depth-distributed", &s.depth_distributed.to_string())?;
+        ring.set_attribute("data-restarts", &s.restarts.iter().sum::<u32>().to_string())?;
+        ring.set_attribute(
+            "data-ever-stalled",
+            if s.stalls > 0 { "true" } else { "false" },
+        )?;
+        ring.set_attribute("data-max-time", &r.end.to_string())?;
+        ring.set_attribute("data-sample-ms", &format!("{:.1}", r.sample_ms))?;
+        let starts: Vec<String> = r
+            .dist()
+            .injections
+            .iter()
+            .map(|i| i.start.to_string())
+            .collect();
+        ring.set_attribute("data-rsi-starts", &starts.join(","))?;
+        self.el.scrub.set_max(&r.end.to_string());
+        let restarts: Vec<String> = s.restarts.iter().map(u32::to_string).collect();
+        let err = |b: bool| {
+            if b {
+                "logical error"
+            } else {
+                "no logical error"
+            }
+        };
+        let html = format!(
+            "<div><b>n</b> = {n}, <b>t</b> = {t} ({q} QPUs), <b>r</b> = {rr}, <b>p</b> = {pp}, <b>τ<sub>e</sub></b> = {te} · shot {shot} (seed {seed})</div>\
+             <div>Depth of this run: <span class=\"d-dist\">distributed <b>{dd}</b></span> · <span class=\"d-mono\">monolithic <b>{dm}</b></span> · <span class=\"d-direct\">direct <b>{dx}</b></span> layers</div>\
+             <div>Restarts per block: {rs} · RSI waiting for Bell pairs: {st} ({sl} layers) · distributed: {e1}, monolithic: {e2}, direct: {e3}</div>",
+            n = p.n,
+            t = p.t,
+            q = p.t + 1,
+            rr = p.r,
+            pp = p.p,
+            te = p.tau_e,
+            shot = r.shot,
+            seed = p.seed,
+            dd = s.depth_distributed,
+            dm = s.depth_monolithic,
+            dx = s.depth_direct,
+            rs = restarts.join(", "),
+            st = s.stalls,
+            sl = s.stall_layers,
+            e1 = err(r.sampled.distributed.1),
+            e2 = err(r.sampled.monolithic.1),
+            e3 = err(r.sampled.direct.1),
+        );
+        self.el.info.set_inner_html(&html);
+        Ok(())
+    }
+
+    fn on_frame(&mut self, ts: f64) -> Result<(), JsValue> {
+        if self.pb.playing {
+            if let Some(last) = self.last_raf {
+                self.raf_ms[self.raf_count % SAMPLES] = ts - last;
+                self.raf_count += 1;
+            }
+            self.last_raf = Some(ts);
+        } else {
+            self.last_raf = None;
+        }
+        let was_playing = self.pb.playing;
+        let moved = self.pb.tick(ts);
+        let dpr = {
+            let d = self.el.window.device_pixel_ratio();
+            if d.is_finite() && d > 0.0 {
+                d
+            } else {
+                1.0
+            }
+        };
+        let size = (
+            f64::from(self.el.ring.client_width().max(1)),
+            f64::from(self.el.ring.client_height().max(1)),
+            f64::from(self.el.timeline.client_width().max(1)),
+            dpr,
+        );
+        if size != self.size {
+            self.size = size;
+            self.static_dirty = true;
+        }
+        if !(moved || self.dirty || self.static_dirty || was_playing != self.pb.playing) {
+            return Ok(());
+        }
+        let t0 = now_ms(&self.el.window);
+        if self.static_dirty {
+            self.layout()?;
+        }
+        self.draw()?;
+        let t1 = now_ms(&self.el.window);
+        if was_playing {
+            self.draw_ms[self.draw_count % SAMPLES] = t1 - t0;
+            self.draw_count += 1;
+        }
+        self.dirty = false;
+        self.static_dirty = false;
+        Ok(())
+    }
+
+    /// Resizes the canvases, recomputes the geometry and repaints the cached lanes.
+    fn layout(&mut self) -> Result<(), JsValue> {
+        let (w, h, tw, dpr) = self.size;
+        let (pw, ph) = ((w * dpr).round() as u32, (h * dpr).round() as u32);
+        if self.el.ring.width() != pw || self.el.ring.height() != ph {
+            self.el.ring.set_width(pw);
+            self.el.ring.set_height(ph);
+        }
+        let scale = self.scale();
+        let t = self.run.params.t as usize;
+        // The ring sits in the middle 80% of the height, leaving room for the labels.
+        let h_ring = h * 0.8;
+        let mut centres = ring_layout(t + 1, w, h_ring);
+        for c in &mut centres {
+            c.1 += (h - h_ring) / 2.0;
+        }
+        let centre = (w / 2.0, h / 2.0);
+        let chord = if t >= 1 {
+            let (a, b) = (centres[0], centres[1]);
+            (a.0 - b.0).hypot(a.1 - b.1)
+        } else {
+            h
+        };
+        let node_r = (0.3 * chord).min(0.11 * w.min(h_ring)).max(8.0);
+        let u = (node_r / 45.0).clamp(0.55, 1.4) * scale;
+        let mut links = Vec::new();
+        for l in &self.run.dist().links {
+            let (a, b) = (centres[l.qpus.0 as usize], centres[l.qpus.1 as usize]);
+            let (dx, dy) = (b.0 - a.0, b.1 - a.1);
+            let len = dx.hypot(dy).max(1e-9);
+            let (ux, uy) = (dx / len, dy / len);
+            // Two links between the same pair of QPUs (t = 1): draw them side by side.
+            let off = if t == 1 {
+                if l.link == 0 {
+                    node_r * 0.5
+                } else {
+                    -node_r * 0.5
+                }
+            } else {
+                0.0
+            };
+            let (ox, oy) = (-uy * off, ux * off);
+            let p0 = (a.0 + ux * node_r + ox, a.1 + uy * node_r + oy);
+            let p1 = (b.0 - ux * node_r + ox, b.1 - uy * node_r + oy);
+            let mid = ((a.0 + b.0) / 2.0, (a.1 + b.1) / 2.0);
+            let (mx, my) = (mid.0 - centre.0, mid.1 - centre.1);
+            let ml = mx.hypot(my);
+            let (nx, ny) = if ml > 1e-6 {
+                (mx / ml, my / ml)
+            } else {
+                (0.0, if l.link == 0 { -1.0 } else { 1.0 })
+            };
+            let push = node_r * 0.25 + 28.0 * u;
+            let boxc = (mid.0 + nx * push, mid.1 + ny * push);
+            links.push((p0, p1, boxc));
+        }
+        let xy: Vec<String> = centres
+            .iter()
+            .map(|(x, y)| format!("{x:.0},{y:.0}"))
+            .collect();
+        self.el.ring.set_attribute("data-qpu-xy", &xy.join(";"))?;
+        self.geom = RingGeom {
+            centres,
+            links,
+            centre,
+            node_r,
+            u,
+        };
+        // Timeline.
+        let lanes = self.run.lanes.len();
+        let g = timeline::Geometry::new(tw, lanes, self.run.end, scale);
+        let th = g.height(lanes, scale);
+        self.el
+            .timeline
+            .style()
+            .set_property("height", &format!("{th:.0}px"))?;
+        let (tpw, tph) = ((tw * dpr).round() as u32, (th * dpr).round() as u32);
+        if self.el.timeline.width() != tpw || self.el.timeline.height() != tph {
+            self.el.timeline.set_width(tpw.max(1));
+            self.el.timeline.set_height(tph.max(1));
+        }
+        let s = &self.run.summary;
+        timeline::paint_static(
+            &self.el.cache,
+            &self.run.lanes,
+            [s.depth_direct, s.depth_monolithic, s.depth_distributed],
+            &g,
+            tw,
+            th,
+            dpr,
+            self.palette(),
+            scale,
+        )?;
+        self.tl_geom = g;
+        Ok(())
+    }
+
+    fn flash_layers(&self) -> f64 {
+        FLASH_SECONDS * self.pb.layers_per_second().max(1.0)
+    }
+
+    fn draw(&mut self) -> Result<(), JsValue> {
+        let tau = self.pb.time;
+        let r = self.run.params.r;
+        let f = frame::frame_at(self.run.dist(), r, tau, self.flash_layers());
+        let ctx = context_2d(&self.el.ring)?;
+        draw_ring(&ctx, self, &f)?;
+        let tctx = context_2d(&self.el.timeline)?;
+        timeline::draw(
+            &tctx,
+            &self.el.cache,
+            &self.tl_geom,
+            self.run.lanes.len(),
+            self.size.3,
+            tau,
+            self.palette(),
+        )?;
+        // Test-facing state.
+        let ring = &self.el.ring;
+        self.scratch.clear();
+        let _ = write!(self.scratch, "{tau:.2}");
+        ring.set_attribute("data-time", &self.scratch)?;
+        ring.set_attribute(
+            "data-playing",
+            if self.pb.playing { "true" } else { "false" },
+        )?;
+        self.scratch.clear();
+        let _ = write!(self.scratch, "{}", f.stalled_links());
+        ring.set_attribute("data-stalled-links", &self.scratch)?;
+        self.scratch.clear();
+        for (i, q) in f.qpus.iter().enumerate() {
+            if i > 0 {
+                self.scratch.push(',');
+            }
+            self.scratch.push_str(&q.stage.code());
+        }
+        ring.set_attribute("data-qpu-stages", &self.scratch)?;
+        if self.draw_count > 0 && self.draw_count % 16 == 0 {
+            let (m, x) = median_max(&self.draw_ms, self.draw_count);
+            ring.set_attribute("data-frame-ms-median", &format!("{m:.3}"))?;
+            ring.set_attribute("data-frame-ms-max", &format!("{x:.3}"))?;
+            let (m, x) = median_max(&self.raf_ms, self.raf_count);
+            ring.set_attribute("data-raf-ms-median", &format!("{m:.2}"))?;
+            ring.set_attribute("data-raf-ms-max", &format!("{x:.2}"))?;
+            ring.set_attribute("data-frame-samples", &self.draw_count.to_string())?;
+        }
+        self.el.play.set_text_content(Some(if self.pb.playing {
+            "❚❚ Pause"
+        } else {
+            "▶ Play"
+        }));
+        if (self.el.scrub.value_as_number() - tau).abs() > 1e-6 {
+            self.el.scrub.set_value_as_number(tau);
+        }
+        // Explanation of what the pointer is over.
+        let text = match self.hover {
+            Some(Hover::Qpu(q)) => {
+                frame::explain_qpu(self.run.dist(), &f, q, self.run.params.tau_e)
+            }
+            Some(Hover::Link(l)) => frame::explain_link(&f, l, self.run.params.tau_e),
+            Some(Hover::Lane(i, t)) => {
+                let lane = &self.run.lanes[i];
+                let depth = match lane.implementation {
+                    Implementation::Distributed => self.run.summary.depth_distributed,
+                    Implementation::Monolithic => self.run.summary.depth_monolithic,
+                    Implementation::Direct => self.run.summary.depth_direct,
+                };
+                frame::explain_lane(lane, t, depth)
+            }
+            None => String::new(),
+        };
+        if !text.is_empty() && text != self.explain_text {
+            self.el.explain.set_text_content(Some(&text));
+            self.explain_text = text;
+        }
+        Ok(())
+    }
+
+    fn hit_ring(&self, x: f64, y: f64) -> Option<Hover> {
+        let g = &self.geom;
+        for (i, c) in g.centres.iter().enumerate() {
+            if (c.0 - x).hypot(c.1 - y) <= g.node_r * 1.15 {
+                return Some(Hover::Qpu(i));
+            }
+        }
+        let (bw, bh) = link_box_size(g.u, self.run.params.n);
+        for (l, (p0, p1, b)) in g.links.iter().enumerate() {
+            if (x - b.0).abs() <= bw / 2.0 && (y - b.1).abs() <= bh / 2.0 + 14.0 * g.u {
+                return Some(Hover::Link(l));
+            }
+            if dist_to_segment((x, y), *p0, *p1) < 10.0 {
+                return Some(Hover::Link(l));
+            }
+        }
+        None
+    }
+}
+
+fn dist_to_segment(p: (f64, f64), a: (f64, f64), b: (f64, f64)) -> f64 {
+    let (dx, dy) = (b.0 - a.0, b.1 - a.1);
+    let len2 = dx * dx + dy * dy;
+    let s = if len2 > 0.0 {
+        (((p.0 - a.0) * dx + (p.1 - a.1) * dy) / len2).clamp(0.0, 1.0)
+    } else {
+        0.0
+    };
+    (p.0 - a.0 - s * dx).hypot(p.1 - a.1 - s * dy)
+}
+
+/// Size of a link's storage box (CSS px).
+fn link_box_size(u: f64, n: u32) -> (f64, f64) {
+    let rows = if n <= 32 {
+        1.0 + (n as f64 / 16.0).ceil().max(1.0) - 1.0
+    } else {
+        1.0
+    };
+    (150.0 * u, (22.0 + 10.0 * rows) * u)
+}
+
+fn stage_colour(stage: Stage, pal: &Palette) -> &'static str {
+    match stage {
+        Stage::Rsp => pal.rsp,
+        Stage::Check { .. } => pal.check,
+        Stage::Verified => pal.verified,
+        Stage::Injecting { stalled: true, .. } => pal.stall,
+        Stage::Injecting { .. } => pal.inject,
+        Stage::HoldingData => pal.data,
+        Stage::Idle => pal.idle,
+        Stage::Done => pal.verified,
+    }
+}
+
+fn font(ctx: &CanvasRenderingContext2d, weight: u32, px: f64) {
+    // Few distinct sizes are used, so this formatting is cheap.
+    ctx.set_font(&format!("{weight} {px:.1}px system-ui, sans-serif"));
+}
+
+/// A rounded pill with centred text.
+#[allow(clippy::too_many_arguments)]
+fn pill(
+    ctx: &CanvasRenderingContext2d,
+    text: &str,
+    x: f64,
+    y: f64,
+    px: f64,
+    bg: &str,
+    fg: &str,
+) -> Result<(), JsValue> {
+    font(ctx, 600, px);
+    let w = ctx.measure_text(text)?.width() + px;
+    let h = px * 1.5;
+    ctx.set_fill_style_str(bg);
+    ctx.begin_path();
+    ctx.round_rect_with_f64(x - w / 2.0, y - h / 2.0, w, h, h / 2.0)?;
+    ctx.fill();
+    ctx.set_fill_style_str(fg);
+    ctx.set_text_align("center");
+    ctx.set_text_baseline("middle");
+    ctx.fill_text(text, x, y + px * 0.05)?;
+    Ok(())
+}
+
+fn draw_ring(ctx: &CanvasRenderingContext2d, v: &Viz, f: &Frame) -> Result<(), JsValue> {
+    let (w, h, _, dpr) = v.size;
+    let pal = v.palette();
+    let g = &v.geom;
+    let u = g.u;
+    let n = v.run.params.n;
+    let t = v.run.params.t as usize;
+    let d = v.run.dist();
+    ctx.set_transform(dpr, 0.0, 0.0, dpr, 0.0, 0.0)?;
+    ctx.set_fill_style_str(pal.background);
+    ctx.fill_rect(0.0, 0.0, w, h);
+
+    // Title and clock.
+    ctx.set_text_align("left");
+    ctx.set_text_baseline("top");
+    font(ctx, 700, 15.0 * v.scale());
+    ctx.set_fill_style_str(pal.text);
+    ctx.fill_text(&format!("Distributed CliNR on {} QPUs", t + 1), 12.0, 10.0)?;
+    font(ctx, 500, 13.0 * v.scale());
+    ctx.set_fill_style_str(pal.muted);
+    ctx.fill_text(
+        &format!(
+            "τ = {:.1} layers (depth {} / {} / {})",
+            f.time, d.depth, v.run.summary.depth_monolithic, v.run.summary.depth_direct
+        ),
+        12.0,
+        10.0 + 20.0 * v.scale(),
+    )?;
+    ctx.fill_text(
+        "distributed / monolithic / direct",
+        12.0,
+        10.0 + 38.0 * v.scale(),
+    )?;
+
+    // Links with their Bell-pair storage.
+    let (bw, bh) = link_box_size(u, n);
+    for (lf, (p0, p1, b)) in f.links.iter().zip(&g.links) {
+        let hovered = v.hover == Some(Hover::Link(lf.link as usize));
+        ctx.set_stroke_style_str(if lf.stalled { pal.stall } else { pal.link });
+        ctx.set_line_width(if lf.stalled { 5.0 * u } else { 3.0 * u });
+        ctx.set_line_cap("round");
+        ctx.begin_path();
+        ctx.move_to(p0.0, p0.1);
+        ctx.line_to(p1.0, p1.1);
+        ctx.stroke();
+        // Storage box.
+        let (x0, y0) = (b.0 - bw / 2.0, b.1 - bh / 2.0);
+        ctx.set_fill_style_str(if lf.stalled { pal.stall_bg } else { pal.box_bg });
+        ctx.begin_path();
+        ctx.round_rect_with_f64(x0, y0, bw, bh, 6.0 * u)?;
+        ctx.fill();
+        ctx.set_stroke_style_str(if hovered {
+            pal.hover
+        } else if lf.stalled {
+            pal.stall
+        } else {
+            pal.guide
+        });
+        ctx.set_line_width(if hovered || lf.stalled { 2.0 } else { 1.0 });
+        ctx.stroke();
+        ctx.set_text_align("left");
+        ctx.set_text_baseline("top");
+        font(ctx, 600, 11.0 * u);
+        ctx.set_fill_style_str(pal.text);
+        ctx.fill_text(
+            &format!(
+                "ℓ{}  stored {}/{}  used {}",
+                lf.link, lf.stored, lf.needed, lf.consumed
+            ),
+            x0 + 6.0 * u,
+            y0 + 5.0 * u,
+        )?;
+        // Pairs: one dot per pair for small n, else a bar.
+        let (ix, iy, iw) = (x0 + 6.0 * u, y0 + 20.0 * u, bw - 12.0 * u);
+        if n <= 32 {
+            let per_row = 16usize;
+            let dx = iw / per_row as f64;
+            let rad = (dx * 0.38).min(4.0 * u);
+            for j in 0..n as usize {
+                let (cx, cy) = (
+                    ix + dx * ((j % per_row) as f64 + 0.5),
+                    iy + 4.0 * u + 10.0 * u * (j / per_row) as f64,
+                );
+                let colour = if (j as u32) < lf.consumed {
+                    pal.pair_used
+                } else if (j as u32) < lf.generated {
+                    pal.pair
+                } else {
+                    pal.pair_empty
+                };
+                ctx.set_fill_style_str(colour);
+                ctx.begin_path();
+                ctx.arc(cx, cy, rad, 0.0, TAU)?;
+                ctx.fill();
+            }
+        } else {
+            let bar_h = 7.0 * u;
+            let nn = f64::from(n.max(1));
+            ctx.set_fill_style_str(pal.pair_empty);
+            ctx.fill_rect(ix, iy, iw, bar_h);
+            ctx.set_fill_style_str(pal.pair_used);
+            ctx.fill_rect(ix, iy, iw * f64::from(lf.consumed) / nn, bar_h);
+            ctx.set_fill_style_str(pal.pair);
+            ctx.fill_rect(
+                ix + iw * f64::from(lf.consumed) / nn,
+                iy,
+                iw * f64::from(lf.stored) / nn,
+                bar_h,
+            );
+        }
+        if lf.stalled {
+            pill(
+                ctx,
+                "stalled: waiting for pairs",
+                b.0,
+                y0 + bh + 9.0 * u,
+                10.5 * u,
+                pal.stall,
+                "#ffffff",
+            )?;
+        }
+    }
+
+    // QPUs.
+    for (q, qf) in f.qpus.iter().enumerate() {
+        let (x, y) = g.centres[q];
+        let r = g.node_r;
+        let colour = stage_colour(qf.stage, pal);
+        if qf.flash {
+            ctx.set_stroke_style_str(pal.restart);
+            ctx.set_line_width(8.0 * u);
+            ctx.begin_path();
+            ctx.arc(x, y, r + 12.0 * u, 0.0, TAU)?;
+            ctx.stroke();
+        }
+        ctx.set_fill_style_str(colour);
+        ctx.begin_path();
+        ctx.arc(x, y, r, 0.0, TAU)?;
+        ctx.fill();
+        if v.hover == Some(Hover::Qpu(q)) {
+            ctx.set_stroke_style_str(pal.hover);
+            ctx.set_line_width(3.0);
+            ctx.stroke();
+        }
+        // Progress arc within the stage.
+        if qf.progress > 0.0 && !matches!(qf.stage, Stage::Idle | Stage::Done | Stage::HoldingData)
+        {
+            ctx.set_stroke_style_str(pal.text);
+            ctx.set_line_width(4.0 * u);
+            ctx.begin_path();
+            ctx.arc(
+                x,
+                y,
+                r + 5.0 * u,
+                -FRAC_PI_2,
+                -FRAC_PI_2 + TAU * qf.progress,
+            )?;
+            ctx.stroke();
+        }
+        ctx.set_text_align("center");
+        ctx.set_text_baseline("middle");
+        ctx.set_fill_style_str(pal.node_text);
+        font(ctx, 700, (r * 0.5).clamp(9.0, 40.0));
+        ctx.fill_text(&format!("Q{q}"), x, y - r * 0.12)?;
+        font(ctx, 500, (r * 0.24).clamp(7.0, 20.0));
+        let sub = if q == 0 {
+            "input/output".to_string()
+        } else {
+            format!("block {q}")
+        };
+        ctx.fill_text(&sub, x, y + r * 0.32)?;
+        // Stage label under the node.
+        pill(
+            ctx,
+            &qf.stage.label(),
+            x,
+            y + r + 16.0 * u,
+            12.0 * u,
+            colour,
+            "#ffffff",
+        )?;
+        if qf.restarts > 0 || qf.flash {
+            let text = if qf.flash {
+                format!("restart! ({})", qf.restarts)
+            } else if qf.restarts == 1 {
+                "1 restart".to_string()
+            } else {
+                format!("{} restarts", qf.restarts)
+            };
+            pill(
+                ctx,
+                &text,
+                x,
+                y - r - 14.0 * u,
+                11.0 * u,
+                pal.restart,
+                "#ffffff",
+            )?;
+        }
+    }
+
+    // The data register as a token travelling around the ring.
+    let k = t + 1;
+    let pos = f.token;
+    let i = (pos.floor() as usize) % k;
+    let frac = pos - pos.floor();
+    let inner = |q: usize| {
+        let (x, y) = g.centres[q];
+        let (dx, dy) = (g.centre.0 - x, g.centre.1 - y);
+        let l = dx.hypot(dy).max(1e-9);
+        (x + dx / l * g.node_r * 0.95, y + dy / l * g.node_r * 0.95)
+    };
+    let a = inner(i);
+    let b = inner((i + 1) % k);
+    let (tx, ty) = (a.0 + (b.0 - a.0) * frac, a.1 + (b.1 - a.1) * frac);
+    let tr = (g.node_r * 0.32).max(7.0);
+    ctx.set_fill_style_str(pal.token);
+    ctx.begin_path();
+    ctx.arc(tx, ty, tr, 0.0, TAU)?;
+    ctx.fill();
+    ctx.set_stroke_style_str(pal.text);
+    ctx.set_line_width(1.5);
+    ctx.stroke();
+    ctx.set_fill_style_str("#1d2430");
+    font(ctx, 700, (tr * 0.62).max(7.0));
+    ctx.set_text_align("center");
+    ctx.set_text_baseline("middle");
+    ctx.fill_text("data", tx, ty)?;
+
+    // Monolithic and direct at the same τ, bottom left.
+    ctx.set_text_align("left");
+    ctx.set_text_baseline("bottom");
+    font(ctx, 500, 12.5 * v.scale());
+    let lanes = &v.run.lanes;
+    let mut y = h - 8.0;
+    for lane in lanes.iter().rev().take(2) {
+        let depth = match lane.implementation {
+            Implementation::Monolithic => v.run.summary.depth_monolithic,
+            _ => v.run.summary.depth_direct,
+        };
+        let what = match frame::segment_at(lane, f.time).map(|s| s.kind) {
+            Some(SegmentKind::Attempt { block, attempt, .. }) => {
+                format!("block {block}, RSP&V attempt {attempt}")
+            }
+            Some(SegmentKind::Inject {
+                which: InjectionKind::Rsi(kk),
+            }) => format!("RSI {kk}"),
+            Some(SegmentKind::Direct) => "running C".to_string(),
+            _ if f.time >= f64::from(depth) => format!("done at depth {depth}"),
+            _ => "waiting".to_string(),
+        };
+        let name = if lane.implementation == Implementation::Monolithic {
+            "Monolithic (1 QPU)"
+        } else {
+            "Direct"
+        };
+        ctx.set_fill_style_str(pal.muted);
+        ctx.fill_text(&format!("{name}: {what}"), 12.0, y)?;
+        y -= 18.0 * v.scale();
+    }
+    Ok(())
+}
