@@ -33,7 +33,6 @@ use crate::protocol::schedule::{Implementation, InjectionKind, Schedule};
 use crate::sim::sampler::sample_run;
 use crate::sim::SampledRun;
 use crate::view::frame::{self, Frame, Lane, SegmentKind, Stage, Summary};
-use crate::view::layout::ring_layout;
 
 /// Colours of the ring and the timeline.
 pub struct Palette {
@@ -198,6 +197,8 @@ struct RingGeom {
     node_r: f64,
     /// Unit of size (1 = 45 px nodes), times the presentation scale.
     u: f64,
+    /// Unit of size of the link storage boxes.
+    bu: f64,
 }
 
 struct Elements {
@@ -840,49 +841,78 @@ impl Viz {
         }
         let scale = self.scale();
         let t = self.run.params.t as usize;
-        // The ring sits in the middle 80% of the height, leaving room for the labels.
-        let h_ring = h * 0.8;
-        let mut centres = ring_layout(t + 1, w, h_ring);
-        for c in &mut centres {
-            c.1 += (h - h_ring) / 2.0;
-        }
-        let centre = (w / 2.0, h / 2.0);
-        let chord = if t >= 1 {
-            let (a, b) = (centres[0], centres[1]);
-            (a.0 - b.0).hypot(a.1 - b.1)
-        } else {
-            h
+        // The ring fills most of the height; labels and storage boxes go around it.
+        let k = t + 1;
+        let centre = (w / 2.0, h / 2.0 + 8.0);
+        let ring_r = (h * 0.33).min(w * 0.3).max(10.0);
+        let sizes = |ring_r: f64| {
+            let chord = 2.0 * ring_r * (std::f64::consts::PI / k.max(2) as f64).sin();
+            let node_r = (0.3 * chord).min(0.1 * w.min(h)).max(8.0);
+            (node_r, (node_r / 45.0).clamp(0.55, 1.4) * scale)
         };
-        let node_r = (0.3 * chord).min(0.11 * w.min(h_ring)).max(8.0);
-        let u = (node_r / 45.0).clamp(0.55, 1.4) * scale;
+        // Shrink the ring if the labels under the bottom QPU would leave the canvas.
+        let (mut node_r, mut u) = sizes(ring_r);
+        let fit = h / 2.0 - 8.0 - node_r - 30.0 * u;
+        let ring_r = if ring_r > fit && fit > 10.0 {
+            (node_r, u) = sizes(fit);
+            fit
+        } else {
+            ring_r
+        };
+        let centres: Vec<(f64, f64)> = (0..k)
+            .map(|i| {
+                let a = -FRAC_PI_2 + TAU * i as f64 / k as f64;
+                (centre.0 + ring_r * a.cos(), centre.1 + ring_r * a.sin())
+            })
+            .collect();
+        let bu = u.min(1.15);
+        let (bw, bh) = link_box_size(bu, self.run.params.n);
+        // Regions the storage boxes must keep clear of: each node with its labels.
+        let obstacles: Vec<(f64, f64, f64, f64)> = centres
+            .iter()
+            .map(|&(x, y)| {
+                let m = 8.0 * u;
+                (
+                    x - node_r - m,
+                    y - node_r - 28.0 * u,
+                    x + node_r + m,
+                    y + node_r + 28.0 * u,
+                )
+            })
+            .collect();
+        let clear = |c: (f64, f64)| {
+            let (x0, y0, x1, y1) = (
+                c.0 - bw / 2.0,
+                c.1 - bh / 2.0,
+                c.0 + bw / 2.0,
+                c.1 + bh / 2.0,
+            );
+            obstacles
+                .iter()
+                .all(|o| x1 < o.0 || x0 > o.2 || y1 < o.1 || y0 > o.3)
+        };
         let mut links = Vec::new();
         for l in &self.run.dist().links {
             let (a, b) = (centres[l.qpus.0 as usize], centres[l.qpus.1 as usize]);
             let (dx, dy) = (b.0 - a.0, b.1 - a.1);
             let len = dx.hypot(dy).max(1e-9);
             let (ux, uy) = (dx / len, dy / len);
+            let mid = ((a.0 + b.0) / 2.0, (a.1 + b.1) / 2.0);
             // Two links between the same pair of QPUs (t = 1): draw them side by side.
-            let off = if t == 1 {
-                if l.link == 0 {
-                    node_r * 0.5
-                } else {
-                    -node_r * 0.5
-                }
+            let (ox, oy, nx, ny) = if k == 2 {
+                let side = if l.link == 0 { 1.0 } else { -1.0 };
+                (side * node_r * 0.5, 0.0, side, 0.0)
             } else {
-                0.0
+                let (mx, my) = (mid.0 - centre.0, mid.1 - centre.1);
+                let ml = mx.hypot(my).max(1e-9);
+                (0.0, 0.0, mx / ml, my / ml)
             };
-            let (ox, oy) = (-uy * off, ux * off);
             let p0 = (a.0 + ux * node_r + ox, a.1 + uy * node_r + oy);
             let p1 = (b.0 - ux * node_r + ox, b.1 - uy * node_r + oy);
-            let mid = ((a.0 + b.0) / 2.0, (a.1 + b.1) / 2.0);
-            let (mx, my) = (mid.0 - centre.0, mid.1 - centre.1);
-            let ml = mx.hypot(my);
-            let (nx, ny) = if ml > 1e-6 {
-                (mx / ml, my / ml)
-            } else {
-                (0.0, if l.link == 0 { -1.0 } else { 1.0 })
-            };
-            let push = node_r * 0.25 + 28.0 * u;
+            let mut push = 0.0;
+            while push < 260.0 && !clear((mid.0 + nx * push, mid.1 + ny * push)) {
+                push += 3.0;
+            }
             let boxc = (mid.0 + nx * push, mid.1 + ny * push);
             links.push((p0, p1, boxc));
         }
@@ -897,6 +927,7 @@ impl Viz {
             centre,
             node_r,
             u,
+            bu,
         };
         // Timeline.
         let lanes = self.run.lanes.len();
@@ -1015,9 +1046,9 @@ impl Viz {
                 return Some(Hover::Qpu(i));
             }
         }
-        let (bw, bh) = link_box_size(g.u, self.run.params.n);
+        let (bw, bh) = link_box_size(g.bu, self.run.params.n);
         for (l, (p0, p1, b)) in g.links.iter().enumerate() {
-            if (x - b.0).abs() <= bw / 2.0 && (y - b.1).abs() <= bh / 2.0 + 14.0 * g.u {
+            if (x - b.0).abs() <= bw / 2.0 && (y - b.1).abs() <= bh / 2.0 + 14.0 * g.bu {
                 return Some(Hover::Link(l));
             }
             if dist_to_segment((x, y), *p0, *p1) < 10.0 {
@@ -1126,7 +1157,9 @@ fn draw_ring(ctx: &CanvasRenderingContext2d, v: &Viz, f: &Frame) -> Result<(), J
         10.0 + 38.0 * v.scale(),
     )?;
 
-    // Links with their Bell-pair storage.
+    // Links with their Bell-pair storage (boxes sized in their own unit).
+    let u_nodes = u;
+    let u = g.bu;
     let (bw, bh) = link_box_size(u, n);
     for (lf, (p0, p1, b)) in f.links.iter().zip(&g.links) {
         let hovered = v.hover == Some(Hover::Link(lf.link as usize));
@@ -1216,6 +1249,7 @@ fn draw_ring(ctx: &CanvasRenderingContext2d, v: &Viz, f: &Frame) -> Result<(), J
     }
 
     // QPUs.
+    let u = u_nodes;
     for (q, qf) in f.qpus.iter().enumerate() {
         let (x, y) = g.centres[q];
         let r = g.node_r;
@@ -1263,12 +1297,19 @@ fn draw_ring(ctx: &CanvasRenderingContext2d, v: &Viz, f: &Frame) -> Result<(), J
             format!("block {q}")
         };
         ctx.fill_text(&sub, x, y + r * 0.32)?;
-        // Stage label under the node.
+        // Stage label under the node (above it for nodes in the upper half, where the data
+        // token sits under the node), the restart count on the other side.
+        let below = y >= g.centre.1 - 0.2 * r;
+        let (label_y, badge_y) = if below {
+            (y + r + 16.0 * u, y - r - 14.0 * u)
+        } else {
+            (y - r - 16.0 * u, y + r + 14.0 * u)
+        };
         pill(
             ctx,
             &qf.stage.label(),
             x,
-            y + r + 16.0 * u,
+            label_y,
             12.0 * u,
             colour,
             "#ffffff",
@@ -1281,15 +1322,7 @@ fn draw_ring(ctx: &CanvasRenderingContext2d, v: &Viz, f: &Frame) -> Result<(), J
             } else {
                 format!("{} restarts", qf.restarts)
             };
-            pill(
-                ctx,
-                &text,
-                x,
-                y - r - 14.0 * u,
-                11.0 * u,
-                pal.restart,
-                "#ffffff",
-            )?;
+            pill(ctx, &text, x, badge_y, 11.0 * u, pal.restart, "#ffffff")?;
         }
     }
 
