@@ -536,6 +536,8 @@ pub fn explain_qpu(s: &Schedule, f: &Frame, q: usize, tau_e: f64) -> String {
         Stage::HoldingData => {
             if q == 0 {
                 "Q0 holds the input data register; it waits for the resource of block 1 on Q1.".into()
+            } else if q as u32 == t {
+                format!("Q{q} holds the data register (all of C applied) and waits to teleport it back to Q0.")
             } else {
                 format!(
                     "Q{q} holds the data register (C_1…C_{q} applied) and waits for the verified resource of block {} on Q{}.",

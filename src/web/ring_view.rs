@@ -1077,7 +1077,7 @@ fn link_box_size(u: f64, n: u32) -> (f64, f64) {
     } else {
         1.0
     };
-    (150.0 * u, (22.0 + 10.0 * rows) * u)
+    (162.0 * u, (22.0 + 10.0 * rows) * u)
 }
 
 fn stage_colour(stage: Stage, pal: &Palette) -> &'static str {
