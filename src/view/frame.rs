@@ -766,4 +766,73 @@ mod tests {
         assert!(explain_link(&frame_at(&d, 3, 30.0, 2.0), 1, 20.0).contains("stalled"));
         assert!(explain_lane(&ls[4], 1.0, m.depth).contains("attempt 1 of block 1"));
     }
+
+    #[test]
+    fn a_real_sampled_run_keeps_every_invariant() {
+        use crate::protocol::block::Instance;
+        use crate::protocol::params::Params;
+        use crate::sim::sampler::sample_run;
+        for (tau_e, p) in [(20.0, 1e-4), (1.0, 0.01)] {
+            let params = Params {
+                n: 8,
+                tau_e,
+                p,
+                ..Params::default()
+            };
+            let inst = Instance::generate(&params, 0);
+            let run = sample_run(&inst, &params, 0, 0);
+            let d = &run.distributed.0;
+            let ls = lanes(d, &run.monolithic.0, &run.direct.0);
+            let mut last_token = 0.0;
+            let mut ever_stalled = false;
+            let mut tau = 0.0;
+            while tau <= f64::from(d.depth) + 1.0 {
+                let f = frame_at(d, params.r, tau, 3.0);
+                assert!(f.token >= last_token);
+                last_token = f.token;
+                for (q, qf) in f.qpus.iter().enumerate() {
+                    assert!((0.0..=1.0).contains(&qf.progress));
+                    if let Stage::Injecting {
+                        stalled: true,
+                        which,
+                    } = qf.stage
+                    {
+                        let link = match which {
+                            InjectionKind::Rsi(k) => k as usize,
+                            InjectionKind::Teleport => 0,
+                        };
+                        assert!(f.links[link].stalled, "Q{q} stalled but ℓ{link} is not");
+                        ever_stalled = true;
+                    }
+                    if q >= 1 {
+                        assert!(qf.restarts <= d.restarts_of(q as u32));
+                    }
+                }
+                for l in &f.links {
+                    assert!(l.stored <= l.needed && l.consumed <= l.needed);
+                }
+                // The lane of each QPU is busy exactly when the ring does not show it idle.
+                for (q, qf) in f.qpus.iter().enumerate() {
+                    if matches!(qf.stage, Stage::Rsp | Stage::Check { .. }) {
+                        assert!(matches!(
+                            segment_at(&ls[q], tau).map(|s| s.kind),
+                            Some(SegmentKind::Attempt { .. })
+                        ));
+                    }
+                }
+                tau += 0.5;
+            }
+            assert_eq!(last_token, f64::from(d.t + 1));
+            assert_eq!(
+                ever_stalled,
+                summary(d, &run.monolithic.0, &run.direct.0).stalls > 0
+            );
+            if tau_e == 20.0 {
+                assert!(
+                    ever_stalled,
+                    "n = 8 pairs at τ_e = 20 arrive after the resources"
+                );
+            }
+        }
+    }
 }
