@@ -4,4 +4,5 @@
 //! paints what these functions compute.
 
 pub mod layout;
+pub mod plot_data;
 pub mod share;
