@@ -317,7 +317,10 @@ mod tests {
             "id": 1, "kind": "simulate", "params": fixture_params()
         }))
         .unwrap();
-        assert!(handle(&json).contains("\\n\"}"), "the report JSON ends with a newline");
+        assert!(
+            handle(&json).contains("\\n\"}"),
+            "the report JSON ends with a newline"
+        );
     }
 
     #[test]

@@ -106,7 +106,11 @@ impl XAxis {
                 } else {
                     [0.5, 0.75, 1.25, 1.5]
                         .iter()
-                        .map(|f| (cur * f).round().clamp(ui_range::N.0.into(), ui_range::N.1.into()))
+                        .map(|f| {
+                            (cur * f)
+                                .round()
+                                .clamp(ui_range::N.0.into(), ui_range::N.1.into())
+                        })
                         .collect()
                 }
             }
@@ -311,7 +315,11 @@ impl PlotPoint {
 
     /// The three depths in the order direct, monolithic, distributed.
     pub fn depths(&self) -> [MeanStd; 3] {
-        [self.direct_depth, self.monolithic_depth, self.distributed_depth]
+        [
+            self.direct_depth,
+            self.monolithic_depth,
+            self.distributed_depth,
+        ]
     }
 }
 
@@ -589,8 +597,7 @@ mod tests {
         let report = estimate::simulate(&params, EngineKind::Fast, None, &mut |_| {}).unwrap();
         let pt = PlotPoint::from_report(6.0, &report);
         assert_eq!(
-            pt.distributed_depth,
-            report.results.distributed.depth,
+            pt.distributed_depth, report.results.distributed.depth,
             "same numbers as the report"
         );
         assert_eq!(

@@ -64,6 +64,13 @@ pub fn start() -> Result<(), JsValue> {
         on_resize.forget();
     }
 
+    let (store, link_error) = super::state::Store::from_hash(&super::state::read_hash());
+    super::controls::mount(&shell, store.clone())?;
+    if let Some(e) = link_error {
+        super::controls::show_link_error(&shell, &e)?;
+    }
+    super::plots::mount(&shell, store.clone())?;
+
     start_worker(shell.worker_status.clone())?;
     document
         .document_element()
@@ -316,6 +323,7 @@ fn start_worker(status: Element) -> Result<(), JsValue> {
             }) => {
                 web_sys::console::error_1(&format!("worker job {id} failed: {message}").into());
             }
+            Ok(_) => {}
             Err(e) => {
                 web_sys::console::error_1(&format!("bad message from the worker: {e}").into());
             }

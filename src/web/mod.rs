@@ -6,8 +6,12 @@
 //! feature, which leaves [`start`] out so the worker does not build a page).
 
 pub mod app;
+pub mod controls;
+pub mod export;
+pub mod plots;
 pub mod state;
 pub mod worker;
+pub mod worker_pool;
 
 /// Entry point of the page module, run by wasm-bindgen when the module loads.
 #[cfg(not(feature = "worker"))]

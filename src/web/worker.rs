@@ -18,9 +18,9 @@ pub fn run() {
     let reply_scope = scope.clone();
     let onmessage = Closure::<dyn FnMut(MessageEvent)>::new(move |event: MessageEvent| {
         let reply = match event.data().as_string() {
-            Some(request) => jobs::handle_with(&request, &mut |progress| {
-                post(&reply_scope, &progress)
-            }),
+            Some(request) => {
+                jobs::handle_with(&request, &mut |progress| post(&reply_scope, &progress))
+            }
             None => Reply {
                 id: 0,
                 outcome: Outcome::Error {
