@@ -23,7 +23,7 @@ pub fn prop1_monolithic_depth(delta: &[u32], q: &[f64]) -> f64 {
 /// which made browser reports differ from the CLI's. A table keeps them bit-identical.
 const LN_SMALL: [f64; 64] = [
     0.0,
-    0.6931471805599453,
+    std::f64::consts::LN_2,
     1.0986122886681098,
     1.3862943611198906,
     1.6094379124341003,
@@ -31,7 +31,7 @@ const LN_SMALL: [f64; 64] = [
     1.9459101490553132,
     2.0794415416798357,
     2.1972245773362196,
-    2.302585092994046,
+    std::f64::consts::LN_10,
     2.3978952727983707,
     2.4849066497880004,
     2.5649493574615367,

@@ -41,6 +41,9 @@ const COLOURS: [RGBColor; 3] = [
     RGBColor(47, 111, 222),
 ];
 const NAMES: [&str; 3] = ["direct", "monolithic", "distributed"];
+/// Fraction of the plot height kept free above the data for the legend (3 and 5 rows).
+const LEGEND_PL: f64 = 0.34;
+const LEGEND_DEPTH: f64 = 0.5;
 
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum Kind {
@@ -677,11 +680,12 @@ fn draw_chart(chart: &Chart, run: &Run) -> Result<Vec<f64>, String> {
             }
         }
     }
+    // Headroom above the data keeps the legend (upper left) off the points.
     let (y0, y1) = match chart.kind {
         Kind::LogicalErrorRate => (
             0.0,
             if hi.is_finite() && hi > 0.0 {
-                hi * 1.12
+                hi / (1.0 - LEGEND_PL)
             } else {
                 1.0
             },
@@ -689,7 +693,8 @@ fn draw_chart(chart: &Chart, run: &Run) -> Result<Vec<f64>, String> {
         Kind::Depth => {
             if lo.is_finite() && hi.is_finite() {
                 let span = (hi - lo).max(1.0);
-                ((lo - 0.08 * span).max(0.0), hi + 0.08 * span)
+                let y0 = (lo - 0.08 * span).max(0.0);
+                (y0, (hi - LEGEND_DEPTH * y0) / (1.0 - LEGEND_DEPTH))
             } else {
                 (0.0, 100.0)
             }
@@ -714,13 +719,7 @@ fn draw_chart(chart: &Chart, run: &Run) -> Result<Vec<f64>, String> {
         .map_err(|e| err(&e))?;
     let x_fmt = |u: &f64| format_value(from_plot_x(axis, *u));
     let y_fmt = |v: &f64| match chart.kind {
-        Kind::LogicalErrorRate => {
-            if *v == 0.0 {
-                "0".to_string()
-            } else {
-                format!("{v:.1e}")
-            }
-        }
+        Kind::LogicalErrorRate => format_value(*v),
         Kind::Depth => format!("{v:.0}"),
     };
     ch.configure_mesh()
