@@ -7,7 +7,7 @@
 //! the change to the first estimate at the current point), `data-done-ms`, `data-progress`
 //! and `data-current` (a JSON summary of the current point).
 
-use std::cell::RefCell;
+use std::cell::{Cell, RefCell};
 use std::rc::Rc;
 
 use plotters::prelude::*;
@@ -94,6 +94,8 @@ pub struct Plots {
     axis_select: HtmlSelectElement,
     charts: [Chart; 2],
     run: RefCell<Run>,
+    /// A repaint is scheduled for the next animation frame (bursts of results paint once).
+    draw_pending: Cell<bool>,
 }
 
 fn now() -> f64 {
@@ -259,6 +261,7 @@ pub fn mount(shell: &Shell, store: Rc<Store>) -> Result<Rc<Plots>, JsValue> {
             first_ms: None,
             error: None,
         }),
+        draw_pending: Cell::new(false),
     });
 
     {
@@ -288,7 +291,7 @@ pub fn mount(shell: &Shell, store: Rc<Store>) -> Result<Rc<Plots>, JsValue> {
     }
     {
         let p = plots.clone();
-        let on_resize = Closure::<dyn FnMut()>::new(move || p.draw());
+        let on_resize = Closure::<dyn FnMut()>::new(move || p.request_draw());
         window.add_event_listener_with_callback("resize", on_resize.as_ref().unchecked_ref())?;
         on_resize.forget();
     }
@@ -416,8 +419,27 @@ impl Plots {
         self.draw();
     }
 
+    /// Paints at the next animation frame, once however many changes come before it.
+    pub fn request_draw(self: &Rc<Self>) {
+        if self.draw_pending.replace(true) {
+            return;
+        }
+        let p = self.clone();
+        let paint = Closure::once_into_js(move || {
+            p.draw_pending.set(false);
+            p.draw();
+        });
+        let requested = web_sys::window()
+            .map(|w| w.request_animation_frame(paint.unchecked_ref()).is_ok())
+            .unwrap_or(false);
+        if !requested {
+            self.draw_pending.set(false);
+            self.draw();
+        }
+    }
+
     fn on_outcome(
-        &self,
+        self: &Rc<Self>,
         generation: u64,
         xi: usize,
         pi: usize,
@@ -469,7 +491,7 @@ impl Plots {
             self.show_error(&e);
         }
         self.update_attributes();
-        self.draw();
+        self.request_draw();
     }
 
     fn show_error(&self, message: &str) {
@@ -734,6 +756,7 @@ fn draw_chart(chart: &Chart, run: &Run) -> Result<Vec<f64>, String> {
         .y_labels(6)
         .label_style(font(12.0))
         .axis_desc_style(font(13.0))
+        .max_light_lines(2)
         .light_line_style(RGBColor(238, 240, 244))
         .bold_line_style(RGBColor(222, 226, 232))
         .draw()
