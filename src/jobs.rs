@@ -6,18 +6,28 @@
 //! "…"}`. Numbers that may exceed 2^53 travel as decimal strings, because JavaScript numbers
 //! cannot hold every `u64`.
 //!
-//! To add a job: add a variant to [`Job`], one to [`Outcome`] and a match arm in [`run`].
+//! To add a job: add a variant to [`Job`], one to [`Outcome`] and a match arm in [`run_with`].
+//!
+//! A [`Job::Simulate`] runs [`estimate::simulate`] and answers with the report as JSON text,
+//! serialized exactly as `clinr simulate --format json` prints it (compact, one line, then a
+//! newline), so the page can export it byte for byte; while it runs, the worker posts
+//! [`Outcome::Progress`] replies after every circuit.
 
 use rand::RngExt;
 use serde::{Deserialize, Serialize};
 
+use crate::circuit::Circuit;
+use crate::estimate;
+use crate::protocol::block::Instance;
+use crate::protocol::params::Params;
 use crate::rng;
+use crate::sim::EngineKind;
 
 /// Stream tag of the ping job (distinct from the engine's tags in [`rng::tag`]).
 pub const PING_TAG: u64 = 9;
 
 /// A request sent to the worker.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Request {
     /// Chosen by the sender and echoed in the reply.
     pub id: u32,
@@ -26,12 +36,22 @@ pub struct Request {
 }
 
 /// What the worker is asked to do.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum Job {
     /// Draw the first `u64` of `rng::stream(seed, &[PING_TAG])`: proves the worker runs the
     /// engine and that wasm and native agree bit for bit.
     Ping { seed: u64 },
+    /// Simulate one point with [`estimate::simulate`] on random circuits. The seed travels
+    /// inside `params` as a JSON number; `u64` values above 2^53 would lose bits in
+    /// JavaScript, but the page only forwards the string it received, never a JS number.
+    Simulate {
+        params: Params,
+        #[serde(default)]
+        engine: EngineKind,
+    },
+    /// The random circuit `index` of `params` (`Instance::generate`) as Stim text.
+    Circuit { params: Params, index: u32 },
 }
 
 /// A message from the worker.
@@ -51,6 +71,13 @@ pub enum Outcome {
     Ready,
     /// Answer to [`Job::Ping`]: a `u64` as a decimal string.
     Pong { value: String },
+    /// A [`Job::Simulate`] finished `circuits_done` of `circuits` (sent before the report).
+    Progress { circuits_done: u32, circuits: u32 },
+    /// Answer to [`Job::Simulate`]: the [`estimate::Report`] as the CLI prints it with
+    /// `--format json` (see [`report_json`]), kept as text so no float is re-parsed.
+    Report { json: String },
+    /// Answer to [`Job::Circuit`]: the circuit as Stim text.
+    Stim { text: String },
     /// The request could not be parsed or run.
     Error { message: String },
 }
@@ -84,22 +111,84 @@ pub fn ping_value(seed: u64) -> u64 {
     rng::stream(seed, &[PING_TAG]).random()
 }
 
+/// The report as `clinr simulate --format json` prints it: compact JSON and a newline.
+pub fn report_json(report: &estimate::Report) -> Result<String, serde_json::Error> {
+    Ok(serde_json::to_string(report)? + "\n")
+}
+
 /// Runs one job.
 pub fn run(job: &Job) -> Outcome {
-    match *job {
+    run_with(job, &mut |_| {})
+}
+
+/// Runs one job, reporting progress of long jobs through `progress`.
+pub fn run_with(job: &Job, progress: &mut dyn FnMut(Outcome)) -> Outcome {
+    match job {
         Job::Ping { seed } => Outcome::Pong {
-            value: ping_value(seed).to_string(),
+            value: ping_value(*seed).to_string(),
+        },
+        Job::Simulate { params, engine } => {
+            let mut on_progress = |p: estimate::Progress| {
+                progress(Outcome::Progress {
+                    circuits_done: p.circuits_done,
+                    circuits: p.circuits,
+                })
+            };
+            match estimate::simulate(params, *engine, None, &mut on_progress) {
+                Ok(report) => match report_json(&report) {
+                    Ok(json) => Outcome::Report { json },
+                    Err(e) => Outcome::Error {
+                        message: format!("cannot serialize the report: {e}"),
+                    },
+                },
+                Err(e) => Outcome::Error {
+                    message: e.to_string(),
+                },
+            }
+        }
+        Job::Circuit { params, index } => match params.validate() {
+            Err(e) => Outcome::Error {
+                message: e.to_string(),
+            },
+            Ok(()) if *index >= params.circuits => Outcome::Error {
+                message: format!(
+                    "circuit {index} does not exist (circuits = {})",
+                    params.circuits
+                ),
+            },
+            Ok(()) => Outcome::Stim {
+                text: stim_text(&Instance::generate(params, *index).circuit),
+            },
         },
     }
 }
 
+/// A circuit as Stim text ending with a newline.
+pub fn stim_text(circuit: &Circuit) -> String {
+    let mut text = circuit.to_stim_text();
+    if !text.ends_with('\n') {
+        text.push('\n');
+    }
+    text
+}
+
 /// Answers one JSON request with one JSON reply; never panics on bad input.
 pub fn handle(request: &str) -> String {
+    handle_with(request, &mut |_| {})
+}
+
+/// Like [`handle`], and passes every intermediate reply (progress) as JSON to `post` before
+/// returning the final one.
+pub fn handle_with(request: &str, post: &mut dyn FnMut(String)) -> String {
     let reply = match serde_json::from_str::<Request>(request) {
-        Ok(req) => Reply {
-            id: req.id,
-            outcome: run(&req.job),
-        },
+        Ok(req) => {
+            let id = req.id;
+            let mut progress = |outcome: Outcome| post(Reply { id, outcome }.to_json());
+            Reply {
+                id,
+                outcome: run_with(&req.job, &mut progress),
+            }
+        }
         Err(e) => Reply {
             id: serde_json::from_str::<serde_json::Value>(request)
                 .ok()
@@ -176,6 +265,99 @@ mod tests {
             assert_eq!(reply.id, id, "{input}");
             assert!(matches!(reply.outcome, Outcome::Error { .. }), "{input}");
         }
+    }
+
+    /// Made by the native CLI: `cargo run --release --bin clinr -- simulate --n 12 --circuits 3
+    /// --shots 50 --seed 5 --format json > tests/fixtures/simulate_n12_seed5.json`.
+    const SIMULATE_FIXTURE: &str = include_str!("../tests/fixtures/simulate_n12_seed5.json");
+
+    fn fixture_params() -> Params {
+        Params {
+            n: 12,
+            circuits: 3,
+            shots: 50,
+            seed: 5,
+            ..Default::default()
+        }
+    }
+
+    #[test]
+    fn simulate_job_answers_the_cli_json_byte_for_byte_with_progress() {
+        let req = Request {
+            id: 4,
+            job: Job::Simulate {
+                params: fixture_params(),
+                engine: EngineKind::Fast,
+            },
+        };
+        let mut posted = Vec::new();
+        let reply = Reply::parse(&handle_with(&req.to_json(), &mut |m| posted.push(m))).unwrap();
+        assert_eq!(reply.id, 4);
+        assert_eq!(
+            reply.outcome,
+            Outcome::Report {
+                json: SIMULATE_FIXTURE.to_string()
+            }
+        );
+        let progress: Vec<Outcome> = posted
+            .iter()
+            .map(|m| Reply::parse(m).unwrap().outcome)
+            .collect();
+        assert_eq!(
+            progress,
+            (1..=3)
+                .map(|d| Outcome::Progress {
+                    circuits_done: d,
+                    circuits: 3
+                })
+                .collect::<Vec<_>>()
+        );
+        // The engine defaults to the fast sampler when the request does not name one.
+        let json = serde_json::to_string(&serde_json::json!({
+            "id": 1, "kind": "simulate", "params": fixture_params()
+        }))
+        .unwrap();
+        assert!(
+            handle(&json).contains("\\n\"}"),
+            "the report JSON ends with a newline"
+        );
+    }
+
+    #[test]
+    fn bad_simulate_and_circuit_jobs_get_error_replies() {
+        let bad = Params {
+            n: 0,
+            ..fixture_params()
+        };
+        assert!(matches!(
+            run(&Job::Simulate {
+                params: bad,
+                engine: EngineKind::Fast
+            }),
+            Outcome::Error { .. }
+        ));
+        assert!(matches!(
+            run(&Job::Circuit {
+                params: fixture_params(),
+                index: 3
+            }),
+            Outcome::Error { .. }
+        ));
+    }
+
+    #[test]
+    fn circuit_job_answers_the_random_circuit_as_stim_text() {
+        let p = fixture_params();
+        let Outcome::Stim { text } = run(&Job::Circuit {
+            params: p,
+            index: 1,
+        }) else {
+            panic!("expected Stim text");
+        };
+        let parsed = crate::circuit::stim_text::parse(&text).unwrap();
+        assert!(!parsed.instructions.is_empty());
+        assert_eq!(text, stim_text(&Instance::generate(&p, 1).circuit));
+        assert!(text.ends_with('\n'));
     }
 
     #[test]

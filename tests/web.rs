@@ -111,3 +111,38 @@ fn ring_view_mounts_and_exposes_the_sampled_run() {
     assert_eq!(attr("data-qpus"), "4");
     root.remove();
 }
+
+/// Made by the native CLI: `cargo run --release --bin clinr -- simulate --n 12 --circuits 3
+/// --shots 50 --seed 5 --format json > tests/fixtures/simulate_n12_seed5.json`.
+const SIMULATE_FIXTURE: &str = include_str!("fixtures/simulate_n12_seed5.json");
+
+#[wasm_bindgen_test]
+fn simulate_in_wasm_gives_the_native_cli_json_bit_for_bit() {
+    use clinr_explorer::estimate;
+    use clinr_explorer::protocol::params::Params;
+    use clinr_explorer::sim::EngineKind;
+    let params = Params {
+        n: 12,
+        circuits: 3,
+        shots: 50,
+        seed: 5,
+        ..Default::default()
+    };
+    let report = estimate::simulate(&params, EngineKind::Fast, None, &mut |_| {}).unwrap();
+    assert_eq!(jobs::report_json(&report).unwrap(), SIMULATE_FIXTURE);
+    // The worker's job answers the same text.
+    let request = jobs::Request {
+        id: 2,
+        job: jobs::Job::Simulate {
+            params,
+            engine: EngineKind::Fast,
+        },
+    };
+    let reply = Reply::parse(&jobs::handle(&request.to_json())).unwrap();
+    assert_eq!(
+        reply.outcome,
+        Outcome::Report {
+            json: SIMULATE_FIXTURE.to_string()
+        }
+    );
+}

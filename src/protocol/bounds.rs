@@ -18,12 +18,90 @@ pub fn prop1_monolithic_depth(delta: &[u32], q: &[f64]) -> f64 {
         + 4.0 * t
 }
 
+/// ln t for t = 1..=64, as correctly rounded literals: `f64::ln` comes from the platform's
+/// libm natively but from Rust's own libm in wasm, and they differ in the last bit for some t,
+/// which made browser reports differ from the CLI's. A table keeps them bit-identical.
+const LN_SMALL: [f64; 64] = [
+    0.0,
+    std::f64::consts::LN_2,
+    1.0986122886681098,
+    1.3862943611198906,
+    1.6094379124341003,
+    1.791759469228055,
+    1.9459101490553132,
+    2.0794415416798357,
+    2.1972245773362196,
+    std::f64::consts::LN_10,
+    2.3978952727983707,
+    2.4849066497880004,
+    2.5649493574615367,
+    2.6390573296152584,
+    2.70805020110221,
+    2.772588722239781,
+    2.833213344056216,
+    2.8903717578961645,
+    2.9444389791664403,
+    2.995732273553991,
+    3.044522437723423,
+    3.091042453358316,
+    3.1354942159291497,
+    3.1780538303479458,
+    3.2188758248682006,
+    3.258096538021482,
+    3.295836866004329,
+    3.332204510175204,
+    3.367295829986474,
+    3.4011973816621555,
+    3.4339872044851463,
+    3.4657359027997265,
+    3.4965075614664802,
+    3.5263605246161616,
+    3.5553480614894135,
+    3.58351893845611,
+    3.6109179126442243,
+    3.6375861597263857,
+    3.6635616461296463,
+    3.6888794541139363,
+    3.713572066704308,
+    3.7376696182833684,
+    3.7612001156935624,
+    3.784189633918261,
+    3.8066624897703196,
+    3.828641396489095,
+    3.8501476017100584,
+    3.871201010907891,
+    3.8918202981106265,
+    3.912023005428146,
+    3.9318256327243257,
+    3.9512437185814275,
+    3.970291913552122,
+    3.9889840465642745,
+    4.007333185232471,
+    4.02535169073515,
+    4.04305126783455,
+    4.060443010546419,
+    4.07753744390572,
+    4.0943445622221,
+    4.110873864173311,
+    4.127134385045092,
+    4.143134726391533,
+    4.1588830833596715,
+];
+
+/// ln t, identical on every target for t ≤ 64 (the parameter limit of t).
+fn ln_count(t: usize) -> f64 {
+    match t.checked_sub(1).and_then(|i| LN_SMALL.get(i)) {
+        Some(&v) => v,
+        None => (t as f64).ln(),
+    }
+}
+
 /// The parallel RSP&V term of Prop. 2 (Eq. 5): max_i δ_i · (ln t + 3) / min_i (1 − q_i).
 pub fn prop2_rspv_term(delta: &[u32], q: &[f64]) -> f64 {
-    let t = delta.len().max(1) as f64;
+    let ln_t = ln_count(delta.len().max(1));
     let max_delta = delta.iter().copied().max().unwrap_or(0);
     let min_accept = q.iter().map(|qi| 1.0 - qi).fold(1.0f64, f64::min);
-    f64::from(max_delta) * (t.ln() + 3.0) / min_accept
+    f64::from(max_delta) * (ln_t + 3.0) / min_accept
 }
 
 /// Prop. 2 (Eq. 3) with the constant 4(t+1) (K14): an upper bound on the expected distributed
@@ -72,6 +150,13 @@ pub fn thresholds(delta: &[u32], n: u32) -> Thresholds {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn ln_table_matches_the_native_ln() {
+        for t in 1..=70usize {
+            assert_eq!(ln_count(t).to_bits(), (t as f64).ln().to_bits(), "t = {t}");
+        }
+    }
 
     #[test]
     fn identical_blocks_reduce_to_eqs_6_and_7() {

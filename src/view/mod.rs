@@ -5,4 +5,5 @@
 
 pub mod frame;
 pub mod layout;
+pub mod plot_data;
 pub mod share;

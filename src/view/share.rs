@@ -8,6 +8,24 @@
 use crate::protocol::params::{Knobs, ParamError, Params};
 use serde_json::{Map, Value};
 
+/// Keys of the hash that belong to the page's views, not to [`Params`] (`x` = the plots' x
+/// axis): [`decode`] skips them and the page keeps them when it rewrites the hash.
+pub const VIEW_KEYS: [&str; 1] = ["x"];
+
+/// `encoded` (from [`encode`]) followed by the view-key pairs of `old_hash`, so rewriting the
+/// parameters keeps the views' settings.
+pub fn with_view_keys(encoded: &str, old_hash: &str) -> String {
+    let mut parts: Vec<&str> = vec![encoded];
+    parts.extend(
+        old_hash
+            .trim_start_matches('#')
+            .split('&')
+            .filter(|pair| VIEW_KEYS.contains(&pair.split_once('=').map_or(*pair, |(k, _)| k))),
+    );
+    parts.retain(|s| !s.is_empty());
+    parts.join("&")
+}
+
 /// The hash (without `#`) for `params`.
 pub fn encode(params: &Params) -> String {
     let mut parts = Vec::new();
@@ -48,6 +66,9 @@ pub fn decode(hash: &str) -> Result<Params, ParamError> {
     };
     for pair in hash.split('&').filter(|s| !s.is_empty()) {
         let (key, raw) = pair.split_once('=').unwrap_or((pair, ""));
+        if VIEW_KEYS.contains(&key) {
+            continue;
+        }
         let target = if knobs.contains_key(key) {
             &mut knobs
         } else if top.contains_key(key) && key != "knobs" {
@@ -106,5 +127,19 @@ mod tests {
         assert!(e.to_string().contains("bogus"));
         assert!(decode("n=abc").is_err());
         assert_eq!(decode(""), Ok(Params::default()));
+    }
+
+    #[test]
+    fn view_keys_are_skipped_and_kept() {
+        assert_eq!(
+            decode("#n=12&x=tau_e"),
+            Ok(Params {
+                n: 12,
+                ..Default::default()
+            })
+        );
+        assert_eq!(with_view_keys("n=3&t=2", "#n=9&x=p"), "n=3&t=2&x=p");
+        assert_eq!(with_view_keys("n=3", "#n=9"), "n=3");
+        assert_eq!(with_view_keys("n=3", ""), "n=3");
     }
 }

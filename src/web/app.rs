@@ -34,11 +34,15 @@ pub fn start() -> Result<(), JsValue> {
     let document = window.document().ok_or("no document")?;
     let shell = build_shell(&document)?;
 
-    let (store, hash_error) = state::Store::from_hash(&state::read_hash());
-    if let Some(e) = hash_error {
-        web_sys::console::warn_1(&format!("ignoring the link's parameters: {e}").into());
+    // One parameter store for the whole page: the controls edit it, the URL hash mirrors it,
+    // and the ring animation and the plots follow it.
+    let (store, link_error) = state::Store::from_hash(&state::read_hash());
+    super::controls::mount(&shell, store.clone())?;
+    if let Some(e) = link_error {
+        super::controls::show_link_error(&shell, &e)?;
     }
     ring_view::mount(&shell, store.clone())?;
+    super::plots::mount(&shell, store.clone())?;
 
     start_worker(shell.worker_status.clone())?;
     document
@@ -199,6 +203,7 @@ fn start_worker(status: Element) -> Result<(), JsValue> {
             }) => {
                 web_sys::console::error_1(&format!("worker job {id} failed: {message}").into());
             }
+            Ok(_) => {}
             Err(e) => {
                 web_sys::console::error_1(&format!("bad message from the worker: {e}").into());
             }

@@ -6,11 +6,15 @@
 //! feature, which leaves [`start`] out so the worker does not build a page).
 
 pub mod app;
+pub mod controls;
+pub mod export;
 pub mod playback;
+pub mod plots;
 pub mod ring_view;
 pub mod state;
 pub mod timeline;
 pub mod worker;
+pub mod worker_pool;
 
 /// Entry point of the page module, run by wasm-bindgen when the module loads.
 #[cfg(not(feature = "worker"))]

@@ -76,7 +76,10 @@ fn write_hash(params: &Params) {
     let Some(window) = web_sys::window() else {
         return;
     };
-    let hash = format!("#{}", share::encode(params));
+    let hash = format!(
+        "#{}",
+        share::with_view_keys(&share::encode(params), &read_hash())
+    );
     if let Ok(history) = window.history() {
         let _ = history.replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(&hash));
     }

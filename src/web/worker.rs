@@ -1,4 +1,5 @@
-//! The Web Worker: answers JSON job requests with [`crate::jobs::handle`].
+//! The Web Worker: answers JSON job requests with [`crate::jobs::handle_with`] (progress
+//! replies of long jobs are posted as they come, then the final reply).
 //!
 //! The page loads it with `new Worker("./worker_loader.js")` (Trunk's loader shim for the
 //! `worker` binary). The worker posts a `ready` reply once it listens; requests posted before
@@ -17,7 +18,9 @@ pub fn run() {
     let reply_scope = scope.clone();
     let onmessage = Closure::<dyn FnMut(MessageEvent)>::new(move |event: MessageEvent| {
         let reply = match event.data().as_string() {
-            Some(request) => jobs::handle(&request),
+            Some(request) => {
+                jobs::handle_with(&request, &mut |progress| post(&reply_scope, &progress))
+            }
             None => Reply {
                 id: 0,
                 outcome: Outcome::Error {

@@ -1,0 +1,625 @@
+//! The control panel (`<aside id="controls">`): sliders and number inputs for the protocol
+//! parameters, every model knob of protocol.md §17 with its default and a one-line
+//! explanation, and the presets.
+//!
+//! Every edit goes through the shared [`Store`] (validation, URL hash, listeners). A value
+//! outside the page's range or refused by `Params::validate` is not applied: a message appears
+//! next to its control. Knobs that differ from their defaults are flagged (`data-non-default`
+//! on the row, a "changed" mark). Controls are generic over the serde names of `Params`, so
+//! the identifiers are those of the CLI and the JSON output.
+
+use std::rc::Rc;
+
+use serde_json::Value;
+use wasm_bindgen::prelude::*;
+use wasm_bindgen::JsCast;
+use web_sys::{Document, Element, HtmlInputElement, HtmlSelectElement};
+
+use crate::protocol::params::{Knobs, ParamError, Params};
+use crate::view::plot_data::{ui_range, Preset};
+
+use super::app::Shell;
+use super::plots;
+use super::state::Store;
+
+/// How a control edits its value.
+#[derive(Clone, Copy)]
+enum Input {
+    /// Slider + number input; `log` sliders move on a log scale.
+    Number {
+        min: f64,
+        max: f64,
+        log: bool,
+        integer: bool,
+    },
+    /// Number input only.
+    Plain {
+        min: f64,
+        max: f64,
+        integer: bool,
+    },
+    Check,
+    Choice(&'static [&'static str]),
+}
+
+struct Spec {
+    key: &'static str,
+    /// Inside `knobs`.
+    knob: bool,
+    label: &'static str,
+    help: &'static str,
+    input: Input,
+}
+
+const fn num(min: f64, max: f64, log: bool, integer: bool) -> Input {
+    Input::Number {
+        min,
+        max,
+        log,
+        integer,
+    }
+}
+
+/// The main parameters (always visible), then K1.
+const MAIN: &[Spec] = &[
+    Spec { key: "n", knob: false, label: "n", help: "Qubits of the random Clifford circuit (s = n² gates).", input: num(ui_range::N.0 as f64, ui_range::N.1 as f64, false, true) },
+    Spec { key: "tau_e", knob: false, label: "τ_e", help: "Layers a link needs to make one Bell pair.", input: num(ui_range::TAU_E.0, ui_range::TAU_E.1, true, false) },
+    Spec { key: "p", knob: false, label: "p", help: "Physical noise: p/10 one-qubit, p two-qubit, 3p remote, p/100 idle.", input: num(ui_range::P.0, ui_range::P.1, true, false) },
+    Spec { key: "t", knob: false, label: "t", help: "Blocks; distributed CliNR uses t + 1 QPUs.", input: num(ui_range::T.0 as f64, ui_range::T.1 as f64, false, true) },
+    Spec { key: "r", knob: false, label: "r", help: "Verification checks per resource state.", input: num(ui_range::R.0 as f64, ui_range::R.1 as f64, false, true) },
+    Spec { key: "circuits", knob: false, label: "circuits", help: "Random circuits per point; error bars are the std over circuits.", input: num(1.0, 200.0, false, true) },
+    Spec { key: "shots", knob: false, label: "shots", help: "Protocol samples per circuit.", input: num(1.0, 10000.0, true, true) },
+    Spec { key: "seed", knob: false, label: "seed", help: "Seed of every random draw (same seed, same numbers).", input: Input::Plain { min: 0.0, max: 9_007_199_254_740_991.0, integer: true } },
+    Spec { key: "idle_on_resource_during_rspv", knob: true, label: "K1 idle noise on resources in RSP&V", help: "Resource qubits a, b idle (p/100 per layer) inside RSP&V attempts; off = idle-free resources.", input: Input::Check },
+];
+
+/// The other knobs of protocol.md §17.
+const KNOBS: &[Spec] = &[
+    Spec {
+        key: "check_kind",
+        knob: true,
+        label: "K2 check_kind",
+        help: "Verification Paulis: uniform non-identity, or one random single-qubit Pauli.",
+        input: Input::Choice(&["uniform", "single_qubit"]),
+    },
+    Spec {
+        key: "check_measurement",
+        knob: true,
+        label: "K3 check_measurement",
+        help: "Check ancilla read-out: H then M_Z (w + 4 layers) or M_X (w + 3).",
+        input: Input::Choice(&["h_then_mz", "mx"]),
+    },
+    Spec {
+        key: "circuit_generator",
+        knob: true,
+        label: "K4 circuit_generator",
+        help:
+            "Random circuits: uniform Clifford by elimination or greedy synthesis, or random gates.",
+        input: Input::Choice(&[
+            "synthesized_elimination",
+            "synthesized_greedy",
+            "random_gates",
+        ]),
+    },
+    Spec {
+        key: "size_count",
+        knob: true,
+        label: "K5 size_count",
+        help: "What the size s counts: all gates or two-qubit gates.",
+        input: Input::Choice(&["all_gates", "two_qubit_gates"]),
+    },
+    Spec {
+        key: "padding_gates",
+        knob: true,
+        label: "K6 padding_gates",
+        help: "Gates padding the circuit up to size s.",
+        input: Input::Choice(&["h_s_cx", "random_two_qubit_clifford"]),
+    },
+    Spec {
+        key: "split_rule",
+        knob: true,
+        label: "K7 split_rule",
+        help: "Blocks of equal depth or of equal gate count.",
+        input: Input::Choice(&["equal_depth", "equal_gates"]),
+    },
+    Spec {
+        key: "input_timing",
+        knob: true,
+        label: "K8 input_timing",
+        help: "Input present from time 0, or prepared just in time for RSI 1.",
+        input: Input::Choice(&["from_start", "just_in_time"]),
+    },
+    Spec {
+        key: "correction_noise",
+        knob: true,
+        label: "K9 correction_noise",
+        help: "Pauli corrections applied with one-qubit noise, or kept in a noiseless frame.",
+        input: Input::Choice(&["applied_paulis", "noiseless_frame"]),
+    },
+    Spec {
+        key: "teleport_model",
+        knob: true,
+        label: "K10 teleport_model",
+        help: "Final transfer Q_t → Q_0: one-bit teleportation with a remote CX.",
+        input: Input::Choice(&["remote_cx"]),
+    },
+    Spec {
+        key: "bell_start",
+        knob: true,
+        label: "K11 bell_start",
+        help: "Time (layers) at which every link starts making Bell pairs.",
+        input: Input::Plain {
+            min: 0.0,
+            max: 1.0e6,
+            integer: false,
+        },
+    },
+    Spec {
+        key: "storage_idle_rate",
+        knob: true,
+        label: "K11 storage_idle_rate",
+        help: "Idle noise on stored Bell-pair halves; only 0 is modelled.",
+        input: Input::Plain {
+            min: 0.0,
+            max: 1.0,
+            integer: false,
+        },
+    },
+    Spec {
+        key: "pair_assignment",
+        knob: true,
+        label: "K12 pair_assignment",
+        help: "Qubit i consumes pair i of its link.",
+        input: Input::Choice(&["index_order"]),
+    },
+    Spec {
+        key: "check_redraw",
+        knob: true,
+        label: "K13 check_redraw",
+        help: "Checks drawn once per circuit, or afresh for every attempt.",
+        input: Input::Choice(&["per_circuit", "per_attempt"]),
+    },
+    Spec {
+        key: "noise_model",
+        knob: true,
+        label: "K16 noise_model",
+        help: "Paper §IV rates, or uniform p without idle noise (Props. 1–2).",
+        input: Input::Choice(&["paper", "uniform"]),
+    },
+    Spec {
+        key: "parallel_links",
+        knob: true,
+        label: "parallel_links",
+        help: "Bell-pair generators per link working in parallel (paper §V).",
+        input: Input::Plain {
+            min: 1.0,
+            max: 64.0,
+            integer: true,
+        },
+    },
+    Spec {
+        key: "restart_rule",
+        knob: true,
+        label: "restart_rule",
+        help: "Restart at the first failing check, or only at the end of RSV (paper §V).",
+        input: Input::Choice(&["first_failure", "end_of_rsv"]),
+    },
+];
+
+/// Slider positions of a log slider.
+const LOG_STEPS: f64 = 1000.0;
+
+struct Row {
+    spec: &'static Spec,
+    row: Element,
+    slider: Option<HtmlInputElement>,
+    field: Element,
+    error: Element,
+}
+
+fn el(
+    doc: &Document,
+    tag: &str,
+    attrs: &[(&str, &str)],
+    text: Option<&str>,
+) -> Result<Element, JsValue> {
+    let e = doc.create_element(tag)?;
+    for (k, v) in attrs {
+        e.set_attribute(k, v)?;
+    }
+    if let Some(t) = text {
+        e.set_text_content(Some(t));
+    }
+    Ok(e)
+}
+
+/// The JSON value of `key` in `params` (top level or in `knobs`).
+fn get(params: &Params, spec: &Spec) -> Value {
+    let v = serde_json::to_value(params).unwrap_or_default();
+    if spec.knob {
+        v["knobs"][spec.key].clone()
+    } else {
+        v[spec.key].clone()
+    }
+}
+
+fn default_of(spec: &Spec) -> Value {
+    get(&Params::default(), spec)
+}
+
+/// `params` with `key` set to `value`, or why not.
+fn with(params: &Params, spec: &Spec, value: Value) -> Result<Params, String> {
+    let mut v = serde_json::to_value(params).map_err(|e| e.to_string())?;
+    let target = if spec.knob { &mut v["knobs"] } else { &mut v };
+    if let Some(obj) = target.as_object_mut() {
+        obj.insert(spec.key.to_string(), value);
+    }
+    serde_json::from_value(v).map_err(|e| format!("bad value: {e}"))
+}
+
+fn shown(v: &Value) -> String {
+    match v {
+        Value::String(s) => s.clone(),
+        Value::Number(n) => n
+            .as_f64()
+            .filter(|f| f.fract() != 0.0 || f.abs() >= 1e15)
+            .map_or_else(|| n.to_string(), |f| format!("{f}")),
+        other => other.to_string(),
+    }
+}
+
+fn slider_pos(x: f64, min: f64, max: f64, log: bool) -> f64 {
+    if log {
+        LOG_STEPS * (x.max(min).ln() - min.ln()) / (max.ln() - min.ln())
+    } else {
+        x
+    }
+}
+
+/// Rounds a log-slider value to 3 significant digits so the hash stays readable.
+fn round_sig(x: f64) -> f64 {
+    if x <= 0.0 || !x.is_finite() {
+        return x;
+    }
+    let e = x.log10().floor() as i32 - 2;
+    let f = 10f64.powi(e);
+    (x / f).round() * f
+}
+
+fn slider_value(pos: f64, min: f64, max: f64, log: bool, integer: bool) -> f64 {
+    let x = if log {
+        round_sig((min.ln() + pos / LOG_STEPS * (max.ln() - min.ln())).exp())
+    } else {
+        pos
+    };
+    if integer {
+        x.round()
+    } else {
+        x
+    }
+}
+
+/// Parses the text of a number field and checks the page's range.
+fn parse_number(text: &str, min: f64, max: f64, integer: bool) -> Result<Value, String> {
+    let x: f64 = text
+        .trim()
+        .parse()
+        .map_err(|_| format!("'{}' is not a number", text.trim()))?;
+    if !x.is_finite() || x < min || x > max {
+        return Err(format!(
+            "must be in [{}, {}]",
+            shown(&num_value(min, integer)),
+            shown(&num_value(max, integer))
+        ));
+    }
+    if integer && x.fract() != 0.0 {
+        return Err("must be an integer".into());
+    }
+    Ok(num_value(x, integer))
+}
+
+fn num_value(x: f64, integer: bool) -> Value {
+    if integer {
+        Value::from(x as u64)
+    } else {
+        Value::from(x)
+    }
+}
+
+fn message(e: &ParamError) -> String {
+    e.to_string()
+}
+
+/// Builds the panel into `shell.controls` and keeps it in step with `store`.
+pub fn mount(shell: &Shell, store: Rc<Store>) -> Result<(), JsValue> {
+    let doc = web_sys::window()
+        .and_then(|w| w.document())
+        .ok_or("no document")?;
+    let aside = &shell.controls;
+    while let Some(placeholder) = aside.query_selector(".placeholder")? {
+        placeholder.remove();
+    }
+    let before = shell.worker_status.clone();
+
+    let presets = el(&doc, "div", &[("class", "presets")], None)?;
+    presets.append_child(&*el(&doc, "h3", &[], Some("Presets"))?)?;
+    for preset in Preset::ALL {
+        let b = el(
+            &doc,
+            "button",
+            &[
+                ("type", "button"),
+                ("id", &format!("preset-{}", preset.id())),
+            ],
+            Some(preset.label()),
+        )?;
+        let store = store.clone();
+        let c = Closure::<dyn FnMut()>::new(move || {
+            let (p, axis) = preset.apply(&store.get(), plots::current_axis());
+            plots::write_axis(&store.get(), axis);
+            if let Err(e) = store.set(p) {
+                web_sys::console::warn_1(&format!("preset refused: {e}").into());
+            }
+            if let Some(w) = web_sys::window() {
+                if let Ok(ev) = web_sys::Event::new(plots::VIEW_EVENT) {
+                    let _ = w.dispatch_event(&ev);
+                }
+            }
+        });
+        b.add_event_listener_with_callback("click", c.as_ref().unchecked_ref())?;
+        c.forget();
+        presets.append_child(&b)?;
+    }
+    aside.insert_before(&presets, Some(&before))?;
+
+    let mut rows = Vec::new();
+    let main = el(&doc, "div", &[("class", "params")], None)?;
+    for spec in MAIN {
+        rows.push(build_row(&doc, &main, spec, &store)?);
+    }
+    aside.insert_before(&main, Some(&before))?;
+    let details = el(&doc, "details", &[("class", "knobs")], None)?;
+    let summary = el(
+        &doc,
+        "summary",
+        &[("id", "knobs-summary")],
+        Some("Model knobs (protocol.md §17)"),
+    )?;
+    details.append_child(&summary)?;
+    for spec in KNOBS {
+        rows.push(build_row(&doc, &details, spec, &store)?);
+    }
+    aside.insert_before(&details, Some(&before))?;
+
+    let rows = Rc::new(rows);
+    refresh(&rows, &summary, &store.get());
+    {
+        let rows = rows.clone();
+        store.subscribe(move |p| refresh(&rows, &summary, p));
+    }
+    // Edits: a slider moves the value at once, a number field when it is committed.
+    for (i, r) in rows.iter().enumerate() {
+        let spec = r.spec;
+        let commit = {
+            let store = store.clone();
+            let rows = rows.clone();
+            move |value: Result<Value, String>| {
+                let row = &rows[i];
+                let result = value
+                    .and_then(|v| with(&store.get(), spec, v))
+                    .and_then(|p| store.set(p).map_err(|e| message(&e)));
+                match result {
+                    Ok(()) => {
+                        row.error.set_text_content(None);
+                        let _ = row.error.set_attribute("hidden", "");
+                        let _ = row.row.remove_attribute("data-invalid");
+                    }
+                    Err(e) => {
+                        row.error.set_text_content(Some(&format!("Refused: {e}")));
+                        let _ = row.error.remove_attribute("hidden");
+                        let _ = row.row.set_attribute("data-invalid", "true");
+                    }
+                }
+            }
+        };
+        let commit = Rc::new(commit);
+        if let (
+            Some(slider),
+            Input::Number {
+                min,
+                max,
+                log,
+                integer,
+            },
+        ) = (&r.slider, spec.input)
+        {
+            let commit = commit.clone();
+            let s = slider.clone();
+            let c = Closure::<dyn FnMut()>::new(move || {
+                let pos: f64 = s.value().parse().unwrap_or(0.0);
+                commit(Ok(num_value(
+                    slider_value(pos, min, max, log, integer),
+                    integer,
+                )));
+            });
+            slider.add_event_listener_with_callback("input", c.as_ref().unchecked_ref())?;
+            c.forget();
+        }
+        let field = r.field.clone();
+        let c = Closure::<dyn FnMut()>::new(move || {
+            let value = match spec.input {
+                Input::Number {
+                    min, max, integer, ..
+                }
+                | Input::Plain { min, max, integer } => {
+                    let text = field.unchecked_ref::<HtmlInputElement>().value();
+                    parse_number(&text, min, max, integer)
+                }
+                Input::Check => Ok(Value::Bool(
+                    field.unchecked_ref::<HtmlInputElement>().checked(),
+                )),
+                Input::Choice(_) => Ok(Value::String(
+                    field.unchecked_ref::<HtmlSelectElement>().value(),
+                )),
+            };
+            commit(value);
+        });
+        r.field
+            .add_event_listener_with_callback("change", c.as_ref().unchecked_ref())?;
+        c.forget();
+    }
+    Ok(())
+}
+
+/// Shows why the link's parameters were refused (the page then uses the defaults).
+pub fn show_link_error(shell: &Shell, error: &ParamError) -> Result<(), JsValue> {
+    let doc = web_sys::window()
+        .and_then(|w| w.document())
+        .ok_or("no document")?;
+    let p = el(
+        &doc,
+        "p",
+        &[("id", "link-error"), ("class", "error"), ("role", "alert")],
+        Some(&format!(
+            "The link's parameters were refused ({error}); showing the defaults."
+        )),
+    )?;
+    shell.controls.insert_before(
+        &p,
+        shell
+            .controls
+            .first_child()
+            .and_then(|c| c.next_sibling())
+            .as_ref(),
+    )?;
+    Ok(())
+}
+
+fn build_row(
+    doc: &Document,
+    parent: &Element,
+    spec: &'static Spec,
+    store: &Rc<Store>,
+) -> Result<Row, JsValue> {
+    let _ = store;
+    let id = format!("ctl-{}", spec.key);
+    let row = el(
+        doc,
+        "div",
+        &[("class", "control"), ("data-key", spec.key)],
+        None,
+    )?;
+    let head = el(doc, "div", &[("class", "control-head")], None)?;
+    let label = el(doc, "label", &[("for", &id)], Some(spec.label))?;
+    head.append_child(&label)?;
+    let mut slider = None;
+    let field = match spec.input {
+        Input::Number {
+            min,
+            max,
+            log,
+            integer,
+        } => {
+            let (smin, smax, step) = if log {
+                (0.0, LOG_STEPS, "1".to_string())
+            } else {
+                (min, max, if integer { "1".into() } else { "any".into() })
+            };
+            let s = el(
+                doc,
+                "input",
+                &[
+                    ("type", "range"),
+                    ("id", &format!("{id}-range")),
+                    ("min", &smin.to_string()),
+                    ("max", &smax.to_string()),
+                    ("step", &step),
+                    ("aria-label", spec.label),
+                ],
+                None,
+            )?
+            .dyn_into::<HtmlInputElement>()?;
+            slider = Some(s);
+            el(
+                doc,
+                "input",
+                &[("type", "number"), ("id", &id), ("step", "any")],
+                None,
+            )?
+        }
+        Input::Plain { .. } => el(
+            doc,
+            "input",
+            &[("type", "number"), ("id", &id), ("step", "any")],
+            None,
+        )?,
+        Input::Check => el(doc, "input", &[("type", "checkbox"), ("id", &id)], None)?,
+        Input::Choice(options) => {
+            let s = el(doc, "select", &[("id", &id)], None)?;
+            for o in options {
+                s.append_child(&*el(doc, "option", &[("value", o)], Some(o))?)?;
+            }
+            s
+        }
+    };
+    head.append_child(&field)?;
+    head.append_child(&*el(doc, "span", &[("class", "flag")], Some("changed"))?)?;
+    row.append_child(&head)?;
+    if let Some(s) = &slider {
+        row.append_child(s)?;
+    }
+    let help = format!("{} Default: {}.", spec.help, shown(&default_of(spec)));
+    row.append_child(&*el(doc, "p", &[("class", "help")], Some(&help))?)?;
+    let error = el(doc, "p", &[("class", "error"), ("role", "alert")], None)?;
+    error.set_attribute("hidden", "")?;
+    row.append_child(&error)?;
+    parent.append_child(&row)?;
+    Ok(Row {
+        spec,
+        row,
+        slider,
+        field,
+        error,
+    })
+}
+
+/// Shows `params` in every control and flags the knobs that differ from their defaults.
+fn refresh(rows: &[Row], summary: &Element, params: &Params) {
+    for r in rows {
+        let v = get(params, r.spec);
+        match r.spec.input {
+            Input::Number { min, max, log, .. } => {
+                let x = v.as_f64().unwrap_or(min);
+                if let Some(s) = &r.slider {
+                    s.set_value(&slider_pos(x, min, max, log).to_string());
+                }
+                r.field
+                    .unchecked_ref::<HtmlInputElement>()
+                    .set_value(&shown(&v));
+            }
+            Input::Plain { .. } => r
+                .field
+                .unchecked_ref::<HtmlInputElement>()
+                .set_value(&shown(&v)),
+            Input::Check => r
+                .field
+                .unchecked_ref::<HtmlInputElement>()
+                .set_checked(v.as_bool().unwrap_or(false)),
+            Input::Choice(_) => r
+                .field
+                .unchecked_ref::<HtmlSelectElement>()
+                .set_value(&shown(&v)),
+        }
+        if r.spec.knob && v != default_of(r.spec) {
+            let _ = r.row.set_attribute("data-non-default", "true");
+        } else {
+            let _ = r.row.remove_attribute("data-non-default");
+        }
+    }
+    let changed = Knobs::non_default(&params.knobs).len();
+    summary.set_text_content(Some(&if changed == 0 {
+        "Model knobs (protocol.md §17): all default".to_string()
+    } else {
+        format!("Model knobs (protocol.md §17): {changed} changed")
+    }));
+}
