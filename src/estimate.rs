@@ -15,7 +15,7 @@ use crate::protocol::block::Instance;
 use crate::protocol::bounds;
 use crate::protocol::params::{ParamError, Params};
 use crate::protocol::schedule::Implementation;
-use crate::sim::{CircuitSamples, EngineKind, Shot};
+use crate::sim::{CircuitSamples, EngineKind, Shot, SimError};
 use serde::{Deserialize, Serialize};
 use thiserror::Error;
 
@@ -31,6 +31,9 @@ pub enum EngineError {
     CircuitCount { given: u32, expected: u32 },
     #[error("{0}")]
     Sweep(String),
+    /// An engine gave up (e.g. a block is never accepted at this p).
+    #[error(transparent)]
+    Sim(#[from] SimError),
 }
 
 /// Where a running simulation is; reported after every circuit.
@@ -366,8 +369,8 @@ fn run_engine(
     circuit_index: u32,
 ) -> Result<CircuitSamples, EngineError> {
     Ok(match engine {
-        EngineKind::Fast => crate::sim::sampler::run_circuit(inst, params, circuit_index),
-        EngineKind::Reference => crate::sim::reference::run_circuit(inst, params, circuit_index),
+        EngineKind::Fast => crate::sim::sampler::run_circuit(inst, params, circuit_index)?,
+        EngineKind::Reference => crate::sim::reference::run_circuit(inst, params, circuit_index)?,
     })
 }
 

@@ -110,6 +110,7 @@ fn check_all(
         let (x, z) = p.bits();
         u32::from(x) | (u32::from(z) << 1)
     };
+    let idle_by_layer = ops.idle_by_layer();
     for (l, layer) in ops.layers.iter().enumerate() {
         let l32 = l as u32;
         for op in &layer.ops {
@@ -154,7 +155,7 @@ fn check_all(
                 }
             }
         }
-        for &q in &layer.idle {
+        for &q in &idle_by_layer[l] {
             for p in paulis {
                 let mut f = PauliString::identity(nq);
                 f.set(q, p);
@@ -187,7 +188,7 @@ fn attempt_case(params: &Params, circuit: u32) -> usize {
         };
         checked += check_all(&ops, &table, &finish);
         // The idle arrays count every idle qubit-layer with a non-zero signature only.
-        let total_idle: usize = ops.layers.iter().map(|l| l.idle.len()).sum();
+        let total_idle = ops.idle_locations() as usize;
         let stored_idle: u64 = table
             .arrays
             .iter()

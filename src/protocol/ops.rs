@@ -44,12 +44,28 @@ impl Op {
     }
 }
 
-/// One layer: operations on disjoint qubits, and the live qubits that idle with noise.
+/// One layer: operations on disjoint qubits.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Layer {
     pub ops: Vec<Op>,
-    /// Qubits receiving one layer of idle noise (class `Idle`).
-    pub idle: Vec<u32>,
+}
+
+/// A maximal run of idle layers of one qubit: it is live and untouched in layers
+/// `first ..= last` (0-based layer indices), and each of them gives it one layer of idle noise
+/// (class `Idle`). Between two operations on a qubit its liveness cannot change (only its own
+/// preparation or measurement changes it), so idle noise always comes in such runs.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct IdleRun {
+    pub qubit: u32,
+    pub first: u32,
+    pub last: u32,
+}
+
+impl IdleRun {
+    /// Number of idle layers in the run.
+    pub fn layers(&self) -> u32 {
+        self.last - self.first + 1
+    }
 }
 
 /// A layered list of noisy operations on `num_qubits` qubits.
@@ -57,10 +73,34 @@ pub struct Layer {
 pub struct OpList {
     pub num_qubits: u32,
     pub layers: Vec<Layer>,
+    /// Every idle run, ordered by qubit then by first layer. Stored as runs rather than per
+    /// layer because deep circuits (Δ in the thousands at n = 85) would otherwise hold
+    /// millions of idle qubit-layers.
+    pub idle_runs: Vec<IdleRun>,
     /// Number of measurement records written.
     pub num_records: u32,
     /// For an attempt: the layer (1-based) at which each check's measurement happens.
     pub check_end_layers: Vec<u32>,
+}
+
+impl OpList {
+    /// The idle qubits of every layer, each in increasing order (for the layer-by-layer
+    /// consumers: the reference simulator and the Stim export).
+    pub fn idle_by_layer(&self) -> Vec<Vec<u32>> {
+        let mut out = vec![Vec::new(); self.layers.len()];
+        // Runs are ordered by qubit, so each layer's list comes out increasing.
+        for r in &self.idle_runs {
+            for l in r.first..=r.last {
+                out[l as usize].push(r.qubit);
+            }
+        }
+        out
+    }
+
+    /// Total idle qubit-layers.
+    pub fn idle_locations(&self) -> u64 {
+        self.idle_runs.iter().map(|r| u64::from(r.layers())).sum()
+    }
 }
 
 fn gate_noise(g: &Gate) -> NoiseClass {
@@ -72,42 +112,51 @@ fn gate_noise(g: &Gate) -> NoiseClass {
 }
 
 /// Collects layers while tracking which qubits are live, so idle noise lands exactly on the
-/// live qubits a layer does not touch.
+/// live qubits a layer does not touch. Work per layer is proportional to its operations: a
+/// qubit's idle run is closed when an operation touches it (or at the end).
 struct Builder {
-    n_qubits: u32,
     live: Vec<bool>,
     idle_enabled: Vec<bool>,
+    /// First layer (0-based) after the last operation on each qubit.
+    gap_start: Vec<u32>,
     layers: Vec<Layer>,
+    idle_runs: Vec<IdleRun>,
     records: u32,
 }
 
 impl Builder {
     fn new(n_qubits: u32) -> Self {
         Builder {
-            n_qubits,
             live: vec![false; n_qubits as usize],
             idle_enabled: vec![true; n_qubits as usize],
+            gap_start: vec![0; n_qubits as usize],
             layers: Vec::new(),
+            idle_runs: Vec::new(),
             records: 0,
+        }
+    }
+
+    /// Records the idle run of `q` that ends before layer `end` (0-based), if any.
+    fn close_run(&mut self, q: u32, end: u32) {
+        let (qi, start) = (q as usize, self.gap_start[q as usize]);
+        if self.live[qi] && self.idle_enabled[qi] && start < end {
+            self.idle_runs.push(IdleRun {
+                qubit: q,
+                first: start,
+                last: end - 1,
+            });
         }
     }
 
     /// Closes a layer with these operations; live untouched qubits idle (if enabled).
     fn layer(&mut self, ops: Vec<Op>) {
-        let mut touched = vec![false; self.n_qubits as usize];
+        let l = self.layers.len() as u32;
         for op in &ops {
             let (a, b) = op.qubits();
-            touched[a as usize] = true;
-            if let Some(b) = b {
-                touched[b as usize] = true;
+            for q in std::iter::once(a).chain(b) {
+                self.close_run(q, l);
+                self.gap_start[q as usize] = l + 1;
             }
-        }
-        let idle = (0..self.n_qubits)
-            .filter(|&q| {
-                self.live[q as usize] && !touched[q as usize] && self.idle_enabled[q as usize]
-            })
-            .collect();
-        for op in &ops {
             match op.kind {
                 OpKind::Prep(q) => self.live[q as usize] = true,
                 OpKind::MeasureZ { qubit, .. } | OpKind::MeasureX { qubit, .. } => {
@@ -116,12 +165,22 @@ impl Builder {
                 OpKind::Gate(_) => {}
             }
         }
-        self.layers.push(Layer { ops, idle });
+        self.layers.push(Layer { ops });
     }
 
     fn record(&mut self) -> u32 {
         self.records += 1;
         self.records - 1
+    }
+
+    /// Closes the trailing runs and returns (layers, idle runs ordered by qubit and layer).
+    fn finish(mut self) -> (Vec<Layer>, Vec<IdleRun>) {
+        let end = self.layers.len() as u32;
+        for q in 0..self.live.len() as u32 {
+            self.close_run(q, end);
+        }
+        self.idle_runs.sort_unstable_by_key(|r| (r.qubit, r.first));
+        (self.layers, self.idle_runs)
     }
 }
 
@@ -140,9 +199,11 @@ pub fn direct_ops(circuit: &Circuit) -> OpList {
             .collect();
         b.layer(ops);
     }
+    let (layers, idle_runs) = b.finish();
     OpList {
         num_qubits: circuit.n,
-        layers: b.layers,
+        layers,
+        idle_runs,
         num_records: 0,
         check_end_layers: Vec::new(),
     }
@@ -242,10 +303,13 @@ pub fn attempt_ops(
         }]);
         check_end_layers.push(b.layers.len() as u32);
     }
+    let num_records = b.records;
+    let (layers, idle_runs) = b.finish();
     OpList {
         num_qubits: 2 * n + 1,
-        layers: b.layers,
-        num_records: b.records,
+        layers,
+        idle_runs,
+        num_records,
         check_end_layers,
     }
 }

@@ -71,7 +71,8 @@ impl Text {
     /// A noisy operation list on the register starting at `offset`; `DETECTOR rec[-1]` after
     /// each measurement when `detectors` (an attempt's check outcomes).
     fn ops(&mut self, ops: &OpList, offset: u32, rates: &NoiseRates, detectors: bool) {
-        for layer in &ops.layers {
+        let idle_by_layer = ops.idle_by_layer();
+        for (layer, idle_qubits) in ops.layers.iter().zip(&idle_by_layer) {
             for op in &layer.ops {
                 let rate = rates.rate(op.noise);
                 match op.kind {
@@ -102,9 +103,8 @@ impl Text {
                 }
             }
             let idle = rates.rate(NoiseClass::Idle);
-            if idle > 0.0 && !layer.idle.is_empty() {
-                let qs: Vec<String> = layer
-                    .idle
+            if idle > 0.0 && !idle_qubits.is_empty() {
+                let qs: Vec<String> = idle_qubits
                     .iter()
                     .map(|q| (offset + q).to_string())
                     .collect();

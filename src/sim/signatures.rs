@@ -253,26 +253,37 @@ fn build(ops: &OpList, check_words: usize, half: usize, init: impl FnOnce(&mut C
     };
     init(&mut cols);
     let mut col = Collector { arrays: Vec::new() };
-    // Open idle run per qubit: its last layer (backward pass meets it first) and length.
-    let mut run_last = vec![0u32; nq];
-    let mut run_len = vec![0u32; nq];
-    let flush =
-        |col: &mut Collector, cols: &Cols, run_last: &mut [u32], run_len: &mut [u32], q: u32| {
-            let len = run_len[q as usize];
-            if len > 0 {
-                let last = run_last[q as usize];
-                col.idle_run(cols, q, last + 1 - len, last);
-                run_len[q as usize] = 0;
+    // The idle runs of each qubit (ordered by first layer) and, per qubit, how many of them
+    // are not yet stored. A run is stored when the backward pass reaches the operation just
+    // before it (its columns are those of the run: nothing acts on the qubit in between), or
+    // at the end for runs from layer 0.
+    let runs = &ops.idle_runs;
+    let mut left = vec![0usize; nq];
+    for r in runs {
+        left[r.qubit as usize] += 1;
+    }
+    let mut starts = vec![0usize; nq + 1];
+    for q in 0..nq {
+        starts[q + 1] = starts[q] + left[q];
+    }
+    let flush = |col: &mut Collector, cols: &Cols, left: &mut [usize], q: u32, after: u32| {
+        let qi = q as usize;
+        if left[qi] > 0 {
+            let r = &runs[starts[qi] + left[qi] - 1];
+            if r.first == after {
+                col.idle_run(cols, q, r.first, r.last);
+                left[qi] -= 1;
             }
-        };
+        }
+    };
     let mut flip_sig = vec![0u64; words];
     for (l, layer) in ops.layers.iter().enumerate().rev() {
         let l = l as u32;
         for op in &layer.ops {
             let (a, b) = op.qubits();
-            flush(&mut col, &cols, &mut run_last, &mut run_len, a);
+            flush(&mut col, &cols, &mut left, a, l + 1);
             if let Some(b) = b {
-                flush(&mut col, &cols, &mut run_last, &mut run_len, b);
+                flush(&mut col, &cols, &mut left, b, l + 1);
             }
             let meta = LocMeta {
                 layer: l,
@@ -310,15 +321,13 @@ fn build(ops: &OpList, check_words: usize, half: usize, init: impl FnOnce(&mut C
                 }
             }
         }
-        for &q in &layer.idle {
-            if run_len[q as usize] == 0 {
-                run_last[q as usize] = l;
-            }
-            run_len[q as usize] += 1;
-        }
     }
     for q in 0..ops.num_qubits {
-        flush(&mut col, &cols, &mut run_last, &mut run_len, q);
+        flush(&mut col, &cols, &mut left, q, 0);
+        debug_assert_eq!(
+            left[q as usize], 0,
+            "every idle run sits between operations"
+        );
     }
     SigTable {
         words,
