@@ -176,11 +176,26 @@ impl Builder {
     /// Closes the trailing runs and returns (layers, idle runs ordered by qubit and layer).
     fn finish(mut self) -> (Vec<Layer>, Vec<IdleRun>) {
         let end = self.layers.len() as u32;
-        for q in 0..self.live.len() as u32 {
+        let nq = self.live.len();
+        for q in 0..nq as u32 {
             self.close_run(q, end);
         }
-        self.idle_runs.sort_unstable_by_key(|r| (r.qubit, r.first));
-        (self.layers, self.idle_runs)
+        // Runs were closed in time order; a stable counting sort by qubit keeps each qubit's
+        // runs in time order (O(runs), unlike a comparison sort).
+        let mut start = vec![0usize; nq + 1];
+        for r in &self.idle_runs {
+            start[r.qubit as usize + 1] += 1;
+        }
+        for q in 0..nq {
+            start[q + 1] += start[q];
+        }
+        let mut sorted = self.idle_runs.clone();
+        for r in &self.idle_runs {
+            let at = &mut start[r.qubit as usize];
+            sorted[*at] = *r;
+            *at += 1;
+        }
+        (self.layers, sorted)
     }
 }
 

@@ -164,6 +164,10 @@ impl Cols {
 /// Collects the arrays during the backward pass.
 struct Collector {
     arrays: Vec<LocArray>,
+    /// Words per signature.
+    words: usize,
+    /// Upper bounds on the locations of each (class, shape), to size the arrays once.
+    hints: Vec<(NoiseClass, Shape, usize)>,
 }
 
 impl Collector {
@@ -175,16 +179,23 @@ impl Collector {
         {
             Some(i) => i,
             None => {
+                let hint = self
+                    .hints
+                    .iter()
+                    .find(|h| h.0 == class && h.1 == shape)
+                    .map_or(0, |h| h.2);
                 self.arrays.push(LocArray {
                     class,
                     shape,
-                    sigs: Vec::new(),
+                    sigs: Vec::with_capacity(hint * shape.sigs() * self.words),
                     prefix: if shape == Shape::IdleRun {
-                        vec![0]
+                        let mut p = Vec::with_capacity(hint + 1);
+                        p.push(0);
+                        p
                     } else {
                         Vec::new()
                     },
-                    meta: Vec::new(),
+                    meta: Vec::with_capacity(hint),
                 });
                 self.arrays.len() - 1
             }
@@ -252,7 +263,25 @@ fn build(ops: &OpList, check_words: usize, half: usize, init: impl FnOnce(&mut C
         z: vec![0; nq * words],
     };
     init(&mut cols);
-    let mut col = Collector { arrays: Vec::new() };
+    let mut hints: Vec<(NoiseClass, Shape, usize)> = Vec::new();
+    let mut hint = |class, shape| match hints.iter_mut().find(|h| h.0 == class && h.1 == shape) {
+        Some(h) => h.2 += 1,
+        None => hints.push((class, shape, 1)),
+    };
+    for op in ops.layers.iter().flat_map(|l| &l.ops) {
+        let shape = match op.kind {
+            OpKind::Gate(g) if g.is_two_qubit() => Shape::Two,
+            OpKind::Prep(_) | OpKind::Gate(_) => Shape::One,
+            OpKind::MeasureZ { .. } | OpKind::MeasureX { .. } => Shape::Flip,
+        };
+        hint(op.noise, shape);
+    }
+    hints.push((NoiseClass::Idle, Shape::IdleRun, ops.idle_runs.len()));
+    let mut col = Collector {
+        arrays: Vec::new(),
+        words,
+        hints,
+    };
     // The idle runs of each qubit (ordered by first layer) and, per qubit, how many of them
     // are not yet stored. A run is stored when the backward pass reaches the operation just
     // before it (its columns are those of the run: nothing acts on the qubit in between), or
