@@ -221,7 +221,14 @@ struct Scratch {
     frame_z: Vec<u64>,
     g_x: Vec<u64>,
     g_z: Vec<u64>,
+    /// The schedules of the current shot, rebuilt in place every shot.
+    mono: Schedule,
+    dist: Schedule,
 }
+
+/// Logical errors of one shot: (direct, monolithic, distributed); the schedules are in the
+/// scratch.
+type ShotErrors = (bool, bool, bool);
 
 impl Scratch {
     fn new(prep: &Prepared) -> Self {
@@ -235,6 +242,8 @@ impl Scratch {
             frame_z: vec![0; half],
             g_x: vec![0; half],
             g_z: vec![0; half],
+            mono: Schedule::direct(prep.inst.n, 0),
+            dist: Schedule::direct(prep.inst.n, 0),
         }
     }
 }
@@ -272,18 +281,18 @@ pub fn run_prepared(
         attempts: vec![AttemptCounts::default(); t],
     };
     for shot in 0..params.shots {
-        let run = one_shot(prep, &consts, params, circuit_index, shot, &mut scratch)?;
+        let (d, m, di) = one_shot(prep, &consts, params, circuit_index, shot, &mut scratch)?;
         out.direct.push(Shot {
-            logical_error: run.direct.1,
-            depth: run.direct.0.depth,
+            logical_error: d,
+            depth: prep.inst.depth,
         });
         out.monolithic.push(Shot {
-            logical_error: run.monolithic.1,
-            depth: run.monolithic.0.depth,
+            logical_error: m,
+            depth: scratch.mono.depth,
         });
         out.distributed.push(Shot {
-            logical_error: run.distributed.1,
-            depth: run.distributed.0.depth,
+            logical_error: di,
+            depth: scratch.dist.depth,
         });
         // Pooled over both CliNR samples of the shot (which share their attempts).
         for (k, block) in scratch.attempts.iter().enumerate() {
@@ -305,8 +314,13 @@ pub fn sample_run(
 ) -> Result<SampledRun, SimError> {
     let prep = prepare(inst, params);
     let consts = RunConsts::new(&prep, params);
-    let mut scratch = Scratch::new(&prep);
-    one_shot(&prep, &consts, params, circuit_index, shot, &mut scratch)
+    let mut s = Scratch::new(&prep);
+    let (d, m, di) = one_shot(&prep, &consts, params, circuit_index, shot, &mut s)?;
+    Ok(SampledRun {
+        direct: (Schedule::direct(inst.n, inst.depth), d),
+        monolithic: (s.mono, m),
+        distributed: (s.dist, di),
+    })
 }
 
 fn one_shot(
@@ -316,7 +330,7 @@ fn one_shot(
     circuit_index: u32,
     shot: u32,
     s: &mut Scratch,
-) -> Result<SampledRun, SimError> {
+) -> Result<ShotErrors, SimError> {
     let inst = prep.inst;
     let (seed, ci, sh) = (params.seed, u64::from(circuit_index), u64::from(shot));
     // Direct.
@@ -341,17 +355,17 @@ fn one_shot(
         )?;
     }
     let input = params.knobs.input_timing;
-    let mono = Schedule::monolithic(inst.n, &s.attempts, input);
+    let mut mono = std::mem::replace(&mut s.mono, Schedule::direct(0, 0));
+    mono.monolithic_into(inst.n, &s.attempts, input);
     let mut rng = rng::stream(seed, &[tag::ASSEMBLY, ci, sh, 0]);
     let mono_err = assemble(prep, consts, &mono, &mut rng, s);
-    let dist = Schedule::distributed(inst.n, &s.attempts, input, consts.links);
+    s.mono = mono;
+    let mut dist = std::mem::replace(&mut s.dist, Schedule::direct(0, 0));
+    dist.distributed_into(inst.n, &s.attempts, input, consts.links);
     let mut rng = rng::stream(seed, &[tag::ASSEMBLY, ci, sh, 1]);
     let dist_err = assemble(prep, consts, &dist, &mut rng, s);
-    Ok(SampledRun {
-        direct: (Schedule::direct(inst.n, inst.depth), direct_err),
-        monolithic: (mono, mono_err),
-        distributed: (dist, dist_err),
-    })
+    s.dist = dist;
+    Ok((direct_err, mono_err, dist_err))
 }
 
 /// Draws attempts of one block until acceptance; leaves them in `attempts` and the accepted
