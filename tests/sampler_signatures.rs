@@ -17,8 +17,8 @@ use std::collections::BTreeMap;
 /// record flips and the final frame.
 fn forward(ops: &OpList, mut f: PauliString, from: usize, mut records: u64) -> (u64, PauliString) {
     let nq = ops.num_qubits;
-    for layer in &ops.layers[from..] {
-        for op in &layer.ops {
+    for layer in ops.layers().skip(from) {
+        for op in layer {
             match op.kind {
                 OpKind::Prep(q) => f.set(q, Pauli1::I),
                 OpKind::Gate(g) => {
@@ -111,9 +111,9 @@ fn check_all(
         u32::from(x) | (u32::from(z) << 1)
     };
     let idle_by_layer = ops.idle_by_layer();
-    for (l, layer) in ops.layers.iter().enumerate() {
+    for (l, layer) in ops.layers().enumerate() {
         let l32 = l as u32;
-        for op in &layer.ops {
+        for op in layer {
             match op.kind {
                 OpKind::MeasureZ { qubit, record } | OpKind::MeasureX { qubit, record } => {
                     assert_eq!(op.noise, NoiseClass::Measurement);

@@ -194,7 +194,7 @@ mod tests {
             for b in &inst.blocks {
                 let timing = b.timing(&params.knobs);
                 let ops = b.attempt_ops_for(&b.checks, &params.knobs);
-                assert_eq!(ops.layers.len() as u32, timing.delta());
+                assert_eq!(ops.num_layers() as u32, timing.delta());
                 let mut end = timing.rsp;
                 for (j, &c) in timing.checks.iter().enumerate() {
                     end += c;
@@ -249,10 +249,9 @@ mod tests {
         let params = small(5, 2, 1);
         let inst = Instance::generate(&params, 3);
         let ops = inst.direct_ops();
-        assert_eq!(ops.layers.len() as u32, inst.depth);
-        for (l, idle) in ops.layers.iter().zip(ops.idle_by_layer()) {
+        assert_eq!(ops.num_layers() as u32, inst.depth);
+        for (l, idle) in ops.layers().zip(ops.idle_by_layer()) {
             let touched: u32 = l
-                .ops
                 .iter()
                 .map(|o| if o.qubits().1.is_some() { 2 } else { 1 })
                 .sum();

@@ -72,8 +72,8 @@ impl Text {
     /// each measurement when `detectors` (an attempt's check outcomes).
     fn ops(&mut self, ops: &OpList, offset: u32, rates: &NoiseRates, detectors: bool) {
         let idle_by_layer = ops.idle_by_layer();
-        for (layer, idle_qubits) in ops.layers.iter().zip(&idle_by_layer) {
-            for op in &layer.ops {
+        for (layer, idle_qubits) in ops.layers().zip(&idle_by_layer) {
+            for op in layer {
                 let rate = rates.rate(op.noise);
                 match op.kind {
                     OpKind::Prep(q) => {
@@ -261,7 +261,7 @@ mod tests {
             let ops = inst.blocks[k as usize - 1]
                 .attempt_ops_for(&inst.blocks[k as usize - 1].checks, &params.knobs);
             // One TICK per layer of the attempt.
-            assert_eq!(count(&a, StimOp::Tick), ops.layers.len());
+            assert_eq!(count(&a, StimOp::Tick), ops.num_layers());
         }
         assert_eq!(
             export_rsp_attempt(&inst, &params, 3),

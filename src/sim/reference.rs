@@ -114,8 +114,8 @@ pub fn noiseless_records(ops: &OpList) -> Vec<bool> {
     let mut sim = StabilizerSim::new(ops.num_qubits);
     let mut rng = rng::from_seed(0);
     let mut records = vec![false; ops.num_records as usize];
-    for layer in &ops.layers {
-        for op in &layer.ops {
+    for layer in ops.layers() {
+        for op in layer {
             match op.kind {
                 OpKind::Prep(q) => sim.reset(q, &mut rng),
                 OpKind::Gate(g) => sim.apply(&g),
@@ -223,13 +223,13 @@ impl Noisy<'_> {
     /// (`idle`: the layer's entry of [`OpList::idle_by_layer`]).
     pub fn layer(
         &mut self,
-        layer: &crate::protocol::ops::Layer,
+        layer: &[Op],
         idle: &[u32],
         offset: u32,
         rates: &NoiseRates,
         records: &mut [bool],
     ) {
-        for op in &layer.ops {
+        for op in layer {
             self.op(op, offset, rates, records);
         }
         for &q in idle {
@@ -251,7 +251,7 @@ pub fn run_attempt(
     let mut failed: Option<u32> = None;
     let mut next_check = 0usize;
     let ends = &plan.ops.check_end_layers;
-    for (li, (layer, idle)) in plan.ops.layers.iter().zip(&plan.idle).enumerate() {
+    for (li, (layer, idle)) in plan.ops.layers().zip(&plan.idle).enumerate() {
         noisy.layer(layer, idle, offset, rates, &mut records);
         while next_check < ends.len() && ends[next_check] == li as u32 + 1 {
             if failed.is_none() && records[next_check] != plan.expected[next_check] {
@@ -468,7 +468,7 @@ impl<'a> Prepared<'a> {
                 sim: &mut sim,
                 rng: &mut *rng,
             };
-            for (layer, idle) in self.direct_ops.layers.iter().zip(&self.direct_idle) {
+            for (layer, idle) in self.direct_ops.layers().zip(&self.direct_idle) {
                 noisy.layer(layer, idle, n, &self.rates.direct, &mut []);
             }
         }

@@ -268,7 +268,7 @@ fn build(ops: &OpList, check_words: usize, half: usize, init: impl FnOnce(&mut C
         Some(h) => h.2 += 1,
         None => hints.push((class, shape, 1)),
     };
-    for op in ops.layers.iter().flat_map(|l| &l.ops) {
+    for op in &ops.ops {
         let shape = match op.kind {
             OpKind::Gate(g) if g.is_two_qubit() => Shape::Two,
             OpKind::Prep(_) | OpKind::Gate(_) => Shape::One,
@@ -306,9 +306,9 @@ fn build(ops: &OpList, check_words: usize, half: usize, init: impl FnOnce(&mut C
         }
     };
     let mut flip_sig = vec![0u64; words];
-    for (l, layer) in ops.layers.iter().enumerate().rev() {
+    for (l, layer) in ops.layers().enumerate().rev() {
         let l = l as u32;
-        for op in &layer.ops {
+        for op in layer {
             let (a, b) = op.qubits();
             flush(&mut col, &cols, &mut left, a, l + 1);
             if let Some(b) = b {
