@@ -22,7 +22,7 @@ fn run_point(params: &Params) -> u64 {
     let mut errors = 0u64;
     for c in 0..params.circuits {
         let inst = Instance::generate(params, c);
-        let s = run_circuit(&inst, params, c);
+        let s = run_circuit(&inst, params, c).unwrap();
         errors += s.distributed.iter().filter(|x| x.logical_error).count() as u64;
     }
     errors
@@ -46,7 +46,7 @@ fn fig3(c: &mut Criterion) {
                 let mut p = params;
                 p.tau_e = tau;
                 for (c, prep) in preps.iter().enumerate() {
-                    let s = run_prepared(prep, &p, c as u32);
+                    let s = run_prepared(prep, &p, c as u32).unwrap();
                     errors += s.distributed.iter().filter(|x| x.logical_error).count() as u64;
                 }
             }
@@ -91,7 +91,7 @@ fn pieces(c: &mut Criterion) {
     g.bench_function("sample_4000_shots_n85", |b| {
         b.iter(|| {
             for (c, prep) in preps.iter().enumerate() {
-                black_box(run_prepared(prep, &params, c as u32));
+                black_box(run_prepared(prep, &params, c as u32).unwrap());
             }
         })
     });

@@ -15,7 +15,7 @@ use crate::protocol::block::Instance;
 use crate::protocol::bounds;
 use crate::protocol::params::{ParamError, Params};
 use crate::protocol::schedule::Implementation;
-use crate::sim::{CircuitSamples, EngineKind, Shot};
+use crate::sim::{CircuitSamples, EngineKind, Shot, SimError};
 use serde::{Deserialize, Serialize};
 use thiserror::Error;
 
@@ -31,6 +31,9 @@ pub enum EngineError {
     CircuitCount { given: u32, expected: u32 },
     #[error("{0}")]
     Sweep(String),
+    /// An engine gave up (e.g. a block is never accepted at this p).
+    #[error(transparent)]
+    Sim(#[from] SimError),
 }
 
 /// Where a running simulation is; reported after every circuit.
@@ -366,8 +369,8 @@ fn run_engine(
     circuit_index: u32,
 ) -> Result<CircuitSamples, EngineError> {
     Ok(match engine {
-        EngineKind::Fast => crate::sim::sampler::run_circuit(inst, params, circuit_index),
-        EngineKind::Reference => crate::sim::reference::run_circuit(inst, params, circuit_index),
+        EngineKind::Fast => crate::sim::sampler::run_circuit(inst, params, circuit_index)?,
+        EngineKind::Reference => crate::sim::reference::run_circuit(inst, params, circuit_index)?,
     })
 }
 
@@ -515,9 +518,9 @@ impl Vary {
 }
 
 /// Sweeps one parameter: one [`Report`] per value, in order, with the x value. Every point is
-/// validated before any work starts. Varying τ_e or p reuses the instances across points (the
-/// seam for engines that can also reuse prepared fault tables). Given circuits require a
-/// fixed n.
+/// validated before any work starts. Varying τ_e or p reuses the instances across points, and
+/// the fast engine also reuses their signature tables (they depend on the circuit, the checks
+/// and the knobs only). Given circuits require a fixed n.
 pub fn sweep(
     base: &Params,
     var: &Vary,
@@ -525,10 +528,34 @@ pub fn sweep(
     circuits: Option<&[Circuit]>,
     progress: &mut dyn FnMut(Progress),
 ) -> Result<Vec<(f64, Report)>, EngineError> {
-    let mut run = |inst: &Instance, p: &Params, i: u32| run_engine(engine, inst, p, i);
-    sweep_with(base, var, engine, circuits, &mut run, progress)
+    let shared = sweep_setup(base, var, circuits)?;
+    match (&shared, engine) {
+        (Some(insts), EngineKind::Fast) => {
+            let preps: Vec<_> = insts
+                .iter()
+                .map(|inst| crate::sim::sampler::prepare(inst, base))
+                .collect();
+            let mut run = |_: &Instance, p: &Params, i: u32| {
+                Ok(crate::sim::sampler::run_prepared(&preps[i as usize], p, i)?)
+            };
+            sweep_points(base, var, engine, circuits, Some(insts), &mut run, progress)
+        }
+        _ => {
+            let mut run = |inst: &Instance, p: &Params, i: u32| run_engine(engine, inst, p, i);
+            sweep_points(
+                base,
+                var,
+                engine,
+                circuits,
+                shared.as_deref(),
+                &mut run,
+                progress,
+            )
+        }
+    }
 }
 
+#[cfg(test)]
 fn sweep_with(
     base: &Params,
     var: &Vary,
@@ -537,6 +564,25 @@ fn sweep_with(
     run: &mut dyn FnMut(&Instance, &Params, u32) -> Result<CircuitSamples, EngineError>,
     progress: &mut dyn FnMut(Progress),
 ) -> Result<Vec<(f64, Report)>, EngineError> {
+    let shared = sweep_setup(base, var, circuits)?;
+    sweep_points(
+        base,
+        var,
+        engine,
+        circuits,
+        shared.as_deref(),
+        run,
+        progress,
+    )
+}
+
+/// Validates every point of a sweep and builds the shared instances when the varied
+/// parameter keeps them.
+fn sweep_setup(
+    base: &Params,
+    var: &Vary,
+    circuits: Option<&[Circuit]>,
+) -> Result<Option<Vec<Instance>>, EngineError> {
     if var.is_empty() {
         return Err(EngineError::Sweep(
             "a sweep needs at least one value".into(),
@@ -547,21 +593,33 @@ fn sweep_with(
             "cannot vary n with given circuit files (their qubit count is fixed)".into(),
         ));
     }
-    let points = u32::try_from(var.len()).unwrap_or(u32::MAX);
     for i in 0..var.len() {
         var.point(base, i).1.validate()?;
     }
-    let shared = if var.keeps_instances() {
+    Ok(if var.keeps_instances() {
         Some(instances(base, circuits)?)
     } else {
         None
-    };
+    })
+}
+
+/// Runs every point of a validated sweep (on `shared` instances when given).
+fn sweep_points(
+    base: &Params,
+    var: &Vary,
+    engine: EngineKind,
+    circuits: Option<&[Circuit]>,
+    shared: Option<&[Instance]>,
+    run: &mut dyn FnMut(&Instance, &Params, u32) -> Result<CircuitSamples, EngineError>,
+    progress: &mut dyn FnMut(Progress),
+) -> Result<Vec<(f64, Report)>, EngineError> {
+    let points = u32::try_from(var.len()).unwrap_or(u32::MAX);
     let mut out = Vec::with_capacity(var.len());
     for i in 0..var.len() {
         let (x, params) = var.point(base, i);
         let own;
-        let insts = match &shared {
-            Some(s) => s.as_slice(),
+        let insts = match shared {
+            Some(s) => s,
             None => {
                 own = instances(&params, circuits)?;
                 own.as_slice()
@@ -787,5 +845,24 @@ mod tests {
         );
         assert!(matches!(err, Err(EngineError::Params(_))));
         assert_eq!(calls, 0);
+    }
+
+    #[test]
+    fn fast_sweeps_reusing_tables_match_independent_points() {
+        let base = Params {
+            shots: 20,
+            p: 2e-3,
+            ..small()
+        };
+        for var in [Vary::TauE(vec![1.0, 4.0]), Vary::P(vec![1e-3, 5e-3])] {
+            let out = sweep(&base, &var, EngineKind::Fast, None, &mut |_| {}).unwrap();
+            for (i, (_, report)) in out.iter().enumerate() {
+                let p = var.point(&base, i).1;
+                assert_eq!(
+                    *report,
+                    simulate(&p, EngineKind::Fast, None, &mut |_| {}).unwrap()
+                );
+            }
+        }
     }
 }

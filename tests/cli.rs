@@ -336,3 +336,105 @@ fn sweep_csv_and_jsonl_have_one_row_per_point() {
     assert_eq!(rows[1]["value"], 6.0);
     assert!(rows[1]["results"]["distributed"]["depth"]["mean"].is_number());
 }
+
+#[test]
+fn never_accepted_blocks_exit_2_quickly_with_the_cap_message() {
+    let start = std::time::Instant::now();
+    // At p = 0.3 every check is a coin flip, so a block is accepted with probability ≈ 2^-r:
+    // r = 30 makes acceptance within the cap astronomically unlikely.
+    let err = bad(&[
+        "simulate",
+        "--n",
+        "20",
+        "--p",
+        "0.3",
+        "--r",
+        "30",
+        "--circuits",
+        "1",
+        "--shots",
+        "1",
+    ]);
+    assert!(
+        err.contains("was not accepted after 100000 attempts") && err.contains("lower p, r or n"),
+        "{err}"
+    );
+    assert!(
+        start.elapsed() < std::time::Duration::from_secs(20),
+        "took {:?}",
+        start.elapsed()
+    );
+}
+
+#[test]
+fn export_stim_writes_the_library_exports() {
+    use clinr_explorer::protocol::block::Instance;
+    use clinr_explorer::protocol::stim_export::{export_direct, export_rsp_attempt};
+    let args = [
+        "--n", "5", "--t", "2", "--r", "2", "--p", "0.01", "--seed", "9",
+    ];
+    let params = Params {
+        n: 5,
+        t: 2,
+        r: 2,
+        p: 0.01,
+        seed: 9,
+        ..Default::default()
+    };
+    let inst = Instance::generate(&params, 1);
+    let direct = ok(&with(
+        &["export-stim", "--impl", "direct", "--index", "1"],
+        &args,
+    ));
+    stim_text::parse(&direct).expect("direct export parses");
+    assert_eq!(direct, export_direct(&inst, &params));
+    let attempt = ok(&with(
+        &[
+            "export-stim",
+            "--impl",
+            "rsp-attempt",
+            "--block",
+            "2",
+            "--index",
+            "1",
+        ],
+        &args,
+    ));
+    stim_text::parse(&attempt).expect("attempt export parses");
+    assert_eq!(attempt, export_rsp_attempt(&inst, &params, 2).unwrap());
+    // A circuit file gives the same export as the generated circuit it holds.
+    let file = temp_file(
+        "export.stim",
+        &ok(&with(&["circuit", "--index", "1"], &args)),
+    );
+    let from_file = ok(&with(
+        &[
+            "export-stim",
+            "--impl",
+            "direct",
+            "--index",
+            "1",
+            "--circuit-file",
+            file.to_str().unwrap(),
+        ],
+        &args,
+    ));
+    assert_eq!(from_file, direct);
+    // Errors: one line, exit 2.
+    let e = bad(&with(
+        &["export-stim", "--impl", "rsp-attempt", "--block", "3"],
+        &args,
+    ));
+    assert!(e.contains("block 3 does not exist"), "{e}");
+    bad(&with(
+        &["export-stim", "--impl", "direct", "--block", "1"],
+        &args,
+    ));
+    bad(&with(&["export-stim", "--impl", "bogus"], &args));
+    bad(&["export-stim", "--impl", "direct", "--n", "0"]);
+    let help = ok(&["export-stim", "--help"]);
+    assert!(
+        help.contains("rsp-attempt") && help.contains("--block"),
+        "{help}"
+    );
+}

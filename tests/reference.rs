@@ -67,13 +67,13 @@ fn noiseless_runs_are_correct_and_have_closed_form_depths() {
         let params = random_params(seed);
         params.validate().expect("valid test parameters");
         let inst = Instance::generate(&params, 0);
-        let samples = run_circuit(&inst, &params, 0);
+        let samples = run_circuit(&inst, &params, 0).unwrap();
         let deltas: Vec<u32> = inst
             .timings(&params.knobs)
             .iter()
             .map(|t| t.delta())
             .collect();
-        let run = sample_run(&inst, &params, 0, 0);
+        let run = sample_run(&inst, &params, 0, 0).unwrap();
         // Fresh checks per attempt (one shot): δ_k is that single attempt's own length.
         let own = |s: &Schedule| -> Vec<u32> {
             (1..=inst.blocks.len() as u32)
@@ -133,17 +133,17 @@ fn same_seed_gives_identical_samples() {
         ..Default::default()
     };
     let inst = Instance::generate(&params, 3);
-    let a = run_circuit(&inst, &params, 3);
-    let b = run_circuit(&inst, &params, 3);
+    let a = run_circuit(&inst, &params, 3).unwrap();
+    let b = run_circuit(&inst, &params, 3).unwrap();
     assert_eq!(a, b);
     assert!(a.attempts.iter().any(|c| c.restarts > 0));
     // sample_run reproduces the same shot as run_circuit.
-    let run = sample_run(&inst, &params, 3, 5);
+    let run = sample_run(&inst, &params, 3, 5).unwrap();
     assert_eq!(run.monolithic.0.depth, a.monolithic[5].depth);
     assert_eq!(run.monolithic.1, a.monolithic[5].logical_error);
     assert_eq!(run.distributed.0.depth, a.distributed[5].depth);
     assert_eq!(run.direct.1, a.direct[5].logical_error);
-    let c = run_circuit(&inst, &Params { seed: 18, ..params }, 3);
+    let c = run_circuit(&inst, &Params { seed: 18, ..params }, 3).unwrap();
     assert_ne!(a, c);
 }
 
@@ -173,7 +173,7 @@ fn mean_se(xs: &[f64]) -> (f64, f64) {
 fn mean_depths_follow_props_1_and_2_in_the_uniform_model() {
     let params = uniform_point(400);
     let inst = Instance::generate(&params, 0);
-    let samples = run_circuit(&inst, &params, 0);
+    let samples = run_circuit(&inst, &params, 0).unwrap();
     let deltas: Vec<u32> = inst
         .timings(&params.knobs)
         .iter()
@@ -226,7 +226,7 @@ fn paper_point_timing() {
     let inst = Instance::generate(&params, 0);
     let gen = t0.elapsed().as_secs_f64();
     let t1 = std::time::Instant::now();
-    let s = run_circuit(&inst, &params, 0);
+    let s = run_circuit(&inst, &params, 0).unwrap();
     let per_shot = t1.elapsed().as_secs_f64() / f64::from(params.shots);
     let full = 20.0 * (gen + 200.0 * per_shot);
     println!(

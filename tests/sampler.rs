@@ -36,7 +36,7 @@ fn zero_noise_has_no_errors_and_closed_form_depths() {
                 params.knobs.input_timing = InputTiming::JustInTime;
             }
             let inst = Instance::generate(&params, 0);
-            let out = run_circuit(&inst, &params, 0);
+            let out = run_circuit(&inst, &params, 0).unwrap();
             let deltas: Vec<u32> = inst
                 .timings(&params.knobs)
                 .iter()
@@ -71,17 +71,17 @@ fn same_seed_same_numbers_and_prepared_equals_run_circuit() {
     let mut params = small(5, 3, 3, 5e-3, 11);
     params.shots = 80;
     let inst = Instance::generate(&params, 2);
-    let a = run_circuit(&inst, &params, 2);
-    let b = run_circuit(&inst, &params, 2);
+    let a = run_circuit(&inst, &params, 2).unwrap();
+    let b = run_circuit(&inst, &params, 2).unwrap();
     assert_eq!(a, b);
     let prep = prepare(&inst, &params);
-    assert_eq!(run_prepared(&prep, &params, 2), a);
+    assert_eq!(run_prepared(&prep, &params, 2).unwrap(), a);
     // Some noise actually happened at this p.
     assert!(a.attempts.iter().any(|c| c.restarts > 0));
     assert!(a.monolithic.iter().any(|s| s.logical_error));
     // sample_run reproduces shot s of run_circuit.
     for shot in [0u32, 17, 79] {
-        let run = sample_run(&inst, &params, 2, shot);
+        let run = sample_run(&inst, &params, 2, shot).unwrap();
         let s = shot as usize;
         assert_eq!(run.direct.1, a.direct[s].logical_error);
         assert_eq!(run.monolithic.0.depth, a.monolithic[s].depth);
@@ -92,7 +92,7 @@ fn same_seed_same_numbers_and_prepared_equals_run_circuit() {
     // A different seed gives different samples.
     let mut other = params;
     other.seed = 12;
-    assert_ne!(run_circuit(&inst, &other, 2), a);
+    assert_ne!(run_circuit(&inst, &other, 2).unwrap(), a);
 }
 
 #[test]
@@ -104,7 +104,7 @@ fn tau_e_sweep_reuses_attempts() {
     let mut prev: Option<clinr_explorer::sim::CircuitSamples> = None;
     for tau in [1.0, 2.0, 5.0, 10.0, 40.0, 100.0] {
         params.tau_e = tau;
-        let out = run_prepared(&prep, &params, 0);
+        let out = run_prepared(&prep, &params, 0).unwrap();
         if let Some(p) = &prev {
             // Attempts and everything monolithic are untouched by τ_e.
             assert_eq!(out.monolithic, p.monolithic);
@@ -125,8 +125,8 @@ fn per_attempt_redraw_and_end_of_rsv_run() {
     params.knobs.check_redraw = CheckRedraw::PerAttempt;
     params.knobs.restart_rule = RestartRule::EndOfRsv;
     let inst = Instance::generate(&params, 0);
-    let out = run_circuit(&inst, &params, 0);
-    assert_eq!(out, run_circuit(&inst, &params, 0));
+    let out = run_circuit(&inst, &params, 0).unwrap();
+    assert_eq!(out, run_circuit(&inst, &params, 0).unwrap());
     assert!(out.attempts.iter().any(|c| c.restarts > 0));
     // Under end_of_rsv every attempt lasts its full length, so with per-attempt checks the
     // monolithic depth is still at least Σ_k (Δ_k + 3) + 4t.

@@ -17,8 +17,8 @@ use std::collections::BTreeMap;
 /// record flips and the final frame.
 fn forward(ops: &OpList, mut f: PauliString, from: usize, mut records: u64) -> (u64, PauliString) {
     let nq = ops.num_qubits;
-    for layer in &ops.layers[from..] {
-        for op in &layer.ops {
+    for layer in ops.layers().skip(from) {
+        for op in layer {
             match op.kind {
                 OpKind::Prep(q) => f.set(q, Pauli1::I),
                 OpKind::Gate(g) => {
@@ -110,9 +110,10 @@ fn check_all(
         let (x, z) = p.bits();
         u32::from(x) | (u32::from(z) << 1)
     };
-    for (l, layer) in ops.layers.iter().enumerate() {
+    let idle_by_layer = ops.idle_by_layer();
+    for (l, layer) in ops.layers().enumerate() {
         let l32 = l as u32;
-        for op in &layer.ops {
+        for op in layer {
             match op.kind {
                 OpKind::MeasureZ { qubit, record } | OpKind::MeasureX { qubit, record } => {
                     assert_eq!(op.noise, NoiseClass::Measurement);
@@ -154,7 +155,7 @@ fn check_all(
                 }
             }
         }
-        for &q in &layer.idle {
+        for &q in &idle_by_layer[l] {
             for p in paulis {
                 let mut f = PauliString::identity(nq);
                 f.set(q, p);
@@ -187,7 +188,7 @@ fn attempt_case(params: &Params, circuit: u32) -> usize {
         };
         checked += check_all(&ops, &table, &finish);
         // The idle arrays count every idle qubit-layer with a non-zero signature only.
-        let total_idle: usize = ops.layers.iter().map(|l| l.idle.len()).sum();
+        let total_idle = ops.idle_locations() as usize;
         let stored_idle: u64 = table
             .arrays
             .iter()

@@ -68,8 +68,8 @@ fn compare(name: &str, params: &Params) -> usize {
     let mut slow = Pooled::default();
     for c in 0..params.circuits {
         let inst = Instance::generate(params, c);
-        fast.add(&sampler::run_circuit(&inst, params, c));
-        slow.add(&reference::run_circuit(&inst, params, c));
+        fast.add(&sampler::run_circuit(&inst, params, c).unwrap());
+        slow.add(&reference::run_circuit(&inst, params, c).unwrap());
     }
     eprintln!(
         "{name}: p_L fast {:?} ref {:?} of {}; depth fast {:.1}/{:.1} ref {:.1}/{:.1}",

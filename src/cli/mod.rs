@@ -38,6 +38,11 @@ pub enum Cmd {
     Sweep(SweepArgs),
     /// Print random circuit C (exactly the one `simulate` uses) as Stim text.
     Circuit(CircuitArgs),
+    /// Print a noisy Stim circuit with exactly the simulators' noise, for cross-checking with
+    /// Stim: the direct implementation (with a noiseless reference register; logical error iff
+    /// any observable flips) or one RSP&V attempt of block k (one detector per check; residual
+    /// error iff any observable flips).
+    ExportStim(ExportStimArgs),
 }
 
 /// The simulation point, in the paper's notation.
@@ -187,6 +192,34 @@ pub struct SweepArgs {
     /// Output: table (human), csv (one row per point), jsonl (one Report per line)
     #[arg(long, value_enum, default_value_t = SweepFormat::Table)]
     pub format: SweepFormat,
+}
+
+/// What `export-stim` writes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum ExportImpl {
+    /// The direct implementation of C on n qubits, plus n noiseless reference qubits
+    Direct,
+    /// One RSP&V attempt of block --block on 2n+1 qubits (a, b, ancilla) with its fixed checks
+    RspAttempt,
+}
+
+#[derive(Args, Debug)]
+pub struct ExportStimArgs {
+    /// Which operation list to export
+    #[arg(long = "impl", value_enum)]
+    pub implementation: ExportImpl,
+    /// Block k (1-based) for --impl rsp-attempt [default: 1]
+    #[arg(long, value_name = "K")]
+    pub block: Option<u32>,
+    /// Which circuit of the point (0-based; the i-th circuit `simulate` draws); it also picks
+    /// the checks' random stream
+    #[arg(long, default_value_t = 0)]
+    pub index: u32,
+    /// Use circuit C from this Stim file instead of drawing it (n defaults to its qubit count)
+    #[arg(long, value_name = "C.stim")]
+    pub circuit_file: Option<PathBuf>,
+    #[command(flatten)]
+    pub params: ParamArgs,
 }
 
 #[derive(Args, Debug)]
@@ -461,6 +494,31 @@ fn run_circuit(a: &CircuitArgs) -> Result<String, Failure> {
     Ok(text)
 }
 
+fn run_export_stim(a: &ExportStimArgs) -> Result<String, Failure> {
+    use crate::protocol::block::Instance;
+    use crate::protocol::stim_export::{export_direct, export_rsp_attempt};
+    let circuit = match &a.circuit_file {
+        Some(f) => read_circuits(std::slice::from_ref(f), a.params.n)?.pop(),
+        None => None,
+    };
+    let params = a.params.to_params(circuit.as_ref().map(|c| c.n), 0);
+    params
+        .validate()
+        .map_err(|e| Failure::input(e.to_string()))?;
+    let inst = match circuit {
+        Some(c) => Instance::with_circuit(&params, a.index, c),
+        None => Instance::generate(&params, a.index),
+    };
+    match a.implementation {
+        ExportImpl::Direct => match a.block {
+            Some(_) => Err(Failure::input("--block applies to --impl rsp-attempt only")),
+            None => Ok(export_direct(&inst, &params)),
+        },
+        ExportImpl::RspAttempt => export_rsp_attempt(&inst, &params, a.block.unwrap_or(1))
+            .map_err(|e| Failure::input(e.to_string())),
+    }
+}
+
 /// Sets the help defaults from `Params::default()` (the one source of defaults). `n` and
 /// `circuits` only get a note, since circuit files can supply them.
 fn with_defaults(mut cmd: clap::Command) -> clap::Command {
@@ -480,7 +538,7 @@ fn with_defaults(mut cmd: clap::Command) -> clap::Command {
             }
         }
     }
-    for name in ["simulate", "sweep", "circuit"] {
+    for name in ["simulate", "sweep", "circuit", "export-stim"] {
         cmd = cmd.mut_subcommand(name, |mut sc| {
             for (id, value) in &defaults {
                 if !sc.get_arguments().any(|a| a.get_id() == id.as_str()) {
@@ -539,6 +597,7 @@ pub fn main_with(args: Vec<std::ffi::OsString>) -> i32 {
         Cmd::Simulate(a) => run_simulate(a),
         Cmd::Sweep(a) => run_sweep(a),
         Cmd::Circuit(a) => run_circuit(a),
+        Cmd::ExportStim(a) => run_export_stim(a),
     };
     match out {
         Ok(text) => {

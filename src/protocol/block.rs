@@ -194,7 +194,7 @@ mod tests {
             for b in &inst.blocks {
                 let timing = b.timing(&params.knobs);
                 let ops = b.attempt_ops_for(&b.checks, &params.knobs);
-                assert_eq!(ops.layers.len() as u32, timing.delta());
+                assert_eq!(ops.num_layers() as u32, timing.delta());
                 let mut end = timing.rsp;
                 for (j, &c) in timing.checks.iter().enumerate() {
                     end += c;
@@ -229,18 +229,19 @@ mod tests {
                 ..Default::default()
             },
         );
-        let idle_on: usize = on.layers.iter().map(|l| l.idle.len()).sum();
-        let idle_off: usize = off.layers.iter().map(|l| l.idle.len()).sum();
+        let idle_on = on.idle_locations();
+        let idle_off = off.idle_locations();
         assert!(idle_on > 0);
         assert_eq!(
             idle_off, 0,
             "K1 off: a, b never idle inside an attempt; the ancilla never idles"
         );
         // Layer 2 (H on a): all of b idles; layer 1 (preparations): nothing is live yet.
-        assert!(on.layers[0].idle.is_empty());
-        assert_eq!(on.layers[1].idle, vec![4, 5, 6, 7]);
+        let idle = on.idle_by_layer();
+        assert!(idle[0].is_empty());
+        assert_eq!(idle[1], vec![4, 5, 6, 7]);
         // The ancilla (qubit 8) never idles.
-        assert!(on.layers.iter().all(|l| !l.idle.contains(&8)));
+        assert!(idle.iter().all(|l| !l.contains(&8)));
     }
 
     #[test]
@@ -248,14 +249,13 @@ mod tests {
         let params = small(5, 2, 1);
         let inst = Instance::generate(&params, 3);
         let ops = inst.direct_ops();
-        assert_eq!(ops.layers.len() as u32, inst.depth);
-        for l in &ops.layers {
+        assert_eq!(ops.num_layers() as u32, inst.depth);
+        for (l, idle) in ops.layers().zip(ops.idle_by_layer()) {
             let touched: u32 = l
-                .ops
                 .iter()
                 .map(|o| if o.qubits().1.is_some() { 2 } else { 1 })
                 .sum();
-            assert_eq!(touched + l.idle.len() as u32, 5);
+            assert_eq!(touched + idle.len() as u32, 5);
         }
         assert_eq!(inst.circuit.len() as u32, 25);
     }

@@ -44,23 +44,79 @@ impl Op {
     }
 }
 
-/// One layer: operations on disjoint qubits, and the live qubits that idle with noise.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Layer {
-    pub ops: Vec<Op>,
-    /// Qubits receiving one layer of idle noise (class `Idle`).
-    pub idle: Vec<u32>,
+/// A maximal run of idle layers of one qubit: it is live and untouched in layers
+/// `first ..= last` (0-based layer indices), and each of them gives it one layer of idle noise
+/// (class `Idle`). Between two operations on a qubit its liveness cannot change (only its own
+/// preparation or measurement changes it), so idle noise always comes in such runs.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct IdleRun {
+    pub qubit: u32,
+    pub first: u32,
+    pub last: u32,
+}
+
+impl IdleRun {
+    /// Number of idle layers in the run.
+    pub fn layers(&self) -> u32 {
+        self.last - self.first + 1
+    }
 }
 
 /// A layered list of noisy operations on `num_qubits` qubits.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct OpList {
     pub num_qubits: u32,
-    pub layers: Vec<Layer>,
+    /// Every operation, layer by layer (the operations of one layer act on disjoint qubits).
+    /// Stored flat, with [`OpList::layer_starts`], so a deep list is two allocations.
+    pub ops: Vec<Op>,
+    /// Layer l (0-based) holds `ops[layer_starts[l]..layer_starts[l + 1]]`; one entry more
+    /// than there are layers.
+    pub layer_starts: Vec<u32>,
+    /// Every idle run, ordered by qubit then by first layer. Stored as runs rather than per
+    /// layer because deep circuits (Δ in the thousands at n = 85) would otherwise hold
+    /// millions of idle qubit-layers.
+    pub idle_runs: Vec<IdleRun>,
     /// Number of measurement records written.
     pub num_records: u32,
     /// For an attempt: the layer (1-based) at which each check's measurement happens.
     pub check_end_layers: Vec<u32>,
+}
+
+impl OpList {
+    /// Number of layers.
+    pub fn num_layers(&self) -> usize {
+        self.layer_starts.len() - 1
+    }
+
+    /// The operations of layer `l` (0-based).
+    pub fn layer(&self, l: usize) -> &[Op] {
+        &self.ops[self.layer_starts[l] as usize..self.layer_starts[l + 1] as usize]
+    }
+
+    /// The operations of each layer, in time order.
+    pub fn layers(&self) -> impl DoubleEndedIterator<Item = &[Op]> + ExactSizeIterator {
+        self.layer_starts
+            .windows(2)
+            .map(|w| &self.ops[w[0] as usize..w[1] as usize])
+    }
+
+    /// The idle qubits of every layer, each in increasing order (for the layer-by-layer
+    /// consumers: the reference simulator and the Stim export).
+    pub fn idle_by_layer(&self) -> Vec<Vec<u32>> {
+        let mut out = vec![Vec::new(); self.num_layers()];
+        // Runs are ordered by qubit, so each layer's list comes out increasing.
+        for r in &self.idle_runs {
+            for l in r.first..=r.last {
+                out[l as usize].push(r.qubit);
+            }
+        }
+        out
+    }
+
+    /// Total idle qubit-layers.
+    pub fn idle_locations(&self) -> u64 {
+        self.idle_runs.iter().map(|r| u64::from(r.layers())).sum()
+    }
 }
 
 fn gate_noise(g: &Gate) -> NoiseClass {
@@ -72,42 +128,53 @@ fn gate_noise(g: &Gate) -> NoiseClass {
 }
 
 /// Collects layers while tracking which qubits are live, so idle noise lands exactly on the
-/// live qubits a layer does not touch.
+/// live qubits a layer does not touch. Work per layer is proportional to its operations: a
+/// qubit's idle run is closed when an operation touches it (or at the end).
 struct Builder {
-    n_qubits: u32,
     live: Vec<bool>,
     idle_enabled: Vec<bool>,
-    layers: Vec<Layer>,
+    /// First layer (0-based) after the last operation on each qubit.
+    gap_start: Vec<u32>,
+    ops: Vec<Op>,
+    layer_starts: Vec<u32>,
+    idle_runs: Vec<IdleRun>,
     records: u32,
 }
 
 impl Builder {
     fn new(n_qubits: u32) -> Self {
         Builder {
-            n_qubits,
             live: vec![false; n_qubits as usize],
             idle_enabled: vec![true; n_qubits as usize],
-            layers: Vec::new(),
+            gap_start: vec![0; n_qubits as usize],
+            ops: Vec::new(),
+            layer_starts: vec![0],
+            idle_runs: Vec::new(),
             records: 0,
         }
     }
 
-    /// Closes a layer with these operations; live untouched qubits idle (if enabled).
-    fn layer(&mut self, ops: Vec<Op>) {
-        let mut touched = vec![false; self.n_qubits as usize];
-        for op in &ops {
-            let (a, b) = op.qubits();
-            touched[a as usize] = true;
-            if let Some(b) = b {
-                touched[b as usize] = true;
-            }
+    /// Records the idle run of `q` that ends before layer `end` (0-based), if any.
+    fn close_run(&mut self, q: u32, end: u32) {
+        let (qi, start) = (q as usize, self.gap_start[q as usize]);
+        if self.live[qi] && self.idle_enabled[qi] && start < end {
+            self.idle_runs.push(IdleRun {
+                qubit: q,
+                first: start,
+                last: end - 1,
+            });
         }
-        let idle = (0..self.n_qubits)
-            .filter(|&q| {
-                self.live[q as usize] && !touched[q as usize] && self.idle_enabled[q as usize]
-            })
-            .collect();
-        for op in &ops {
+    }
+
+    /// Closes a layer with these operations; live untouched qubits idle (if enabled).
+    fn layer(&mut self, ops: impl IntoIterator<Item = Op>) {
+        let l = self.num_layers();
+        for op in ops {
+            let (a, b) = op.qubits();
+            for q in std::iter::once(a).chain(b) {
+                self.close_run(q, l);
+                self.gap_start[q as usize] = l + 1;
+            }
             match op.kind {
                 OpKind::Prep(q) => self.live[q as usize] = true,
                 OpKind::MeasureZ { qubit, .. } | OpKind::MeasureX { qubit, .. } => {
@@ -115,13 +182,44 @@ impl Builder {
                 }
                 OpKind::Gate(_) => {}
             }
+            self.ops.push(op);
         }
-        self.layers.push(Layer { ops, idle });
+        self.layer_starts.push(self.ops.len() as u32);
+    }
+
+    /// Layers closed so far.
+    fn num_layers(&self) -> u32 {
+        self.layer_starts.len() as u32 - 1
     }
 
     fn record(&mut self) -> u32 {
         self.records += 1;
         self.records - 1
+    }
+
+    /// Closes the trailing runs and returns (layers, idle runs ordered by qubit and layer).
+    fn finish(mut self) -> (Vec<Op>, Vec<u32>, Vec<IdleRun>) {
+        let end = self.num_layers();
+        let nq = self.live.len();
+        for q in 0..nq as u32 {
+            self.close_run(q, end);
+        }
+        // Runs were closed in time order; a stable counting sort by qubit keeps each qubit's
+        // runs in time order (O(runs), unlike a comparison sort).
+        let mut start = vec![0usize; nq + 1];
+        for r in &self.idle_runs {
+            start[r.qubit as usize + 1] += 1;
+        }
+        for q in 0..nq {
+            start[q + 1] += start[q];
+        }
+        let mut sorted = self.idle_runs.clone();
+        for r in &self.idle_runs {
+            let at = &mut start[r.qubit as usize];
+            sorted[*at] = *r;
+            *at += 1;
+        }
+        (self.ops, self.layer_starts, sorted)
     }
 }
 
@@ -130,19 +228,40 @@ impl Builder {
 pub fn direct_ops(circuit: &Circuit) -> OpList {
     let mut b = Builder::new(circuit.n);
     b.live.iter_mut().for_each(|l| *l = true);
-    for layer in circuit.layered() {
-        let ops = layer
-            .iter()
-            .map(|g| Op {
-                kind: OpKind::Gate(*g),
-                noise: gate_noise(g),
-            })
-            .collect();
-        b.layer(ops);
+    // C's ASAP layers (as `Circuit::layered`, original order inside a layer) by a stable
+    // counting sort of the gates by layer.
+    let asap = circuit.asap_layers();
+    let depth = asap.iter().copied().max().unwrap_or(0) as usize;
+    let mut starts = vec![0usize; depth + 1];
+    for &l in &asap {
+        starts[l as usize] += 1;
     }
+    for l in 0..depth {
+        starts[l + 1] += starts[l];
+    }
+    let mut order = vec![0u32; asap.len()];
+    let mut next = starts.clone();
+    for (i, &l) in asap.iter().enumerate() {
+        order[next[l as usize - 1]] = i as u32;
+        next[l as usize - 1] += 1;
+    }
+    b.ops.reserve(asap.len());
+    b.layer_starts.reserve(depth);
+    for l in 0..depth {
+        b.layer(order[starts[l]..starts[l + 1]].iter().map(|&i| {
+            let g = circuit.gates[i as usize];
+            Op {
+                kind: OpKind::Gate(g),
+                noise: gate_noise(&g),
+            }
+        }));
+    }
+    let (ops, layer_starts, idle_runs) = b.finish();
     OpList {
         num_qubits: circuit.n,
-        layers: b.layers,
+        ops,
+        layer_starts,
+        idle_runs,
         num_records: 0,
         check_end_layers: Vec::new(),
     }
@@ -181,48 +300,35 @@ pub fn attempt_ops(
         noise: NoiseClass::OneQubit,
     };
     // RSP: prepare n Bell pairs (a_i, b_i), then C_k on b.
-    b.layer(
-        (0..2 * n)
-            .map(|q| Op {
-                kind: OpKind::Prep(q),
-                noise: NoiseClass::Prep,
-            })
-            .collect(),
-    );
-    b.layer((0..n).map(|i| one(OpKind::Gate(Gate::H(i)))).collect());
-    b.layer(
-        (0..n)
-            .map(|i| Op {
-                kind: OpKind::Gate(Gate::Cx(i, n + i)),
-                noise: NoiseClass::TwoQubit,
-            })
-            .collect(),
-    );
+    b.layer((0..2 * n).map(|q| Op {
+        kind: OpKind::Prep(q),
+        noise: NoiseClass::Prep,
+    }));
+    b.layer((0..n).map(|i| one(OpKind::Gate(Gate::H(i)))));
+    b.layer((0..n).map(|i| Op {
+        kind: OpKind::Gate(Gate::Cx(i, n + i)),
+        noise: NoiseClass::TwoQubit,
+    }));
     for layer in block_layers {
-        b.layer(
-            layer
-                .iter()
-                .map(|g| {
-                    let g = g.map_qubits(|q| n + q);
-                    Op {
-                        kind: OpKind::Gate(g),
-                        noise: gate_noise(&g),
-                    }
-                })
-                .collect(),
-        );
+        b.layer(layer.iter().map(|g| {
+            let g = g.map_qubits(|q| n + q);
+            Op {
+                kind: OpKind::Gate(g),
+                noise: gate_noise(&g),
+            }
+        }));
     }
     // RSV: each check with one ancilla, controlled-Paulis in the order a_1..a_n, b_1..b_n.
     let mut check_end_layers = Vec::with_capacity(checks.len());
     for s in checks {
-        b.layer(vec![Op {
+        b.layer([Op {
             kind: OpKind::Prep(anc),
             noise: NoiseClass::Prep,
         }]);
-        b.layer(vec![one(OpKind::Gate(Gate::H(anc)))]);
+        b.layer([one(OpKind::Gate(Gate::H(anc)))]);
         for q in 0..2 * n {
             if let Some(g) = controlled(anc, q, s.get(q)) {
-                b.layer(vec![Op {
+                b.layer([Op {
                     kind: OpKind::Gate(g),
                     noise: NoiseClass::TwoQubit,
                 }]);
@@ -231,21 +337,25 @@ pub fn attempt_ops(
         let record = b.record();
         let meas = match knobs.check_measurement {
             CheckMeasurement::HThenMz => {
-                b.layer(vec![one(OpKind::Gate(Gate::H(anc)))]);
+                b.layer([one(OpKind::Gate(Gate::H(anc)))]);
                 OpKind::MeasureZ { qubit: anc, record }
             }
             CheckMeasurement::Mx => OpKind::MeasureX { qubit: anc, record },
         };
-        b.layer(vec![Op {
+        b.layer([Op {
             kind: meas,
             noise: NoiseClass::Measurement,
         }]);
-        check_end_layers.push(b.layers.len() as u32);
+        check_end_layers.push(b.num_layers());
     }
+    let num_records = b.records;
+    let (ops, layer_starts, idle_runs) = b.finish();
     OpList {
         num_qubits: 2 * n + 1,
-        layers: b.layers,
-        num_records: b.records,
+        ops,
+        layer_starts,
+        idle_runs,
+        num_records,
         check_end_layers,
     }
 }

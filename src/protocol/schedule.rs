@@ -284,40 +284,49 @@ impl Schedule {
     /// Monolithic CliNR_{t,r} (protocol.md §7): block k's attempts run back to back after RSI
     /// k−1, then RSI k takes 4 layers with local CX.
     pub fn monolithic(n: u32, attempts: &[Vec<Attempt>], input: InputTiming) -> Schedule {
+        let mut s = Schedule::direct(n, 0);
+        s.monolithic_into(n, attempts, input);
+        s
+    }
+
+    /// [`Schedule::monolithic`] written into `self`, reusing its allocations (for samplers that
+    /// build one schedule per shot). The result equals `Schedule::monolithic(..)`.
+    pub fn monolithic_into(&mut self, n: u32, attempts: &[Vec<Attempt>], input: InputTiming) {
         let t = attempts.len() as u32;
-        let mut spans = Vec::new();
-        let mut accepted = Vec::with_capacity(t as usize);
-        let mut injections = Vec::with_capacity(t as usize);
+        self.implementation = Implementation::Monolithic;
+        self.n = n;
+        self.t = t;
+        self.accepted.clear();
+        self.links.clear();
+        let mut used_spans = 0;
         let mut end_prev = 0u32;
         for (k, block_attempts) in attempts.iter().enumerate() {
-            let t_k = place_attempts(k as u32 + 1, end_prev, block_attempts, &mut spans);
-            accepted.push(t_k);
+            let t_k = place_attempts(
+                k as u32 + 1,
+                end_prev,
+                block_attempts,
+                &mut self.attempts,
+                &mut used_spans,
+            );
+            self.accepted.push(t_k);
             let data_ready = match (k, input) {
                 (0, InputTiming::JustInTime) => t_k,
                 _ => end_prev,
             };
-            let span = InjectionSpan {
-                kind: InjectionKind::Rsi(k as u32 + 1),
-                data_ready,
-                resource_ready: t_k,
-                start: t_k,
-                cx_layers: vec![t_k + 1; n as usize],
-                end: t_k + 4,
-                link: None,
-            };
+            let span = injection_slot(&mut self.injections, k);
+            span.kind = InjectionKind::Rsi(k as u32 + 1);
+            span.data_ready = data_ready;
+            span.resource_ready = t_k;
+            span.start = t_k;
+            span.cx_layers.clear();
+            span.cx_layers.resize(n as usize, t_k + 1);
+            span.end = t_k + 4;
+            span.link = None;
             end_prev = span.end;
-            injections.push(span);
         }
-        Schedule {
-            implementation: Implementation::Monolithic,
-            n,
-            t,
-            attempts: spans,
-            accepted,
-            injections,
-            links: Vec::new(),
-            depth: end_prev,
-        }
+        self.attempts.truncate(used_spans);
+        self.injections.truncate(t as usize);
+        self.depth = end_prev;
     }
 
     /// Distributed CliNR_{t,r} on a ring of t+1 QPUs (protocol.md §8): parallel RSP&V from
@@ -328,67 +337,126 @@ impl Schedule {
         input: InputTiming,
         links: LinkParams,
     ) -> Schedule {
+        let mut s = Schedule::direct(n, 0);
+        s.distributed_into(n, attempts, input, links);
+        s
+    }
+
+    /// [`Schedule::distributed`] written into `self`, reusing its allocations. The result
+    /// equals `Schedule::distributed(..)`.
+    pub fn distributed_into(
+        &mut self,
+        n: u32,
+        attempts: &[Vec<Attempt>],
+        input: InputTiming,
+        links: LinkParams,
+    ) {
         let t = attempts.len() as u32;
-        let mut spans = Vec::new();
-        let mut accepted = Vec::with_capacity(t as usize);
+        self.implementation = Implementation::Distributed;
+        self.n = n;
+        self.t = t;
+        self.accepted.clear();
+        let mut used_spans = 0;
         for (k, block_attempts) in attempts.iter().enumerate() {
-            accepted.push(place_attempts(k as u32 + 1, 0, block_attempts, &mut spans));
+            let t_k = place_attempts(
+                k as u32 + 1,
+                0,
+                block_attempts,
+                &mut self.attempts,
+                &mut used_spans,
+            );
+            self.accepted.push(t_k);
         }
-        let usable: Vec<u32> = (1..=n).map(|j| links.pair_usable(j)).collect();
-        let ready: Vec<f64> = (1..=n).map(|j| links.pair_ready(j)).collect();
-        let inject = |kind, data_ready, resource_ready, start: u32, link| {
-            let cx_layers: Vec<u32> = usable.iter().map(|&u| u.max(start + 1)).collect();
-            let end = cx_layers.iter().copied().max().unwrap_or(start + 1) + 3;
-            InjectionSpan {
-                kind,
-                data_ready,
-                resource_ready,
-                start,
-                cx_layers,
-                end,
-                link: Some(link),
-            }
+        self.attempts.truncate(used_spans);
+        // Link ℓ_0 holds the pair times (every link generates identically).
+        self.links.truncate(t as usize + 1);
+        while self.links.len() < t as usize + 1 {
+            self.links.push(LinkSpan {
+                link: 0,
+                qpus: (0, 0),
+                pair_ready: Vec::new(),
+                pair_usable: Vec::new(),
+                pair_consumed: Vec::new(),
+            });
+        }
+        {
+            let l0 = &mut self.links[0];
+            l0.pair_ready.clear();
+            l0.pair_ready.extend((1..=n).map(|j| links.pair_ready(j)));
+            l0.pair_usable.clear();
+            l0.pair_usable.extend((1..=n).map(|j| links.pair_usable(j)));
+        }
+        let inject = |span: &mut InjectionSpan,
+                      usable: &[u32],
+                      kind,
+                      data_ready,
+                      resource_ready,
+                      start: u32,
+                      link| {
+            span.kind = kind;
+            span.data_ready = data_ready;
+            span.resource_ready = resource_ready;
+            span.start = start;
+            span.cx_layers.clear();
+            span.cx_layers
+                .extend(usable.iter().map(|&u| u.max(start + 1)));
+            span.end = span.cx_layers.iter().copied().max().unwrap_or(start + 1) + 3;
+            span.link = Some(link);
         };
-        let mut injections = Vec::with_capacity(t as usize + 1);
         let mut end_prev = 0u32;
         for k in 1..=t {
-            let t_k = accepted[k as usize - 1];
+            let t_k = self.accepted[k as usize - 1];
             let start = if k == 1 { t_k } else { t_k.max(end_prev) };
             let data_ready = match (k, input) {
                 (1, InputTiming::JustInTime) => start,
                 (1, InputTiming::FromStart) => 0,
                 _ => end_prev,
             };
-            let span = inject(InjectionKind::Rsi(k), data_ready, t_k, start, k);
+            let span = injection_slot(&mut self.injections, k as usize - 1);
+            let usable = &self.links[0].pair_usable;
+            inject(
+                span,
+                usable,
+                InjectionKind::Rsi(k),
+                data_ready,
+                t_k,
+                start,
+                k,
+            );
             end_prev = span.end;
-            injections.push(span);
         }
-        let teleport = inject(InjectionKind::Teleport, end_prev, end_prev, end_prev, 0);
-        let depth = teleport.end;
-        injections.push(teleport);
-        let mut link_spans: Vec<LinkSpan> = (0..=t)
-            .map(|l| LinkSpan {
-                link: l,
-                qpus: if l == 0 { (t, 0) } else { (l - 1, l) },
-                pair_ready: ready.clone(),
-                pair_usable: usable.clone(),
-                pair_consumed: Vec::new(),
-            })
-            .collect();
-        for inj in &injections {
+        let span = injection_slot(&mut self.injections, t as usize);
+        inject(
+            span,
+            &self.links[0].pair_usable,
+            InjectionKind::Teleport,
+            end_prev,
+            end_prev,
+            end_prev,
+            0,
+        );
+        self.depth = span.end;
+        self.injections.truncate(t as usize + 1);
+        for (i, l) in self.links.iter_mut().enumerate() {
+            let li = i as u32;
+            l.link = li;
+            l.qpus = if li == 0 { (t, 0) } else { (li - 1, li) };
+        }
+        let (first, rest) = self.links.split_at_mut(1);
+        let l0 = &first[0];
+        for l in rest.iter_mut() {
+            l.pair_ready.clone_from(&l0.pair_ready);
+            l.pair_usable.clone_from(&l0.pair_usable);
+        }
+        for l in self.links.iter_mut() {
+            l.pair_consumed.clear();
+        }
+        for inj in &self.injections {
             if let Some(l) = inj.link {
-                link_spans[l as usize].pair_consumed = inj.cx_layers.clone();
+                self.links[l as usize]
+                    .pair_consumed
+                    .extend_from_slice(&inj.cx_layers);
             }
-        }
-        Schedule {
-            implementation: Implementation::Distributed,
-            n,
-            t,
-            attempts: spans,
-            accepted,
-            injections,
-            links: link_spans,
-            depth,
         }
     }
 
@@ -488,26 +556,59 @@ impl Schedule {
     }
 }
 
-/// Places a block's attempts back to back from `start`; returns the acceptance time T_k.
-fn place_attempts(block: u32, start: u32, attempts: &[Attempt], out: &mut Vec<AttemptSpan>) -> u32 {
+/// The injection span at index `i` of `injections`, appended (empty) if missing.
+fn injection_slot(injections: &mut Vec<InjectionSpan>, i: usize) -> &mut InjectionSpan {
+    if injections.len() <= i {
+        injections.push(InjectionSpan {
+            kind: InjectionKind::Teleport,
+            data_ready: 0,
+            resource_ready: 0,
+            start: 0,
+            cx_layers: Vec::new(),
+            end: 0,
+            link: None,
+        });
+    }
+    &mut injections[i]
+}
+
+/// Places a block's attempts back to back from `start` into `out[*used..]` (reusing spans
+/// already there, appending otherwise); returns the acceptance time T_k.
+fn place_attempts(
+    block: u32,
+    start: u32,
+    attempts: &[Attempt],
+    out: &mut Vec<AttemptSpan>,
+    used: &mut usize,
+) -> u32 {
     let mut now = start;
     for (i, a) in attempts.iter().enumerate() {
+        if out.len() <= *used {
+            out.push(AttemptSpan {
+                block: 0,
+                attempt: 0,
+                start: 0,
+                rsp_end: 0,
+                check_ends: Vec::new(),
+                end: 0,
+                failed_check: None,
+            });
+        }
+        let span = &mut out[*used];
+        *used += 1;
         let rsp_end = now + a.rsp;
-        let mut check_ends = Vec::with_capacity(a.checks_run as usize);
+        span.check_ends.clear();
         let mut t = rsp_end;
         for &c in &a.checks[..a.checks_run as usize] {
             t += c;
-            check_ends.push(t);
+            span.check_ends.push(t);
         }
-        out.push(AttemptSpan {
-            block,
-            attempt: i as u32 + 1,
-            start: now,
-            rsp_end,
-            check_ends,
-            end: t,
-            failed_check: a.failed_check,
-        });
+        span.block = block;
+        span.attempt = i as u32 + 1;
+        span.start = now;
+        span.rsp_end = rsp_end;
+        span.end = t;
+        span.failed_check = a.failed_check;
         now = t;
     }
     now
@@ -790,5 +891,22 @@ mod tests {
             .filter(|e| matches!(e.kind, EventKind::PairConsumed { .. }))
             .count();
         assert_eq!(consumed as u32, c.n * (c.attempts.len() as u32 + 1));
+    }
+
+    #[test]
+    fn building_into_a_used_schedule_equals_a_fresh_build() {
+        let mut reused = Schedule::direct(1, 0);
+        for seed in 0..60 {
+            let c = random_case(seed);
+            for input in [InputTiming::FromStart, InputTiming::JustInTime] {
+                reused.distributed_into(c.n, &c.attempts, input, c.links);
+                assert_eq!(
+                    reused,
+                    Schedule::distributed(c.n, &c.attempts, input, c.links)
+                );
+                reused.monolithic_into(c.n, &c.attempts, input);
+                assert_eq!(reused, Schedule::monolithic(c.n, &c.attempts, input));
+            }
+        }
     }
 }

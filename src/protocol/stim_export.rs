@@ -71,8 +71,9 @@ impl Text {
     /// A noisy operation list on the register starting at `offset`; `DETECTOR rec[-1]` after
     /// each measurement when `detectors` (an attempt's check outcomes).
     fn ops(&mut self, ops: &OpList, offset: u32, rates: &NoiseRates, detectors: bool) {
-        for layer in &ops.layers {
-            for op in &layer.ops {
+        let idle_by_layer = ops.idle_by_layer();
+        for (layer, idle_qubits) in ops.layers().zip(&idle_by_layer) {
+            for op in layer {
                 let rate = rates.rate(op.noise);
                 match op.kind {
                     OpKind::Prep(q) => {
@@ -102,9 +103,8 @@ impl Text {
                 }
             }
             let idle = rates.rate(NoiseClass::Idle);
-            if idle > 0.0 && !layer.idle.is_empty() {
-                let qs: Vec<String> = layer
-                    .idle
+            if idle > 0.0 && !idle_qubits.is_empty() {
+                let qs: Vec<String> = idle_qubits
                     .iter()
                     .map(|q| (offset + q).to_string())
                     .collect();
@@ -261,7 +261,7 @@ mod tests {
             let ops = inst.blocks[k as usize - 1]
                 .attempt_ops_for(&inst.blocks[k as usize - 1].checks, &params.knobs);
             // One TICK per layer of the attempt.
-            assert_eq!(count(&a, StimOp::Tick), ops.layers.len());
+            assert_eq!(count(&a, StimOp::Tick), ops.num_layers());
         }
         assert_eq!(
             export_rsp_attempt(&inst, &params, 3),

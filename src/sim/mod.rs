@@ -17,6 +17,25 @@ pub mod signatures;
 
 use crate::protocol::schedule::{Implementation, Schedule};
 use serde::{Deserialize, Serialize};
+use thiserror::Error;
+
+/// Attempts of one block after which both engines give up on a protocol sample. At the
+/// paper's operating point a block needs a handful of attempts; reaching this cap means the
+/// restart probability q_k is so close to 1 that no estimate would finish (both engines
+/// would otherwise loop for hours). Small enough that the fast sampler reports it in well
+/// under a second at any p.
+pub const MAX_ATTEMPTS: u32 = 100_000;
+
+/// Why an engine could not produce a sample. Messages are one line, meant for the user.
+#[derive(Clone, Debug, Error, PartialEq, Eq)]
+pub enum SimError {
+    /// Block `block` (1-based) drew [`MAX_ATTEMPTS`] attempts without an accepted resource.
+    #[error(
+        "block {block} was not accepted after {attempts} attempts: the restart probability \
+         is too close to 1 at this p; lower p, r or n"
+    )]
+    TooManyRestarts { block: u32, attempts: u32 },
+}
 
 /// One protocol sample of one implementation.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]

@@ -32,13 +32,9 @@ use crate::protocol::schedule::{
 };
 use crate::protocol::stim_export::inverse_gate;
 use crate::rng::{self, Rng};
-use crate::sim::{AttemptCounts, CircuitSamples, SampledRun, Shot};
+use crate::sim::{AttemptCounts, CircuitSamples, SampledRun, Shot, SimError, MAX_ATTEMPTS};
 use crate::stabilizer_sim::StabilizerSim;
 use rand::RngExt;
-
-/// Attempts of one block after which a shot gives up (acceptance is then astronomically
-/// unlikely; the reference simulator is meant for small n and moderate p).
-pub const MAX_ATTEMPTS: usize = 1_000_000;
 
 /// The last tag of a shot's rng stream: which implementation it simulates.
 pub fn impl_tag(which: Implementation) -> u64 {
@@ -90,6 +86,8 @@ impl StageRates {
 #[derive(Clone, Debug)]
 pub struct AttemptPlan {
     pub ops: OpList,
+    /// The idle qubits of each layer of `ops`.
+    pub idle: Vec<Vec<u32>>,
     pub timing: BlockTiming,
     /// Noiseless outcome of check j (record j−1); a check fails when its outcome differs.
     pub expected: Vec<bool>,
@@ -101,6 +99,7 @@ impl AttemptPlan {
         let timing = block.timing_for(checks, knobs);
         let expected = noiseless_records(&ops);
         AttemptPlan {
+            idle: ops.idle_by_layer(),
             ops,
             timing,
             expected,
@@ -115,8 +114,8 @@ pub fn noiseless_records(ops: &OpList) -> Vec<bool> {
     let mut sim = StabilizerSim::new(ops.num_qubits);
     let mut rng = rng::from_seed(0);
     let mut records = vec![false; ops.num_records as usize];
-    for layer in &ops.layers {
-        for op in &layer.ops {
+    for layer in ops.layers() {
+        for op in layer {
             match op.kind {
                 OpKind::Prep(q) => sim.reset(q, &mut rng),
                 OpKind::Gate(g) => sim.apply(&g),
@@ -220,18 +219,20 @@ impl Noisy<'_> {
         }
     }
 
-    /// One layer of an [`OpList`]: its operations, then one idle layer on each idle qubit.
+    /// One layer of an [`OpList`]: its operations, then one idle layer on each idle qubit
+    /// (`idle`: the layer's entry of [`OpList::idle_by_layer`]).
     pub fn layer(
         &mut self,
-        layer: &crate::protocol::ops::Layer,
+        layer: &[Op],
+        idle: &[u32],
         offset: u32,
         rates: &NoiseRates,
         records: &mut [bool],
     ) {
-        for op in &layer.ops {
+        for op in layer {
             self.op(op, offset, rates, records);
         }
-        for &q in &layer.idle {
+        for &q in idle {
             self.idle(offset + q, 1, rates.rate(NoiseClass::Idle));
         }
     }
@@ -250,8 +251,8 @@ pub fn run_attempt(
     let mut failed: Option<u32> = None;
     let mut next_check = 0usize;
     let ends = &plan.ops.check_end_layers;
-    for (li, layer) in plan.ops.layers.iter().enumerate() {
-        noisy.layer(layer, offset, rates, &mut records);
+    for (li, (layer, idle)) in plan.ops.layers().zip(&plan.idle).enumerate() {
+        noisy.layer(layer, idle, offset, rates, &mut records);
         while next_check < ends.len() && ends[next_check] == li as u32 + 1 {
             if failed.is_none() && records[next_check] != plan.expected[next_check] {
                 failed = Some(next_check as u32 + 1);
@@ -277,7 +278,7 @@ fn run_block(
     params: &Params,
     offset: u32,
     rates: &NoiseRates,
-) -> Vec<Attempt> {
+) -> Result<Vec<Attempt>, SimError> {
     let mut out = Vec::new();
     loop {
         let attempt = match params.knobs.check_redraw {
@@ -293,14 +294,14 @@ fn run_block(
         let accepted = attempt.is_accepted();
         out.push(attempt);
         if accepted {
-            return out;
+            return Ok(out);
         }
-        assert!(
-            out.len() < MAX_ATTEMPTS,
-            "block {}: no resource accepted in {MAX_ATTEMPTS} attempts (p too large for the \
-             reference simulator)",
-            block.k
-        );
+        if out.len() >= MAX_ATTEMPTS as usize {
+            return Err(SimError::TooManyRestarts {
+                block: block.k,
+                attempts: MAX_ATTEMPTS,
+            });
+        }
     }
 }
 
@@ -430,6 +431,9 @@ pub struct Prepared<'a> {
     /// Per block, the plan of its fixed verification sequence.
     pub plans: Vec<AttemptPlan>,
     pub rates: StageRates,
+    /// The direct implementation's operations and the idle qubits of each of its layers.
+    direct_ops: OpList,
+    direct_idle: Vec<Vec<u32>>,
 }
 
 impl<'a> Prepared<'a> {
@@ -443,11 +447,14 @@ impl<'a> Prepared<'a> {
             .iter()
             .map(|b| AttemptPlan::new(b, &b.checks, &params.knobs))
             .collect();
+        let direct_ops = inst.direct_ops();
         Prepared {
             inst,
             params,
             plans,
             rates,
+            direct_idle: direct_ops.idle_by_layer(),
+            direct_ops,
         }
     }
 
@@ -456,14 +463,13 @@ impl<'a> Prepared<'a> {
         let n = self.inst.n;
         let mut sim = StabilizerSim::new(2 * n);
         bell_pairs(&mut sim, n, n);
-        let ops = self.inst.direct_ops();
         {
             let mut noisy = Noisy {
                 sim: &mut sim,
                 rng: &mut *rng,
             };
-            for layer in &ops.layers {
-                noisy.layer(layer, n, &self.rates.direct, &mut []);
+            for (layer, idle) in self.direct_ops.layers().zip(&self.direct_idle) {
+                noisy.layer(layer, idle, n, &self.rates.direct, &mut []);
             }
         }
         let err = logical_error(&mut sim, rng, &self.inst.circuit, n);
@@ -471,7 +477,7 @@ impl<'a> Prepared<'a> {
     }
 
     /// One shot of monolithic or distributed CliNR.
-    pub fn clinr(&self, which: Implementation, rng: &mut Rng) -> ShotResult {
+    pub fn clinr(&self, which: Implementation, rng: &mut Rng) -> Result<ShotResult, SimError> {
         let (inst, params) = (self.inst, self.params);
         let n = inst.n;
         let t = inst.blocks.len() as u32;
@@ -501,7 +507,7 @@ impl<'a> Prepared<'a> {
                     &self.rates.attempt,
                 )
             })
-            .collect();
+            .collect::<Result<_, _>>()?;
         let knobs = &params.knobs;
         let (schedule, cx_class) = match which {
             Implementation::Distributed => (
@@ -539,11 +545,11 @@ impl<'a> Prepared<'a> {
             }
         }
         let logical_error = logical_error(&mut sim, rng, &inst.circuit, data);
-        ShotResult {
+        Ok(ShotResult {
             schedule,
             logical_error,
             attempts,
-        }
+        })
     }
 
     /// One isolated RSP&V attempt of block `k` (1-based) with all checks run, on its own
@@ -584,12 +590,19 @@ impl<'a> Prepared<'a> {
 }
 
 /// All `params.shots` samples of each implementation of one circuit instance.
-pub fn run_circuit(inst: &Instance, params: &Params, circuit_index: u32) -> CircuitSamples {
+pub fn run_circuit(
+    inst: &Instance,
+    params: &Params,
+    circuit_index: u32,
+) -> Result<CircuitSamples, SimError> {
     run_circuit_with(&Prepared::new(inst, params), circuit_index)
 }
 
 /// [`run_circuit`] with prepared plans and (possibly split) rates.
-pub fn run_circuit_with(prep: &Prepared<'_>, circuit_index: u32) -> CircuitSamples {
+pub fn run_circuit_with(
+    prep: &Prepared<'_>,
+    circuit_index: u32,
+) -> Result<CircuitSamples, SimError> {
     let params = prep.params;
     let t = prep.inst.blocks.len();
     let mut out = CircuitSamples {
@@ -605,7 +618,7 @@ pub fn run_circuit_with(prep: &Prepared<'_>, circuit_index: u32) -> CircuitSampl
         });
         for which in [Implementation::Monolithic, Implementation::Distributed] {
             let mut rng = shot_stream(params, circuit_index, shot, which);
-            let res = prep.clinr(which, &mut rng);
+            let res = prep.clinr(which, &mut rng)?;
             for (counts, attempts) in out.attempts.iter_mut().zip(&res.attempts) {
                 counts.attempts += attempts.len() as u64;
                 counts.restarts += attempts.iter().filter(|a| !a.is_accepted()).count() as u64;
@@ -620,25 +633,30 @@ pub fn run_circuit_with(prep: &Prepared<'_>, circuit_index: u32) -> CircuitSampl
             }
         }
     }
-    out
+    Ok(out)
 }
 
 /// Sample `shot` of each implementation with its schedule (the same draws as in
 /// [`run_circuit`]).
-pub fn sample_run(inst: &Instance, params: &Params, circuit_index: u32, shot: u32) -> SampledRun {
+pub fn sample_run(
+    inst: &Instance,
+    params: &Params,
+    circuit_index: u32,
+    shot: u32,
+) -> Result<SampledRun, SimError> {
     let prep = Prepared::new(inst, params);
     let mut rng = shot_stream(params, circuit_index, shot, Implementation::Direct);
     let (err, direct) = prep.direct(&mut rng);
     let clinr = |which| {
         let mut rng = shot_stream(params, circuit_index, shot, which);
-        let r = prep.clinr(which, &mut rng);
-        (r.schedule, r.logical_error)
+        let r = prep.clinr(which, &mut rng)?;
+        Ok::<_, SimError>((r.schedule, r.logical_error))
     };
-    SampledRun {
+    Ok(SampledRun {
         direct: (direct, err),
-        monolithic: clinr(Implementation::Monolithic),
-        distributed: clinr(Implementation::Distributed),
-    }
+        monolithic: clinr(Implementation::Monolithic)?,
+        distributed: clinr(Implementation::Distributed)?,
+    })
 }
 
 #[cfg(test)]
@@ -679,7 +697,7 @@ mod tests {
             },
             direct: zero(),
         };
-        let s = run_circuit_with(&Prepared::with_rates(&inst, &params, rates), 0);
+        let s = run_circuit_with(&Prepared::with_rates(&inst, &params, rates), 0).unwrap();
         assert_eq!(errors(&s.direct), 0);
         // A flipped m_i or m'_i is a mis-correction c(Z_i) or c(X_i): with 2n (+n) outcomes
         // flipping at 0.2, almost every shot fails.
@@ -701,7 +719,7 @@ mod tests {
             },
             direct: zero(),
         };
-        let s = run_circuit_with(&Prepared::with_rates(&inst, &params, remote), 0);
+        let s = run_circuit_with(&Prepared::with_rates(&inst, &params, remote), 0).unwrap();
         assert_eq!(errors(&s.monolithic), 0);
         assert!(errors(&s.distributed) > 5);
         // Direct noise only.
@@ -710,7 +728,7 @@ mod tests {
             inject: zero(),
             direct: NoiseRates::new(NoiseModelKind::Uniform, 0.05),
         };
-        let s = run_circuit_with(&Prepared::with_rates(&inst, &params, direct), 0);
+        let s = run_circuit_with(&Prepared::with_rates(&inst, &params, direct), 0).unwrap();
         assert!(errors(&s.direct) > 5);
         assert_eq!(errors(&s.monolithic) + errors(&s.distributed), 0);
         // Idle noise in the waiting windows only: the data idles through block 1's attempts.
@@ -722,7 +740,7 @@ mod tests {
             },
             direct: zero(),
         };
-        let s = run_circuit_with(&Prepared::with_rates(&inst, &params, idle), 0);
+        let s = run_circuit_with(&Prepared::with_rates(&inst, &params, idle), 0).unwrap();
         assert!(errors(&s.monolithic) > 5);
         assert!(errors(&s.distributed) > 5);
         // Attempt noise only: restarts happen, and accepted resources can still be faulty.
@@ -731,7 +749,7 @@ mod tests {
             inject: zero(),
             direct: zero(),
         };
-        let s = run_circuit_with(&Prepared::with_rates(&inst, &params, attempt), 0);
+        let s = run_circuit_with(&Prepared::with_rates(&inst, &params, attempt), 0).unwrap();
         assert!(s.attempts.iter().all(|c| c.restarts > 0));
         assert_eq!(errors(&s.direct), 0);
     }

@@ -43,7 +43,7 @@ use crate::protocol::schedule::{
 };
 use crate::rng::{self, tag, Rng};
 use crate::sim::signatures::{attempt_table, direct_table, geometric_gap, SigTable, TableRates};
-use crate::sim::{AttemptCounts, CircuitSamples, SampledRun, Shot};
+use crate::sim::{AttemptCounts, CircuitSamples, SampledRun, Shot, SimError, MAX_ATTEMPTS};
 use rand::RngExt;
 
 /// A one-qubit Pauli channel: probabilities of I, X, Z, Y (index = x | z << 1).
@@ -221,7 +221,14 @@ struct Scratch {
     frame_z: Vec<u64>,
     g_x: Vec<u64>,
     g_z: Vec<u64>,
+    /// The schedules of the current shot, rebuilt in place every shot.
+    mono: Schedule,
+    dist: Schedule,
 }
+
+/// Logical errors of one shot: (direct, monolithic, distributed); the schedules are in the
+/// scratch.
+type ShotErrors = (bool, bool, bool);
 
 impl Scratch {
     fn new(prep: &Prepared) -> Self {
@@ -235,18 +242,28 @@ impl Scratch {
             frame_z: vec![0; half],
             g_x: vec![0; half],
             g_z: vec![0; half],
+            mono: Schedule::direct(prep.inst.n, 0),
+            dist: Schedule::direct(prep.inst.n, 0),
         }
     }
 }
 
 /// `params.shots` samples of each implementation of one circuit instance.
-pub fn run_circuit(inst: &Instance, params: &Params, circuit_index: u32) -> CircuitSamples {
+pub fn run_circuit(
+    inst: &Instance,
+    params: &Params,
+    circuit_index: u32,
+) -> Result<CircuitSamples, SimError> {
     run_prepared(&prepare(inst, params), params, circuit_index)
 }
 
 /// As [`run_circuit`] with prebuilt tables (for sweeps of τ_e, p or the link parameters; the
 /// knobs must be those given to [`prepare`]).
-pub fn run_prepared(prep: &Prepared, params: &Params, circuit_index: u32) -> CircuitSamples {
+pub fn run_prepared(
+    prep: &Prepared,
+    params: &Params,
+    circuit_index: u32,
+) -> Result<CircuitSamples, SimError> {
     debug_assert!(
         prep.knobs.idle_on_resource_during_rspv == params.knobs.idle_on_resource_during_rspv
             && prep.knobs.check_measurement == params.knobs.check_measurement
@@ -264,18 +281,18 @@ pub fn run_prepared(prep: &Prepared, params: &Params, circuit_index: u32) -> Cir
         attempts: vec![AttemptCounts::default(); t],
     };
     for shot in 0..params.shots {
-        let run = one_shot(prep, &consts, params, circuit_index, shot, &mut scratch);
+        let (d, m, di) = one_shot(prep, &consts, params, circuit_index, shot, &mut scratch)?;
         out.direct.push(Shot {
-            logical_error: run.direct.1,
-            depth: run.direct.0.depth,
+            logical_error: d,
+            depth: prep.inst.depth,
         });
         out.monolithic.push(Shot {
-            logical_error: run.monolithic.1,
-            depth: run.monolithic.0.depth,
+            logical_error: m,
+            depth: scratch.mono.depth,
         });
         out.distributed.push(Shot {
-            logical_error: run.distributed.1,
-            depth: run.distributed.0.depth,
+            logical_error: di,
+            depth: scratch.dist.depth,
         });
         // Pooled over both CliNR samples of the shot (which share their attempts).
         for (k, block) in scratch.attempts.iter().enumerate() {
@@ -284,16 +301,26 @@ pub fn run_prepared(prep: &Prepared, params: &Params, circuit_index: u32) -> Cir
             out.attempts[k].restarts += 2 * (a - 1);
         }
     }
-    out
+    Ok(out)
 }
 
 /// One sample of each implementation, with its schedule (the same sample as shot `shot` of
 /// [`run_circuit`]).
-pub fn sample_run(inst: &Instance, params: &Params, circuit_index: u32, shot: u32) -> SampledRun {
+pub fn sample_run(
+    inst: &Instance,
+    params: &Params,
+    circuit_index: u32,
+    shot: u32,
+) -> Result<SampledRun, SimError> {
     let prep = prepare(inst, params);
     let consts = RunConsts::new(&prep, params);
-    let mut scratch = Scratch::new(&prep);
-    one_shot(&prep, &consts, params, circuit_index, shot, &mut scratch)
+    let mut s = Scratch::new(&prep);
+    let (d, m, di) = one_shot(&prep, &consts, params, circuit_index, shot, &mut s)?;
+    Ok(SampledRun {
+        direct: (Schedule::direct(inst.n, inst.depth), d),
+        monolithic: (s.mono, m),
+        distributed: (s.dist, di),
+    })
 }
 
 fn one_shot(
@@ -303,7 +330,7 @@ fn one_shot(
     circuit_index: u32,
     shot: u32,
     s: &mut Scratch,
-) -> SampledRun {
+) -> Result<ShotErrors, SimError> {
     let inst = prep.inst;
     let (seed, ci, sh) = (params.seed, u64::from(circuit_index), u64::from(shot));
     // Direct.
@@ -325,24 +352,24 @@ fn one_shot(
             &mut s.attempts[k],
             &mut s.ares[k],
             &mut s.acc,
-        );
+        )?;
     }
     let input = params.knobs.input_timing;
-    let mono = Schedule::monolithic(inst.n, &s.attempts, input);
+    let mut mono = std::mem::replace(&mut s.mono, Schedule::direct(0, 0));
+    mono.monolithic_into(inst.n, &s.attempts, input);
     let mut rng = rng::stream(seed, &[tag::ASSEMBLY, ci, sh, 0]);
     let mono_err = assemble(prep, consts, &mono, &mut rng, s);
-    let dist = Schedule::distributed(inst.n, &s.attempts, input, consts.links);
+    s.mono = mono;
+    let mut dist = std::mem::replace(&mut s.dist, Schedule::direct(0, 0));
+    dist.distributed_into(inst.n, &s.attempts, input, consts.links);
     let mut rng = rng::stream(seed, &[tag::ASSEMBLY, ci, sh, 1]);
     let dist_err = assemble(prep, consts, &dist, &mut rng, s);
-    SampledRun {
-        direct: (Schedule::direct(inst.n, inst.depth), direct_err),
-        monolithic: (mono, mono_err),
-        distributed: (dist, dist_err),
-    }
+    s.dist = dist;
+    Ok((direct_err, mono_err, dist_err))
 }
 
 /// Draws attempts of one block until acceptance; leaves them in `attempts` and the accepted
-/// resource's A_res in `ares`.
+/// resource's A_res in `ares`; gives up after [`MAX_ATTEMPTS`] attempts.
 #[allow(clippy::too_many_arguments)]
 fn sample_block(
     block: &Block,
@@ -354,7 +381,7 @@ fn sample_block(
     attempts: &mut Vec<Attempt>,
     ares: &mut [u64],
     acc: &mut Vec<u64>,
-) {
+) -> Result<(), SimError> {
     attempts.clear();
     let rule = params.knobs.restart_rule;
     loop {
@@ -381,9 +408,15 @@ fn sample_block(
         if checks == 0 {
             attempts.push(Attempt::accepted(timing));
             ares.copy_from_slice(&acc[1..]);
-            return;
+            return Ok(());
         }
         attempts.push(Attempt::failed(timing, checks.trailing_zeros() + 1, rule));
+        if attempts.len() >= MAX_ATTEMPTS as usize {
+            return Err(SimError::TooManyRestarts {
+                block: block.k,
+                attempts: MAX_ATTEMPTS,
+            });
+        }
     }
 }
 
