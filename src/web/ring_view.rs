@@ -31,7 +31,7 @@ use crate::protocol::block::Instance;
 use crate::protocol::params::Params;
 use crate::protocol::schedule::{Implementation, InjectionKind, Schedule};
 use crate::sim::sampler::sample_run;
-use crate::sim::SampledRun;
+use crate::sim::{SampledRun, SimError};
 use crate::view::frame::{self, Frame, Lane, SegmentKind, Stage, Summary};
 
 /// Colours of the ring and the timeline.
@@ -153,9 +153,15 @@ impl Run {
     }
 }
 
-fn sample(inst: &Instance, params: &Params, shot: u32, now: impl Fn() -> f64) -> Run {
+/// Samples shot `shot` of circuit 0; fails only when a block is never accepted (p too high).
+fn sample(
+    inst: &Instance,
+    params: &Params,
+    shot: u32,
+    now: impl Fn() -> f64,
+) -> Result<Run, SimError> {
     let t0 = now();
-    let sampled = sample_run(inst, params, 0, shot);
+    let sampled = sample_run(inst, params, 0, shot)?;
     let sample_ms = now() - t0;
     let (d, m, x) = (
         &sampled.distributed.0,
@@ -165,7 +171,7 @@ fn sample(inst: &Instance, params: &Params, shot: u32, now: impl Fn() -> f64) ->
     let lanes = frame::lanes(d, m, x);
     let summary = frame::summary(d, m, x);
     let end = f64::from(d.depth.max(m.depth).max(x.depth).max(1));
-    Run {
+    Ok(Run {
         params: *params,
         shot,
         sampled,
@@ -173,7 +179,7 @@ fn sample(inst: &Instance, params: &Params, shot: u32, now: impl Fn() -> f64) ->
         summary,
         end,
         sample_ms,
-    }
+    })
 }
 
 /// What the pointer is over.
@@ -433,10 +439,21 @@ pub fn mount(shell: &Shell, store: Rc<Store>) -> Result<(), JsValue> {
         panel.insert_before(node, after_ring.as_ref())?;
     }
 
-    let params = store.get();
-    let inst = Instance::generate(&params, 0);
+    let mut params = store.get();
+    let mut inst = Instance::generate(&params, 0);
     let w = window.clone();
-    let run = sample(&inst, &params, 0, move || now_ms(&w));
+    let run = match sample(&inst, &params, 0, move || now_ms(&w)) {
+        Ok(run) => run,
+        Err(e) => {
+            // The link's parameters cannot be animated: start from the paper's point instead.
+            web_sys::console::error_1(&format!("ring view: {e}; showing the defaults").into());
+            ring.set_attribute("data-error", &e.to_string())?;
+            params = Params::default();
+            inst = Instance::generate(&params, 0);
+            let w = window.clone();
+            sample(&inst, &params, 0, move || now_ms(&w)).map_err(|e| e.to_string())?
+        }
+    };
     let cache = timeline::cache_canvas(&document)?;
     let pb = Playback::new(run.end);
     let viz = Rc::new(RefCell::new(Viz {
@@ -693,7 +710,19 @@ impl Viz {
     fn resample(&mut self, shot: u32) {
         let w = self.el.window.clone();
         let params = self.run.params;
-        self.run = sample(&self.inst, &params, shot, move || now_ms(&w));
+        match sample(&self.inst, &params, shot, move || now_ms(&w)) {
+            Ok(run) => {
+                self.run = run;
+                let _ = self.el.ring.remove_attribute("data-error");
+            }
+            Err(e) => {
+                // Keep animating the previous run and say why the new one is missing.
+                let msg = format!("Cannot sample this run: {e}");
+                let _ = self.el.ring.set_attribute("data-error", &msg);
+                self.el.info.set_text_content(Some(&msg));
+                return;
+            }
+        }
         let speed = self.pb.speed;
         self.pb = Playback::new(self.run.end);
         self.pb.speed = speed;
