@@ -780,7 +780,7 @@ mod tests {
                 ..Params::default()
             };
             let inst = Instance::generate(&params, 0);
-            let run = sample_run(&inst, &params, 0, 0);
+            let run = sample_run(&inst, &params, 0, 0).expect("n = 8 runs are always accepted");
             let d = &run.distributed.0;
             let ls = lanes(d, &run.monolithic.0, &run.direct.0);
             let mut last_token = 0.0;
