@@ -58,7 +58,8 @@ fn add(parent: &Element, child: Element) -> Result<Element, JsValue> {
     Ok(child)
 }
 
-fn element(
+/// Creates `<tag attributes…>text</tag>`: the one DOM helper every view uses.
+pub(crate) fn element(
     document: &Document,
     tag: &str,
     attributes: &[(&str, &str)],

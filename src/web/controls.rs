@@ -8,6 +8,7 @@
 //! on the row, a "changed" mark). Controls are generic over the serde names of `Params`, so
 //! the identifiers are those of the CLI and the JSON output.
 
+use super::app::element as el;
 use std::rc::Rc;
 
 use serde_json::Value;
@@ -215,22 +216,6 @@ struct Row {
     slider: Option<HtmlInputElement>,
     field: Element,
     error: Element,
-}
-
-fn el(
-    doc: &Document,
-    tag: &str,
-    attrs: &[(&str, &str)],
-    text: Option<&str>,
-) -> Result<Element, JsValue> {
-    let e = doc.create_element(tag)?;
-    for (k, v) in attrs {
-        e.set_attribute(k, v)?;
-    }
-    if let Some(t) = text {
-        e.set_text_content(Some(t));
-    }
-    Ok(e)
 }
 
 /// The JSON value of `key` in `params` (top level or in `knobs`).

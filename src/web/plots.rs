@@ -7,6 +7,7 @@
 //! the change to the first estimate at the current point), `data-done-ms`, `data-progress`
 //! and `data-current` (a JSON summary of the current point).
 
+use super::app::element as el;
 use std::cell::{Cell, RefCell};
 use std::rc::Rc;
 
@@ -14,7 +15,7 @@ use plotters::prelude::*;
 use plotters_canvas::CanvasBackend;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
-use web_sys::{Document, Element, HtmlCanvasElement, HtmlSelectElement, MouseEvent};
+use web_sys::{Element, HtmlCanvasElement, HtmlSelectElement, MouseEvent};
 
 use crate::estimate::Report;
 use crate::jobs::{Job, Outcome};
@@ -111,22 +112,6 @@ fn dpr() -> f64 {
     } else {
         1.0
     }
-}
-
-fn el(
-    doc: &Document,
-    tag: &str,
-    attrs: &[(&str, &str)],
-    text: Option<&str>,
-) -> Result<Element, JsValue> {
-    let e = doc.create_element(tag)?;
-    for (k, v) in attrs {
-        e.set_attribute(k, v)?;
-    }
-    if let Some(t) = text {
-        e.set_text_content(Some(t));
-    }
-    Ok(e)
 }
 
 /// The x axis chosen in the URL hash (`x=`), n by default.

@@ -11,6 +11,7 @@
 //! data-ever-stalled, data-restarts, data-qpu-stages, data-shot, data-rsi-starts,
 //! data-max-time, data-frame-ms-{median,max} (draw time), data-raf-ms-{median,max}.
 
+use super::app::element as el;
 use std::cell::RefCell;
 use std::f64::consts::{FRAC_PI_2, TAU};
 use std::fmt::Write as _;
@@ -246,22 +247,6 @@ struct Viz {
 
 fn now_ms(window: &Window) -> f64 {
     window.performance().map_or(0.0, |p| p.now())
-}
-
-fn el(
-    document: &Document,
-    tag: &str,
-    attrs: &[(&str, &str)],
-    text: Option<&str>,
-) -> Result<Element, JsValue> {
-    let e = document.create_element(tag)?;
-    for (k, v) in attrs {
-        e.set_attribute(k, v)?;
-    }
-    if let Some(t) = text {
-        e.set_text_content(Some(t));
-    }
-    Ok(e)
 }
 
 fn button(
