@@ -6,39 +6,17 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { chromium } from 'playwright-core';
-import { startServer } from './serve.mjs';
+import { launch, repo, output } from './harness.mjs';
 
-const here = path.dirname(fileURLToPath(import.meta.url));
-const repo = path.resolve(here, '../..');
-const output = path.join(here, 'output');
 // Made by the native CLI (see README): clinr simulate --n 12 --circuits 3 --shots 50 --seed 5 --format json
 const FIXTURE = readFileSync(path.join(repo, 'tests/fixtures/simulate_n12_seed5.json'), 'utf8');
-
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
 
 let server;
 let baseUrl;
 let browser;
 
 before(async () => {
-  baseUrl = process.env.E2E_BASE_URL;
-  if (!baseUrl) {
-    server = await startServer({ root: path.join(repo, 'dist'), prefix: '/clinr/e2e/sub/path/' });
-    baseUrl = server.url;
-  }
-  browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS });
+  ({ server, baseUrl, browser } = await launch('/clinr/e2e/sub/path/'));
 });
 
 after(async () => {

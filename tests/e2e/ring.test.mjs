@@ -5,37 +5,14 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { chromium } from 'playwright-core';
-import { startServer } from './serve.mjs';
-
-const here = path.dirname(fileURLToPath(import.meta.url));
-const repo = path.resolve(here, '../..');
-const output = path.join(here, 'output');
-
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
+import { launch, repo, output } from './harness.mjs';
 
 let server;
 let baseUrl;
 let browser;
 
 before(async () => {
-  baseUrl = process.env.E2E_BASE_URL;
-  if (!baseUrl) {
-    server = await startServer({ root: path.join(repo, 'dist'), prefix: '/clinr/e2e/ring/' });
-    baseUrl = server.url;
-  }
-  browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS });
+  ({ server, baseUrl, browser } = await launch('/clinr/e2e/ring/'));
   mkdirSync(output, { recursive: true });
 });
 
