@@ -517,6 +517,16 @@ impl Vary {
     }
 }
 
+/// Largest circuits × s (gates) for which a sweep keeps every circuit's signature tables at
+/// once: 20 circuits at n = 128. A table grows faster than s (about 5 MB at n = 85 and 400 MB
+/// at n = 512, measured), so larger sweeps prepare each point afresh instead of holding
+/// gigabytes; the numbers are the same either way.
+const MAX_REUSED_GATES: u64 = 20 * 128 * 128;
+
+fn reuse_fits_memory(base: &Params) -> bool {
+    u64::from(base.circuits) * u64::from(base.size()) <= MAX_REUSED_GATES
+}
+
 /// Sweeps one parameter: one [`Report`] per value, in order, with the x value. Every point is
 /// validated before any work starts. Varying τ_e or p reuses the instances across points, and
 /// the fast engine also reuses their signature tables (they depend on the circuit, the checks
@@ -530,7 +540,7 @@ pub fn sweep(
 ) -> Result<Vec<(f64, Report)>, EngineError> {
     let shared = sweep_setup(base, var, circuits)?;
     match (&shared, engine) {
-        (Some(insts), EngineKind::Fast) => {
+        (Some(insts), EngineKind::Fast) if reuse_fits_memory(base) => {
             let preps: Vec<_> = insts
                 .iter()
                 .map(|inst| crate::sim::sampler::prepare(inst, base))
