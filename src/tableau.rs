@@ -166,17 +166,24 @@ impl fmt::Debug for Tableau {
 }
 
 impl Tableau {
-    pub fn identity(n: u32) -> Self {
+    /// All-zero columns and signs (not yet a valid Clifford): the common start of the
+    /// constructors, which then fill in the images.
+    fn zeroed(n: u32) -> Tableau {
         let w = words_for(n);
         let w2 = 2 * w;
-        let mut t = Tableau {
+        Tableau {
             n,
             w,
             cx: vec![0; n as usize * w2],
             cz: vec![0; n as usize * w2],
             signs: vec![0; w2],
             rows: OnceLock::new(),
-        };
+        }
+    }
+
+    pub fn identity(n: u32) -> Self {
+        let mut t = Tableau::zeroed(n);
+        let (w, w2) = (t.w, 2 * t.w);
         for q in 0..n as usize {
             t.cx[q * w2 + q / 64] |= 1 << (q % 64);
             t.cz[q * w2 + w + q / 64] |= 1 << (q % 64);
@@ -323,16 +330,8 @@ impl Tableau {
 
     /// Builds from row-major words (row r at `r*w..`, `w = ceil(n/64)`) and row signs.
     pub(crate) fn from_row_words(n: u32, rx: &[u64], rz: &[u64], signs: &[bool]) -> Tableau {
-        let w = words_for(n);
-        let w2 = 2 * w;
-        let mut t = Tableau {
-            n,
-            w,
-            cx: vec![0; n as usize * w2],
-            cz: vec![0; n as usize * w2],
-            signs: vec![0; w2],
-            rows: OnceLock::new(),
-        };
+        let mut t = Tableau::zeroed(n);
+        let (w, w2) = (t.w, 2 * t.w);
         for r in 0..2 * n {
             let (wi, b) = t.row_pos(r);
             let base = r as usize * w;
