@@ -5,7 +5,9 @@ use clinr_explorer::noise::NoiseRates;
 use clinr_explorer::protocol::block::Instance;
 use clinr_explorer::protocol::params::{CheckRedraw, InputTiming, Params, RestartRule};
 use clinr_explorer::rng;
-use clinr_explorer::sim::sampler::{prepare, run_circuit, run_prepared, sample_run};
+use clinr_explorer::sim::sampler::{
+    prepare, prepare_reusing, run_circuit, run_prepared, run_prepared_points, sample_run,
+};
 use clinr_explorer::sim::signatures::Shape;
 use rand::RngExt;
 
@@ -93,6 +95,79 @@ fn same_seed_same_numbers_and_prepared_equals_run_circuit() {
     let mut other = params;
     other.seed = 12;
     assert_ne!(run_circuit(&inst, &other, 2).unwrap(), a);
+}
+
+#[test]
+fn tables_rebuilt_in_place_give_the_same_numbers() {
+    // Tables left by a larger instance with other knobs (more arrays, bigger buffers), then
+    // by a per-attempt run (no fixed tables), must not change the next instance's results.
+    let big = small(9, 4, 3, 4e-3, 31);
+    let big_inst = Instance::generate(&big, 0);
+    let mut params = small(5, 3, 3, 6e-3, 32);
+    params.shots = 60;
+    let inst = Instance::generate(&params, 1);
+    let want = run_circuit(&inst, &params, 1).unwrap();
+    assert!(want.attempts.iter().any(|c| c.restarts > 0));
+    let mut k13 = params;
+    k13.knobs.check_redraw = CheckRedraw::PerAttempt;
+    let tables = prepare(&big_inst, &big).into_tables();
+    let tables = prepare_reusing(&inst, &k13, tables).into_tables();
+    let prep = prepare_reusing(&inst, &params, tables);
+    assert_eq!(run_prepared(&prep, &params, 1).unwrap(), want);
+    // And the rebuilt tables are the fresh ones, array by array.
+    let fresh = prepare(&inst, &params);
+    for (a, b) in [
+        (prep.direct_table(), fresh.direct_table()),
+        (
+            prep.attempt_table(2).unwrap(),
+            fresh.attempt_table(2).unwrap(),
+        ),
+    ] {
+        assert_eq!(a.arrays.len(), b.arrays.len());
+        for (x, y) in a.arrays.iter().zip(&b.arrays) {
+            assert_eq!(
+                (x.class, x.shape, x.locations()),
+                (y.class, y.shape, y.locations())
+            );
+            assert_eq!(x.meta, y.meta);
+            for loc in 0..x.len() {
+                for s in 0..x.shape.sigs() {
+                    assert_eq!(x.sig(a.words, loc, s), y.sig(b.words, loc, s));
+                }
+            }
+        }
+    }
+}
+
+#[test]
+fn points_run_together_equal_points_run_alone() {
+    // A τ_e sweep (shared attempts), then a change of p and of bell_start, then of shots.
+    let mut base = small(6, 3, 2, 4e-3, 41);
+    base.shots = 70;
+    let inst = Instance::generate(&base, 3);
+    let prep = prepare(&inst, &base);
+    let mut points = Vec::new();
+    for (tau, p, bell, shots) in [
+        (1.0, 4e-3, 0.0, 70),
+        (8.0, 4e-3, 0.0, 70),
+        (30.0, 4e-3, 3.0, 70),
+        (30.0, 8e-3, 3.0, 70),
+        (2.0, 8e-3, 0.0, 40),
+    ] {
+        let mut q = base;
+        q.tau_e = tau;
+        q.p = p;
+        q.knobs.bell_start = bell;
+        q.shots = shots;
+        points.push(q);
+    }
+    let together = run_prepared_points(&prep, &points, 3).unwrap();
+    assert_eq!(together.len(), points.len());
+    for (q, got) in points.iter().zip(&together) {
+        assert_eq!(got, &run_prepared(&prep, q, 3).unwrap(), "point {q:?}");
+    }
+    // The τ_e values really changed the distributed samples.
+    assert_ne!(together[0].distributed, together[2].distributed);
 }
 
 #[test]

@@ -41,7 +41,7 @@ impl Implementation {
 }
 
 /// Stage lengths of one RSP&V attempt of a block: RSP (Δ_k + 3) and each check (w_j + 4).
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct BlockTiming {
     /// Depth of RSP: Δ_k + 3.
     pub rsp: u32,

@@ -42,7 +42,9 @@ use crate::protocol::schedule::{
     Attempt, BlockTiming, Implementation, InjectionKind, InjectionSpan, LinkParams, Schedule,
 };
 use crate::rng::{self, tag, Rng};
-use crate::sim::signatures::{attempt_table, direct_table, geometric_gap, SigTable, TableRates};
+use crate::sim::signatures::{
+    attempt_table_into, direct_table_into, geometric_gap, SigTable, TableRates,
+};
 use crate::sim::{AttemptCounts, CircuitSamples, SampledRun, Shot, SimError, MAX_ATTEMPTS};
 use rand::RngExt;
 
@@ -97,52 +99,75 @@ fn nontrivial(c: &Channel) -> f64 {
 /// p and every τ_e (they depend only on the circuit, the checks and the knobs K1, K3, K13).
 pub struct Prepared<'a> {
     pub inst: &'a Instance,
+    tables: Tables,
+}
+
+/// The tables of a [`Prepared`] without their instance: kept between circuits so the next
+/// [`prepare_reusing`] rebuilds them in place instead of allocating megabytes afresh.
+#[derive(Default)]
+pub struct Tables {
     knobs: Knobs,
     direct: SigTable,
     blocks: Vec<BlockPrep>,
 }
 
+#[derive(Default)]
 struct BlockPrep {
     timing: BlockTiming,
-    /// `None` under K13 per_attempt: every attempt has its own checks and table.
-    table: Option<SigTable>,
+    /// The attempt table of the block's fixed checks; unused (`fixed` false) under K13
+    /// per_attempt, where every attempt has its own checks and table.
+    table: SigTable,
+    fixed: bool,
 }
 
 impl Prepared<'_> {
     /// The direct implementation's table.
     pub fn direct_table(&self) -> &SigTable {
-        &self.direct
+        &self.tables.direct
     }
 
     /// Block k's (1-based) attempt table with its fixed checks (None under per-attempt redraw).
     pub fn attempt_table(&self, k: u32) -> Option<&SigTable> {
-        self.blocks[k as usize - 1].table.as_ref()
+        let b = &self.tables.blocks[k as usize - 1];
+        b.fixed.then_some(&b.table)
+    }
+
+    /// Gives back the tables for reuse by the next [`prepare_reusing`].
+    pub fn into_tables(self) -> Tables {
+        self.tables
     }
 }
 
 /// Builds the signature tables of `inst` for the knobs of `params`.
 pub fn prepare<'a>(inst: &'a Instance, params: &Params) -> Prepared<'a> {
+    prepare_reusing(inst, params, Tables::default())
+}
+
+/// As [`prepare`], rebuilding `tables` (from an earlier instance) in place. The result does
+/// not depend on what `tables` held.
+pub fn prepare_reusing<'a>(
+    inst: &'a Instance,
+    params: &Params,
+    mut tables: Tables,
+) -> Prepared<'a> {
     let knobs = params.knobs;
-    let blocks = inst
+    tables.knobs = knobs;
+    tables
         .blocks
-        .iter()
-        .map(|b| BlockPrep {
-            timing: b.timing(&knobs),
-            table: match knobs.check_redraw {
-                CheckRedraw::PerCircuit => Some(attempt_table(
-                    &b.attempt_ops_for(&b.checks, &knobs),
-                    &b.tableau,
-                )),
-                CheckRedraw::PerAttempt => None,
-            },
-        })
-        .collect();
-    Prepared {
-        inst,
-        knobs,
-        direct: direct_table(&inst.direct_ops()),
-        blocks,
+        .resize_with(inst.blocks.len(), BlockPrep::default);
+    for (b, bp) in inst.blocks.iter().zip(&mut tables.blocks) {
+        bp.timing = b.timing(&knobs);
+        bp.fixed = knobs.check_redraw == CheckRedraw::PerCircuit;
+        if bp.fixed {
+            attempt_table_into(
+                &mut bp.table,
+                &b.attempt_ops_for(&b.checks, &knobs),
+                &b.tableau,
+            );
+        }
     }
+    direct_table_into(&mut tables.direct, &inst.direct_ops());
+    Prepared { inst, tables }
 }
 
 /// Everything that depends on p and the knobs but not on the shot.
@@ -191,11 +216,12 @@ impl RunConsts {
         teleport = compose(&teleport, &depolarizing(corr_tel));
         RunConsts {
             rates,
-            direct: prep.direct.rates(&rates),
+            direct: prep.tables.direct.rates(&rates),
             blocks: prep
+                .tables
                 .blocks
                 .iter()
-                .map(|b| b.table.as_ref().map(|t| t.rates(&rates)))
+                .map(|b| b.fixed.then(|| b.table.rates(&rates)))
                 .collect(),
             idle_lambda: 1.0 - 4.0 * eps / 3.0,
             rsi_in_mono: rsi_in(rates.two_qubit),
@@ -224,11 +250,9 @@ struct Scratch {
     /// The schedules of the current shot, rebuilt in place every shot.
     mono: Schedule,
     dist: Schedule,
+    /// The attempt table of freshly drawn checks (K13 per_attempt), rebuilt per attempt.
+    fresh: SigTable,
 }
-
-/// Logical errors of one shot: (direct, monolithic, distributed); the schedules are in the
-/// scratch.
-type ShotErrors = (bool, bool, bool);
 
 impl Scratch {
     fn new(prep: &Prepared) -> Self {
@@ -244,6 +268,7 @@ impl Scratch {
             g_z: vec![0; half],
             mono: Schedule::direct(prep.inst.n, 0),
             dist: Schedule::direct(prep.inst.n, 0),
+            fresh: SigTable::default(),
         }
     }
 }
@@ -264,44 +289,95 @@ pub fn run_prepared(
     params: &Params,
     circuit_index: u32,
 ) -> Result<CircuitSamples, SimError> {
+    let mut out = run_prepared_points(prep, std::slice::from_ref(params), circuit_index)?;
+    Ok(out.swap_remove(0))
+}
+
+/// Whether point `b` samples exactly the same direct, attempts and monolithic results as
+/// point `a`: it differs from `a` only in the link parameters (τ_e, K bell_start,
+/// parallel_links), which only the distributed schedule reads.
+fn shares_attempts(a: &Params, b: &Params) -> bool {
+    let mut b = *b;
+    b.tau_e = a.tau_e;
+    b.knobs.bell_start = a.knobs.bell_start;
+    b.knobs.parallel_links = a.knobs.parallel_links;
+    *a == b
+}
+
+/// [`run_prepared`] at several points of a sweep, shot by shot: each result equals
+/// `run_prepared(prep, &points[i], circuit_index)`. Where consecutive points differ only in
+/// the link parameters (a τ_e sweep), the direct, attempt and monolithic samples of a shot are
+/// drawn once and only the distributed schedule and assembly are redone: common random numbers
+/// make them identical anyway, so this changes no number and saves most of the work.
+pub fn run_prepared_points(
+    prep: &Prepared,
+    points: &[Params],
+    circuit_index: u32,
+) -> Result<Vec<CircuitSamples>, SimError> {
+    let knobs = &prep.tables.knobs;
     debug_assert!(
-        prep.knobs.idle_on_resource_during_rspv == params.knobs.idle_on_resource_during_rspv
-            && prep.knobs.check_measurement == params.knobs.check_measurement
-            && prep.knobs.check_redraw == params.knobs.check_redraw,
+        points.iter().all(|p| knobs.idle_on_resource_during_rspv
+            == p.knobs.idle_on_resource_during_rspv
+            && knobs.check_measurement == p.knobs.check_measurement
+            && knobs.check_redraw == p.knobs.check_redraw),
         "tables were prepared for other knobs"
     );
-    let consts = RunConsts::new(prep, params);
+    let consts: Vec<RunConsts> = points.iter().map(|p| RunConsts::new(prep, p)).collect();
+    let shared: Vec<bool> = (0..points.len())
+        .map(|i| i > 0 && shares_attempts(&points[i - 1], &points[i]))
+        .collect();
     let mut scratch = Scratch::new(prep);
     let t = prep.inst.blocks.len();
-    let shots = params.shots as usize;
-    let mut out = CircuitSamples {
-        direct: Vec::with_capacity(shots),
-        monolithic: Vec::with_capacity(shots),
-        distributed: Vec::with_capacity(shots),
-        attempts: vec![AttemptCounts::default(); t],
-    };
-    for shot in 0..params.shots {
-        let (d, m, di) = one_shot(prep, &consts, params, circuit_index, shot, &mut scratch)?;
-        out.direct.push(Shot {
-            logical_error: d,
-            depth: prep.inst.depth,
-        });
-        out.monolithic.push(Shot {
-            logical_error: m,
-            depth: scratch.mono.depth,
-        });
-        out.distributed.push(Shot {
-            logical_error: di,
-            depth: scratch.dist.depth,
-        });
-        // Pooled over both CliNR samples of the shot (which share their attempts).
-        for (k, block) in scratch.attempts.iter().enumerate() {
-            let a = block.len() as u64;
-            out.attempts[k].attempts += 2 * a;
-            out.attempts[k].restarts += 2 * (a - 1);
+    let mut outs: Vec<CircuitSamples> = points
+        .iter()
+        .map(|p| {
+            let shots = p.shots as usize;
+            CircuitSamples {
+                direct: Vec::with_capacity(shots),
+                monolithic: Vec::with_capacity(shots),
+                distributed: Vec::with_capacity(shots),
+                attempts: vec![AttemptCounts::default(); t],
+            }
+        })
+        .collect();
+    let max_shots = points.iter().map(|p| p.shots).max().unwrap_or(0);
+    for shot in 0..max_shots {
+        // (direct, monolithic) errors of the previous point at this shot, if it ran it.
+        let mut previous: Option<(bool, bool)> = None;
+        for (i, params) in points.iter().enumerate() {
+            if shot >= params.shots {
+                previous = None;
+                continue;
+            }
+            let consts = &consts[i];
+            let (d, m) = match previous {
+                Some(dm) if shared[i] => dm,
+                _ => sample_shared(prep, consts, params, circuit_index, shot, &mut scratch)?,
+            };
+            previous = Some((d, m));
+            let di = sample_distributed(prep, consts, params, circuit_index, shot, &mut scratch);
+            let out = &mut outs[i];
+            out.direct.push(Shot {
+                logical_error: d,
+                depth: prep.inst.depth,
+            });
+            out.monolithic.push(Shot {
+                logical_error: m,
+                depth: scratch.mono.depth,
+            });
+            out.distributed.push(Shot {
+                logical_error: di,
+                depth: scratch.dist.depth,
+            });
+            // Pooled over both CliNR samples of the shot (which share their attempts).
+            for (k, block) in scratch.attempts.iter().enumerate() {
+                let a = block.len() as u64;
+                out.attempts[k].attempts += 2 * a;
+                out.attempts[k].restarts += 2 * (a - 1);
+            }
         }
     }
-    Ok(out)
+    Ok(outs)
 }
 
 /// One sample of each implementation, with its schedule (the same sample as shot `shot` of
@@ -315,7 +391,8 @@ pub fn sample_run(
     let prep = prepare(inst, params);
     let consts = RunConsts::new(&prep, params);
     let mut s = Scratch::new(&prep);
-    let (d, m, di) = one_shot(&prep, &consts, params, circuit_index, shot, &mut s)?;
+    let (d, m) = sample_shared(&prep, &consts, params, circuit_index, shot, &mut s)?;
+    let di = sample_distributed(&prep, &consts, params, circuit_index, shot, &mut s);
     Ok(SampledRun {
         direct: (Schedule::direct(inst.n, inst.depth), d),
         monolithic: (s.mono, m),
@@ -323,24 +400,28 @@ pub fn sample_run(
     })
 }
 
-fn one_shot(
+/// The direct sample, the attempts of every block (shared by both CliNR samples) and the
+/// monolithic sample of one shot: (direct error, monolithic error). Leaves the attempts, their
+/// A_res and the monolithic schedule in the scratch.
+fn sample_shared(
     prep: &Prepared,
     consts: &RunConsts,
     params: &Params,
     circuit_index: u32,
     shot: u32,
     s: &mut Scratch,
-) -> Result<ShotErrors, SimError> {
+) -> Result<(bool, bool), SimError> {
     let inst = prep.inst;
+    let tables = &prep.tables;
     let (seed, ci, sh) = (params.seed, u64::from(circuit_index), u64::from(shot));
     // Direct.
     let mut rng = rng::stream(seed, &[tag::DIRECT, ci, sh]);
     s.acc.clear();
-    s.acc.resize(prep.direct.words, 0);
-    prep.direct.sample(&consts.direct, &mut rng, &mut s.acc);
+    s.acc.resize(tables.direct.words, 0);
+    tables.direct.sample(&consts.direct, &mut rng, &mut s.acc);
     let direct_err = s.acc.iter().any(|&v| v != 0);
     // Attempts, shared by both CliNR samples.
-    for (k, bp) in prep.blocks.iter().enumerate() {
+    for (k, bp) in tables.blocks.iter().enumerate() {
         let mut rng = rng::stream(seed, &[tag::ATTEMPTS, ci, sh, k as u64 + 1]);
         sample_block(
             &inst.blocks[k],
@@ -352,20 +433,39 @@ fn one_shot(
             &mut s.attempts[k],
             &mut s.ares[k],
             &mut s.acc,
+            &mut s.fresh,
         )?;
     }
-    let input = params.knobs.input_timing;
     let mut mono = std::mem::replace(&mut s.mono, Schedule::direct(0, 0));
-    mono.monolithic_into(inst.n, &s.attempts, input);
+    mono.monolithic_into(inst.n, &s.attempts, params.knobs.input_timing);
     let mut rng = rng::stream(seed, &[tag::ASSEMBLY, ci, sh, 0]);
     let mono_err = assemble(prep, consts, &mono, &mut rng, s);
     s.mono = mono;
+    Ok((direct_err, mono_err))
+}
+
+/// The distributed sample of one shot over the attempts in the scratch (left by
+/// [`sample_shared`]); leaves its schedule in the scratch.
+fn sample_distributed(
+    prep: &Prepared,
+    consts: &RunConsts,
+    params: &Params,
+    circuit_index: u32,
+    shot: u32,
+    s: &mut Scratch,
+) -> bool {
+    let (ci, sh) = (u64::from(circuit_index), u64::from(shot));
     let mut dist = std::mem::replace(&mut s.dist, Schedule::direct(0, 0));
-    dist.distributed_into(inst.n, &s.attempts, input, consts.links);
-    let mut rng = rng::stream(seed, &[tag::ASSEMBLY, ci, sh, 1]);
+    dist.distributed_into(
+        prep.inst.n,
+        &s.attempts,
+        params.knobs.input_timing,
+        consts.links,
+    );
+    let mut rng = rng::stream(params.seed, &[tag::ASSEMBLY, ci, sh, 1]);
     let dist_err = assemble(prep, consts, &dist, &mut rng, s);
     s.dist = dist;
-    Ok((direct_err, mono_err, dist_err))
+    dist_err
 }
 
 /// Draws attempts of one block until acceptance; leaves them in `attempts` and the accepted
@@ -381,24 +481,27 @@ fn sample_block(
     attempts: &mut Vec<Attempt>,
     ares: &mut [u64],
     acc: &mut Vec<u64>,
+    fresh_table: &mut SigTable,
 ) -> Result<(), SimError> {
     attempts.clear();
     let rule = params.knobs.restart_rule;
     loop {
         // K13 per_attempt: fresh checks, hence a fresh table (slow but exact).
         let fresh;
-        let (table, rates, timing) = match (&bp.table, table_rates) {
-            (Some(t), Some(r)) => (t, r, &bp.timing),
+        let (table, rates, timing) = match table_rates {
+            Some(r) if bp.fixed => (&bp.table, r, &bp.timing),
             _ => {
                 let checks = block.draw_checks(params.r, params.knobs.check_kind, rng);
-                let table = attempt_table(
+                attempt_table_into(
+                    fresh_table,
                     &block.attempt_ops_for(&checks, &params.knobs),
                     &block.tableau,
                 );
-                let rates = table.rates(&consts.rates);
-                let timing = block.timing_for(&checks, &params.knobs);
-                fresh = (table, rates, timing);
-                (&fresh.0, &fresh.1, &fresh.2)
+                fresh = (
+                    fresh_table.rates(&consts.rates),
+                    block.timing_for(&checks, &params.knobs),
+                );
+                (&*fresh_table, &fresh.0, &fresh.1)
             }
         };
         acc.clear();

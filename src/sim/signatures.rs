@@ -80,6 +80,36 @@ pub struct LocArray {
 }
 
 impl LocArray {
+    fn empty(class: NoiseClass, shape: Shape) -> LocArray {
+        LocArray {
+            class,
+            shape,
+            sigs: Vec::new(),
+            prefix: Vec::new(),
+            coarse: Vec::new(),
+            shift: 0,
+            meta: Vec::new(),
+        }
+    }
+
+    /// Empties the array for reuse as `(class, shape)` with room for `hint` locations of
+    /// `words` words per signature, keeping its allocations.
+    fn reset(&mut self, class: NoiseClass, shape: Shape, hint: usize, words: usize) {
+        self.class = class;
+        self.shape = shape;
+        self.sigs.clear();
+        self.sigs.reserve(hint * shape.sigs() * words);
+        self.prefix.clear();
+        if shape == Shape::IdleRun {
+            self.prefix.reserve(hint + 1);
+            self.prefix.push(0);
+        }
+        self.coarse.clear();
+        self.shift = 0;
+        self.meta.clear();
+        self.meta.reserve(hint);
+    }
+
     /// Number of stored locations (idle: runs).
     pub fn len(&self) -> usize {
         self.meta.len()
@@ -137,7 +167,12 @@ impl LocArray {
 }
 
 /// The signature tables of one operation list.
-#[derive(Clone, Debug)]
+///
+/// A table can be rebuilt in place for another list ([`attempt_table_into`],
+/// [`direct_table_into`]): its arrays keep their allocations, so preparing circuit after
+/// circuit does not fault in fresh pages for megabytes of signatures each time (that cost more
+/// than the backward pass itself at n = 85).
+#[derive(Clone, Debug, Default)]
 pub struct SigTable {
     /// Words per signature.
     pub words: usize,
@@ -145,10 +180,17 @@ pub struct SigTable {
     pub check_words: usize,
     /// Words of each residual half (x bits, then z bits): ceil(n/64).
     pub half: usize,
+    /// The non-empty arrays, in the order the backward pass first met their class and shape
+    /// (the order in which faults are drawn).
     pub arrays: Vec<LocArray>,
+    /// Arrays of an earlier build that this one did not need, kept for their allocations.
+    spare: Vec<LocArray>,
+    /// The observable columns of the backward pass, kept for their allocation.
+    cols: Cols,
 }
 
 /// Observable columns during the backward pass.
+#[derive(Clone, Debug, Default)]
 struct Cols {
     w: usize,
     x: Vec<u64>,
@@ -200,6 +242,8 @@ impl Cols {
 /// Collects the arrays during the backward pass.
 struct Collector {
     arrays: Vec<LocArray>,
+    /// Arrays of an earlier build, reused before allocating new ones.
+    spare: Vec<LocArray>,
     /// Words per signature.
     words: usize,
     /// Upper bounds on the locations of each (class, shape), to size the arrays once.
@@ -220,21 +264,18 @@ impl Collector {
                     .iter()
                     .find(|h| h.0 == class && h.1 == shape)
                     .map_or(0, |h| h.2);
-                self.arrays.push(LocArray {
-                    class,
-                    shape,
-                    sigs: Vec::with_capacity(hint * shape.sigs() * self.words),
-                    prefix: if shape == Shape::IdleRun {
-                        let mut p = Vec::with_capacity(hint + 1);
-                        p.push(0);
-                        p
-                    } else {
-                        Vec::new()
-                    },
-                    meta: Vec::with_capacity(hint),
-                    coarse: Vec::new(),
-                    shift: 0,
-                });
+                // The spare array that held the same kind is likely the right size.
+                let reuse = self
+                    .spare
+                    .iter()
+                    .position(|a| a.class == class && a.shape == shape)
+                    .or_else(|| self.spare.len().checked_sub(1));
+                let mut arr = match reuse {
+                    Some(j) => self.spare.swap_remove(j),
+                    None => LocArray::empty(class, shape),
+                };
+                arr.reset(class, shape, hint, self.words);
+                self.arrays.push(arr);
                 self.arrays.len() - 1
             }
         };
@@ -291,15 +332,23 @@ impl Collector {
     }
 }
 
-/// Backward pass over `ops` with observable columns initialised by `init`.
-fn build(ops: &OpList, check_words: usize, half: usize, init: impl FnOnce(&mut Cols)) -> SigTable {
+/// Backward pass over `ops` with observable columns initialised by `init`, into `table`
+/// (whose allocations are reused).
+fn build_into(
+    table: &mut SigTable,
+    ops: &OpList,
+    check_words: usize,
+    half: usize,
+    init: impl FnOnce(&mut Cols),
+) {
     let words = check_words + 2 * half;
     let nq = ops.num_qubits as usize;
-    let mut cols = Cols {
-        w: words,
-        x: vec![0; nq * words],
-        z: vec![0; nq * words],
-    };
+    let mut cols = std::mem::take(&mut table.cols);
+    cols.w = words;
+    cols.x.clear();
+    cols.x.resize(nq * words, 0);
+    cols.z.clear();
+    cols.z.resize(nq * words, 0);
     init(&mut cols);
     let mut hints: Vec<(NoiseClass, Shape, usize)> = Vec::new();
     let mut hint = |class, shape| match hints.iter_mut().find(|h| h.0 == class && h.1 == shape) {
@@ -315,8 +364,11 @@ fn build(ops: &OpList, check_words: usize, half: usize, init: impl FnOnce(&mut C
         hint(op.noise, shape);
     }
     hints.push((NoiseClass::Idle, Shape::IdleRun, ops.idle_runs.len()));
+    let mut spare = std::mem::take(&mut table.spare);
+    spare.append(&mut table.arrays);
     let mut col = Collector {
         arrays: Vec::new(),
+        spare,
         words,
         hints,
     };
@@ -401,12 +453,12 @@ fn build(ops: &OpList, check_words: usize, half: usize, init: impl FnOnce(&mut C
             arr.index_runs();
         }
     }
-    SigTable {
-        words,
-        check_words,
-        half,
-        arrays: col.arrays,
-    }
+    table.words = words;
+    table.check_words = check_words;
+    table.half = half;
+    table.arrays = col.arrays;
+    table.spare = col.spare;
+    table.cols = cols;
 }
 
 /// Signatures of one RSP&V attempt (a_i = i, b_i = n+i, anc = 2n) for a block with Clifford
@@ -415,11 +467,18 @@ fn build(ops: &OpList, check_words: usize, half: usize, init: impl FnOnce(&mut C
 /// ⟨F, Z_{a_i} ⊗ c(Z_i)_b⟩ and bit i of the z half ⟨F, X_{a_i} ⊗ c(X_i)_b⟩, because
 /// ⟨c⁻¹(F_b), P⟩ = ⟨F_b, c(P)⟩.
 pub fn attempt_table(ops: &OpList, c: &Tableau) -> SigTable {
+    let mut table = SigTable::default();
+    attempt_table_into(&mut table, ops, c);
+    table
+}
+
+/// [`attempt_table`] rebuilt in place in `table`, reusing its allocations.
+pub fn attempt_table_into(table: &mut SigTable, ops: &OpList, c: &Tableau) {
     let n = c.n();
     assert_eq!(ops.num_qubits, 2 * n + 1, "attempt register is 2n+1 qubits");
     assert!(ops.num_records <= 64, "at most 64 checks");
     let half = n.div_ceil(64) as usize;
-    build(ops, 1, half, |cols| {
+    build_into(table, ops, 1, half, |cols| {
         for i in 0..n {
             let xbit = 64 + i as usize;
             let zbit = 64 * (1 + half) + i as usize;
@@ -449,9 +508,16 @@ pub fn attempt_table(ops: &OpList, c: &Tableau) -> SigTable {
 
 /// Signatures of the direct implementation on n qubits: the 2n bits of the output frame.
 pub fn direct_table(ops: &OpList) -> SigTable {
+    let mut table = SigTable::default();
+    direct_table_into(&mut table, ops);
+    table
+}
+
+/// [`direct_table`] rebuilt in place in `table`, reusing its allocations.
+pub fn direct_table_into(table: &mut SigTable, ops: &OpList) {
     let n = ops.num_qubits;
     let half = n.div_ceil(64) as usize;
-    build(ops, 0, half, |cols| {
+    build_into(table, ops, 0, half, |cols| {
         for i in 0..n {
             cols.set_z(i, i as usize);
             cols.set_x(i, 64 * half + i as usize);
