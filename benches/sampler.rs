@@ -1,13 +1,16 @@
 //! Benchmarks of the fast sampler at the paper's operating point (n = 85, p = 1e-4,
 //! t = r = 3, 20 circuits × 200 shots): one Fig. 3 point including circuit generation, the
-//! Fig. 3b τ_e sweep (instances and signature tables reused across τ_e), the Fig. 3a n sweep,
-//! and the pieces (generation, table building, sampling alone).
+//! Fig. 3b τ_e sweep (instances, tables and attempts shared across τ_e), the Fig. 3a n sweep,
+//! and the pieces on one thread (generation, table building, sampling alone).
 
 use std::hint::black_box;
 
+use clinr_explorer::estimate::{simulate_on, sweep_on, Vary};
+use clinr_explorer::parallel::available_threads;
 use clinr_explorer::protocol::block::Instance;
 use clinr_explorer::protocol::params::Params;
-use clinr_explorer::sim::sampler::{prepare, run_circuit, run_prepared};
+use clinr_explorer::sim::sampler::{prepare, prepare_reusing, run_prepared, Tables};
+use clinr_explorer::sim::EngineKind;
 use criterion::{criterion_group, criterion_main, Criterion};
 
 fn point(n: u32) -> Params {
@@ -17,51 +20,54 @@ fn point(n: u32) -> Params {
     }
 }
 
-/// One data point: generate every circuit and sample all three implementations.
-fn run_point(params: &Params) -> u64 {
-    let mut errors = 0u64;
-    for c in 0..params.circuits {
-        let inst = Instance::generate(params, c);
-        let s = run_circuit(&inst, params, c).unwrap();
-        errors += s.distributed.iter().filter(|x| x.logical_error).count() as u64;
-    }
-    errors
-}
-
+/// The paper's Fig. 3 workloads through the public entry points the CLI and the page use
+/// (`estimate::simulate` / `estimate::sweep`: generation, tables, sampling, aggregation), on
+/// every core (`_mt`, as `clinr` runs by default) and on one thread (`_1t`, as one Web Worker
+/// runs).
 fn fig3(c: &mut Criterion) {
     let mut g = c.benchmark_group("sampler");
     g.sample_size(10);
     let params = point(85);
-    g.bench_function("fig3_point_n85_with_generation", |b| {
-        b.iter(|| black_box(run_point(&params)))
-    });
-    g.bench_function("fig3b_tau_sweep_n85", |b| {
-        b.iter(|| {
-            let insts: Vec<Instance> = (0..params.circuits)
-                .map(|c| Instance::generate(&params, c))
-                .collect();
-            let preps: Vec<_> = insts.iter().map(|i| prepare(i, &params)).collect();
-            let mut errors = 0u64;
-            for tau in [1.0, 2.0, 3.0, 5.0, 8.0, 10.0, 15.0] {
-                let mut p = params;
-                p.tau_e = tau;
-                for (c, prep) in preps.iter().enumerate() {
-                    let s = run_prepared(prep, &p, c as u32).unwrap();
-                    errors += s.distributed.iter().filter(|x| x.logical_error).count() as u64;
-                }
-            }
-            black_box(errors)
-        })
-    });
-    g.bench_function("fig3a_n_sweep", |b| {
-        b.iter(|| {
-            let mut e = 0;
-            for n in [50, 60, 70, 85, 100] {
-                e += run_point(&point(n));
-            }
-            black_box(e)
-        })
-    });
+    let cores = available_threads();
+    let tau = Vary::TauE(vec![1.0, 2.0, 3.0, 5.0, 8.0, 10.0, 15.0]);
+    let ns = Vary::N(vec![50, 60, 70, 85, 100]);
+    for (label, threads) in [("mt", cores), ("1t", 1)] {
+        g.bench_function(format!("fig3_point_n85_{label}"), |b| {
+            b.iter(|| {
+                black_box(simulate_on(
+                    threads,
+                    &params,
+                    EngineKind::Fast,
+                    None,
+                    &mut |_| {},
+                ))
+            })
+        });
+        g.bench_function(format!("fig3b_tau_sweep_n85_{label}"), |b| {
+            b.iter(|| {
+                black_box(sweep_on(
+                    threads,
+                    &params,
+                    &tau,
+                    EngineKind::Fast,
+                    None,
+                    &mut |_| {},
+                ))
+            })
+        });
+        g.bench_function(format!("fig3a_n_sweep_{label}"), |b| {
+            b.iter(|| {
+                black_box(sweep_on(
+                    threads,
+                    &params,
+                    &ns,
+                    EngineKind::Fast,
+                    None,
+                    &mut |_| {},
+                ))
+            })
+        });
+    }
     g.finish();
 }
 
@@ -80,9 +86,13 @@ fn pieces(c: &mut Criterion) {
         .map(|c| Instance::generate(&params, c))
         .collect();
     g.bench_function("prepare_20_instances_n85", |b| {
+        // As a worker does: each circuit's tables rebuilt in the previous one's buffers.
+        let mut tables = Tables::default();
         b.iter(|| {
             for i in &insts {
-                black_box(prepare(i, &params));
+                let prep = prepare_reusing(i, &params, std::mem::take(&mut tables));
+                black_box(prep.direct_table().words);
+                tables = prep.into_tables();
             }
         })
     });

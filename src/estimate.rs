@@ -6,15 +6,18 @@
 //! the paper does: per circuit p_L and mean depth, then the mean over circuits with the
 //! standard deviation over circuits as the error bar. `sweep` repeats this along one axis.
 //!
-//! Pure Rust: no clock, no threads, no filesystem, so it runs unchanged in a Web Worker.
+//! Pure Rust: no clock, no filesystem, and threads only natively ([`crate::parallel`]: one
+//! thread in wasm), so it runs unchanged in a Web Worker.
 //! Every random draw comes from the engines' seeded streams, so a report is a function of its
 //! parameters alone (byte-identical JSON for the same seed).
 
 use crate::circuit::Circuit;
+use crate::parallel;
 use crate::protocol::block::Instance;
 use crate::protocol::bounds;
 use crate::protocol::params::{ParamError, Params};
 use crate::protocol::schedule::Implementation;
+use crate::sim::sampler::{self, Tables};
 use crate::sim::{CircuitSamples, EngineKind, Shot, SimError};
 use serde::{Deserialize, Serialize};
 use thiserror::Error;
@@ -39,10 +42,11 @@ pub enum EngineError {
 /// Where a running simulation is; reported after every circuit.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Progress {
-    /// 0-based index of the sweep point (0 for `simulate`).
+    /// 0-based index of the sweep point being computed (0 of 1 for `simulate`, and for a
+    /// τ_e or p sweep, which computes all its points circuit by circuit).
     pub point: u32,
     pub points: u32,
-    /// Circuits finished at this point.
+    /// Circuits finished (at this point, or at every point of a circuit-by-circuit sweep).
     pub circuits_done: u32,
     pub circuits: u32,
 }
@@ -361,17 +365,45 @@ pub fn aggregate(
     }
 }
 
-/// Runs one engine on one instance.
-fn run_engine(
+/// What a worker computes for one circuit: its samples at every point of `points` (which all
+/// share this instance), with `tables` as reusable buffers. The seam between the engines and
+/// the aggregation (tests plug in a fake engine here).
+type CircuitRunner<'a> = dyn Fn(&mut Tables, &Instance, &[Params], u32) -> Result<Vec<CircuitSamples>, EngineError>
+    + Sync
+    + 'a;
+
+/// The runner of an engine. The fast engine prepares the circuit's signature tables once (in
+/// the worker's reused buffers) for all points, and draws the attempts once for points that
+/// differ only in τ_e or the link knobs ([`crate::sim::sampler::run_prepared_points`]).
+fn engine_runner(
     engine: EngineKind,
-    inst: &Instance,
-    params: &Params,
-    circuit_index: u32,
-) -> Result<CircuitSamples, EngineError> {
-    Ok(match engine {
-        EngineKind::Fast => crate::sim::sampler::run_circuit(inst, params, circuit_index)?,
-        EngineKind::Reference => crate::sim::reference::run_circuit(inst, params, circuit_index)?,
-    })
+) -> impl Fn(&mut Tables, &Instance, &[Params], u32) -> Result<Vec<CircuitSamples>, EngineError> + Sync
+{
+    move |tables: &mut Tables, inst: &Instance, points: &[Params], i: u32| {
+        Ok(match engine {
+            EngineKind::Fast => {
+                let Some(first) = points.first() else {
+                    return Ok(Vec::new());
+                };
+                let prep = sampler::prepare_reusing(inst, first, std::mem::take(tables));
+                let out = sampler::run_prepared_points(&prep, points, i);
+                *tables = prep.into_tables();
+                out?
+            }
+            EngineKind::Reference => points
+                .iter()
+                .map(|p| crate::sim::reference::run_circuit(inst, p, i))
+                .collect::<Result<_, _>>()?,
+        })
+    }
+}
+
+/// The instance of circuit i: generated, or on the i-th given circuit (already checked).
+fn instance(params: &Params, circuits: Option<&[Circuit]>, i: u32) -> Instance {
+    match circuits.and_then(|cs| cs.get(i as usize)) {
+        Some(c) => Instance::with_circuit(params, i, c.clone()),
+        None => Instance::generate(params, i),
+    }
 }
 
 /// Builds the instances of a point: `Instance::generate` for circuit i, or `with_circuit` on
@@ -381,77 +413,145 @@ pub fn instances(
     circuits: Option<&[Circuit]>,
 ) -> Result<Vec<Instance>, EngineError> {
     params.validate()?;
-    match circuits {
-        None => Ok((0..params.circuits)
-            .map(|i| Instance::generate(params, i))
-            .collect()),
-        Some(cs) => {
-            let given = u32::try_from(cs.len()).unwrap_or(u32::MAX);
-            if given != params.circuits {
-                return Err(EngineError::CircuitCount {
-                    given,
-                    expected: params.circuits,
-                });
-            }
-            check_circuits(params.n, cs)?;
-            Ok(cs
-                .iter()
-                .enumerate()
-                .map(|(i, c)| Instance::with_circuit(params, i as u32, c.clone()))
-                .collect())
-        }
-    }
+    check_circuits(params, circuits)?;
+    Ok((0..params.circuits)
+        .map(|i| instance(params, circuits, i))
+        .collect())
 }
 
-fn check_circuits(n: u32, cs: &[Circuit]) -> Result<(), EngineError> {
+/// Given circuits must be exactly `params.circuits` of them, each on n qubits.
+fn check_circuits(params: &Params, circuits: Option<&[Circuit]>) -> Result<(), EngineError> {
+    let Some(cs) = circuits else {
+        return Ok(());
+    };
+    let given = u32::try_from(cs.len()).unwrap_or(u32::MAX);
+    if given != params.circuits {
+        return Err(EngineError::CircuitCount {
+            given,
+            expected: params.circuits,
+        });
+    }
     for (i, c) in cs.iter().enumerate() {
-        if c.n != n {
+        if c.n != params.n {
             return Err(EngineError::CircuitQubits {
                 index: i as u32,
                 found: c.n,
-                n,
+                n: params.n,
             });
         }
     }
     Ok(())
 }
 
-/// Runs `run` over prepared instances (the seam shared by `simulate` and `sweep`; a faster
-/// engine may later keep per-instance state across points here).
-fn run_point(
-    params: &Params,
+/// How the circuits of a simulation are run: on how many threads, by which engine (for the
+/// report), on which given circuits, with which runner.
+#[derive(Clone, Copy)]
+struct Work<'a> {
+    threads: u32,
     engine: EngineKind,
-    instances: &[Instance],
-    run: &mut dyn FnMut(&Instance, &Params, u32) -> Result<CircuitSamples, EngineError>,
+    circuits: Option<&'a [Circuit]>,
+    run: &'a CircuitRunner<'a>,
+}
+
+/// Runs every circuit of `base` (validated, as is every point) at every point of `points`,
+/// circuit by circuit on up to `threads` threads: each worker builds a circuit's instance,
+/// runs `run` on it, and keeps its buffers for the next circuit. One report per point, in
+/// order. The points must share their instances (they differ in neither n, s, t, r, seed nor
+/// the circuit knobs). `progress` hears `(point, points)` = `label` after every circuit.
+fn run_points(
+    work: &Work,
+    base: &Params,
+    points: &[Params],
     progress: &mut dyn FnMut(Progress),
-    point: (u32, u32),
-) -> Result<Report, EngineError> {
-    let total = instances.len() as u32;
-    let mut samples = Vec::with_capacity(instances.len());
-    for (i, inst) in instances.iter().enumerate() {
-        samples.push(run(inst, params, i as u32)?);
-        progress(Progress {
-            point: point.0,
-            points: point.1,
-            circuits_done: i as u32 + 1,
-            circuits: total,
-        });
+    label: (u32, u32),
+) -> Result<Vec<Report>, EngineError> {
+    let Work {
+        threads,
+        engine,
+        circuits,
+        run,
+    } = *work;
+    let total = base.circuits;
+    let rows = parallel::map_indexed(
+        total,
+        threads,
+        Tables::default,
+        |tables, i| {
+            let inst = instance(base, circuits, i);
+            let samples = run(tables, &inst, points, i)?;
+            Ok::<_, EngineError>((inst, samples))
+        },
+        &mut |done| {
+            progress(Progress {
+                point: label.0,
+                points: label.1,
+                circuits_done: done,
+                circuits: total,
+            })
+        },
+    )?;
+    let mut insts = Vec::with_capacity(rows.len());
+    let mut columns: Vec<Vec<CircuitSamples>> = points
+        .iter()
+        .map(|_| Vec::with_capacity(rows.len()))
+        .collect();
+    for (inst, samples) in rows {
+        insts.push(inst);
+        for (column, s) in columns.iter_mut().zip(samples) {
+            column.push(s);
+        }
     }
-    Ok(aggregate(params, engine, instances, &samples))
+    Ok(points
+        .iter()
+        .zip(&columns)
+        .map(|(p, samples)| aggregate(p, engine, &insts, samples))
+        .collect())
 }
 
 /// Simulates one point: validates `params`, builds the circuit instances (random, or on the
 /// given circuits), runs `engine` on each circuit and aggregates. `progress` is called after
-/// every circuit.
+/// every circuit. Uses every core natively ([`parallel::available_threads`]); the report does
+/// not depend on the number of threads.
 pub fn simulate(
     params: &Params,
     engine: EngineKind,
     circuits: Option<&[Circuit]>,
     progress: &mut dyn FnMut(Progress),
 ) -> Result<Report, EngineError> {
-    let insts = instances(params, circuits)?;
-    let mut run = |inst: &Instance, p: &Params, i: u32| run_engine(engine, inst, p, i);
-    run_point(params, engine, &insts, &mut run, progress, (0, 1))
+    simulate_on(
+        parallel::available_threads(),
+        params,
+        engine,
+        circuits,
+        progress,
+    )
+}
+
+/// [`simulate`] on up to `threads` threads (1: on the calling thread).
+pub fn simulate_on(
+    threads: u32,
+    params: &Params,
+    engine: EngineKind,
+    circuits: Option<&[Circuit]>,
+    progress: &mut dyn FnMut(Progress),
+) -> Result<Report, EngineError> {
+    params.validate()?;
+    check_circuits(params, circuits)?;
+    let run = engine_runner(engine);
+    let work = Work {
+        threads,
+        engine,
+        circuits,
+        run: &run,
+    };
+    let mut reports = run_points(
+        &work,
+        params,
+        std::slice::from_ref(params),
+        progress,
+        (0, 1),
+    )?;
+    Ok(reports.swap_remove(0))
 }
 
 /// The axis of a sweep and its values.
@@ -517,20 +617,12 @@ impl Vary {
     }
 }
 
-/// Largest circuits × s (gates) for which a sweep keeps every circuit's signature tables at
-/// once: 20 circuits at n = 128. A table grows faster than s (about 5 MB at n = 85 and 400 MB
-/// at n = 512, measured), so larger sweeps prepare each point afresh instead of holding
-/// gigabytes; the numbers are the same either way.
-const MAX_REUSED_GATES: u64 = 20 * 128 * 128;
-
-fn reuse_fits_memory(base: &Params) -> bool {
-    u64::from(base.circuits) * u64::from(base.size()) <= MAX_REUSED_GATES
-}
-
 /// Sweeps one parameter: one [`Report`] per value, in order, with the x value. Every point is
-/// validated before any work starts. Varying τ_e or p reuses the instances across points, and
-/// the fast engine also reuses their signature tables (they depend on the circuit, the checks
-/// and the knobs only). Given circuits require a fixed n.
+/// validated before any work starts. Varying τ_e or p keeps the circuit instances, so the
+/// sweep runs circuit by circuit: each circuit is built and (fast engine) its tables prepared
+/// once for all points, and a τ_e sweep draws its attempts once; progress then counts
+/// circuits over the whole sweep (point 0 of 1). Varying n or t runs point by point. Given
+/// circuits require a fixed n. Uses every core natively; the numbers do not depend on it.
 pub fn sweep(
     base: &Params,
     var: &Vary,
@@ -538,61 +630,46 @@ pub fn sweep(
     circuits: Option<&[Circuit]>,
     progress: &mut dyn FnMut(Progress),
 ) -> Result<Vec<(f64, Report)>, EngineError> {
-    let shared = sweep_setup(base, var, circuits)?;
-    match (&shared, engine) {
-        (Some(insts), EngineKind::Fast) if reuse_fits_memory(base) => {
-            let preps: Vec<_> = insts
-                .iter()
-                .map(|inst| crate::sim::sampler::prepare(inst, base))
-                .collect();
-            let mut run = |_: &Instance, p: &Params, i: u32| {
-                Ok(crate::sim::sampler::run_prepared(&preps[i as usize], p, i)?)
-            };
-            sweep_points(base, var, engine, circuits, Some(insts), &mut run, progress)
-        }
-        _ => {
-            let mut run = |inst: &Instance, p: &Params, i: u32| run_engine(engine, inst, p, i);
-            sweep_points(
-                base,
-                var,
-                engine,
-                circuits,
-                shared.as_deref(),
-                &mut run,
-                progress,
-            )
-        }
-    }
-}
-
-#[cfg(test)]
-fn sweep_with(
-    base: &Params,
-    var: &Vary,
-    engine: EngineKind,
-    circuits: Option<&[Circuit]>,
-    run: &mut dyn FnMut(&Instance, &Params, u32) -> Result<CircuitSamples, EngineError>,
-    progress: &mut dyn FnMut(Progress),
-) -> Result<Vec<(f64, Report)>, EngineError> {
-    let shared = sweep_setup(base, var, circuits)?;
-    sweep_points(
+    sweep_on(
+        parallel::available_threads(),
         base,
         var,
         engine,
         circuits,
-        shared.as_deref(),
-        run,
         progress,
     )
 }
 
-/// Validates every point of a sweep and builds the shared instances when the varied
-/// parameter keeps them.
-fn sweep_setup(
+/// [`sweep`] on up to `threads` threads (1: on the calling thread).
+pub fn sweep_on(
+    threads: u32,
     base: &Params,
     var: &Vary,
+    engine: EngineKind,
     circuits: Option<&[Circuit]>,
-) -> Result<Option<Vec<Instance>>, EngineError> {
+    progress: &mut dyn FnMut(Progress),
+) -> Result<Vec<(f64, Report)>, EngineError> {
+    sweep_using(
+        threads,
+        base,
+        var,
+        engine,
+        circuits,
+        &engine_runner(engine),
+        progress,
+    )
+}
+
+/// [`sweep_on`] with any circuit runner.
+fn sweep_using(
+    threads: u32,
+    base: &Params,
+    var: &Vary,
+    engine: EngineKind,
+    circuits: Option<&[Circuit]>,
+    run: &CircuitRunner,
+    progress: &mut dyn FnMut(Progress),
+) -> Result<Vec<(f64, Report)>, EngineError> {
     if var.is_empty() {
         return Err(EngineError::Sweep(
             "a sweep needs at least one value".into(),
@@ -603,40 +680,34 @@ fn sweep_setup(
             "cannot vary n with given circuit files (their qubit count is fixed)".into(),
         ));
     }
-    for i in 0..var.len() {
-        var.point(base, i).1.validate()?;
+    let points: Vec<(f64, Params)> = (0..var.len()).map(|i| var.point(base, i)).collect();
+    for (_, p) in &points {
+        p.validate()?;
     }
-    Ok(if var.keeps_instances() {
-        Some(instances(base, circuits)?)
-    } else {
-        None
-    })
-}
-
-/// Runs every point of a validated sweep (on `shared` instances when given).
-fn sweep_points(
-    base: &Params,
-    var: &Vary,
-    engine: EngineKind,
-    circuits: Option<&[Circuit]>,
-    shared: Option<&[Instance]>,
-    run: &mut dyn FnMut(&Instance, &Params, u32) -> Result<CircuitSamples, EngineError>,
-    progress: &mut dyn FnMut(Progress),
-) -> Result<Vec<(f64, Report)>, EngineError> {
-    let points = u32::try_from(var.len()).unwrap_or(u32::MAX);
-    let mut out = Vec::with_capacity(var.len());
-    for i in 0..var.len() {
-        let (x, params) = var.point(base, i);
-        let own;
-        let insts = match shared {
-            Some(s) => s,
-            None => {
-                own = instances(&params, circuits)?;
-                own.as_slice()
-            }
-        };
-        let report = run_point(&params, engine, insts, run, progress, (i as u32, points))?;
-        out.push((x, report));
+    check_circuits(base, circuits)?;
+    let xs = points.iter().map(|(x, _)| *x);
+    let work = Work {
+        threads,
+        engine,
+        circuits,
+        run,
+    };
+    if var.keeps_instances() {
+        let ps: Vec<Params> = points.iter().map(|(_, p)| *p).collect();
+        let reports = run_points(&work, base, &ps, progress, (0, 1))?;
+        return Ok(xs.zip(reports).collect());
+    }
+    let count = u32::try_from(points.len()).unwrap_or(u32::MAX);
+    let mut out = Vec::with_capacity(points.len());
+    for (i, (x, p)) in points.iter().enumerate() {
+        let mut report = run_points(
+            &work,
+            p,
+            std::slice::from_ref(p),
+            progress,
+            (i as u32, count),
+        )?;
+        out.push((*x, report.swap_remove(0)));
     }
     Ok(out)
 }
@@ -668,6 +739,15 @@ mod tests {
 
     /// A deterministic stand-in engine: circuit i has i errors out of 10 in every
     /// implementation and block k has k restarts out of 10 attempts.
+    fn fake_runner(
+        _: &mut Tables,
+        inst: &Instance,
+        points: &[Params],
+        i: u32,
+    ) -> Result<Vec<CircuitSamples>, EngineError> {
+        points.iter().map(|p| fake(inst, p, i)).collect()
+    }
+
     fn fake(_inst: &Instance, p: &Params, i: u32) -> Result<CircuitSamples, EngineError> {
         let s = shots(i as usize, p.shots as usize, 100);
         Ok(CircuitSamples {
@@ -735,18 +815,22 @@ mod tests {
     #[test]
     fn aggregate_over_fake_engine() {
         let params = small();
-        let insts = instances(&params, None).unwrap();
         let mut calls = Vec::new();
-        let mut run = fake;
-        let report = run_point(
+        let work = Work {
+            threads: 1,
+            engine: EngineKind::Fast,
+            circuits: None,
+            run: &fake_runner,
+        };
+        let report = run_points(
+            &work,
             &params,
-            EngineKind::Fast,
-            &insts,
-            &mut run,
+            &[params],
             &mut |p| calls.push(p.circuits_done),
             (0, 1),
         )
-        .unwrap();
+        .unwrap()
+        .swap_remove(0);
         assert_eq!(calls, vec![1, 2, 3]);
         let d = &report.results.direct;
         // Per-circuit p_L = 0, 0.1, 0.2 → mean 0.1, sample std 0.1.
@@ -814,47 +898,89 @@ mod tests {
     #[test]
     fn sweep_points_and_validation() {
         let base = small();
-        let mut run = fake;
+        // τ_e and p sweeps run circuit by circuit: progress counts circuits over all points.
         let mut seen = Vec::new();
-        let out = sweep_with(
+        let out = sweep_using(
+            2,
             &base,
             &Vary::TauE(vec![1.0, 2.5]),
             EngineKind::Fast,
             None,
-            &mut run,
-            &mut |p| seen.push((p.point, p.circuits_done)),
+            &fake_runner,
+            &mut |p| seen.push((p.point, p.points, p.circuits_done)),
         )
         .unwrap();
         assert_eq!(out.len(), 2);
         assert_eq!(out[1].0, 2.5);
         assert_eq!(out[1].1.params.tau_e, 2.5);
-        assert_eq!(seen.len(), 6);
-        assert_eq!(seen[5], (1, 3));
-        let out = sweep_with(
+        assert_eq!(seen, vec![(0, 1, 1), (0, 1, 2), (0, 1, 3)]);
+        // n and t sweeps run point by point.
+        let mut seen = Vec::new();
+        let out = sweep_using(
+            2,
             &base,
             &Vary::N(vec![3, 5]),
             EngineKind::Fast,
             None,
-            &mut run,
-            &mut |_| {},
+            &fake_runner,
+            &mut |p| seen.push((p.point, p.points, p.circuits_done)),
         )
         .unwrap();
         assert_eq!(out[1].1.derived.per_circuit[0].size, 25);
+        assert_eq!(seen.len(), 6);
+        assert_eq!(seen[5], (1, 2, 3));
         // A bad value anywhere fails before any work.
-        let mut calls = 0;
-        let err = sweep_with(
+        let calls = std::sync::atomic::AtomicU32::new(0);
+        let err = sweep_using(
+            2,
             &base,
             &Vary::TauE(vec![1.0, 0.0]),
             EngineKind::Fast,
             None,
-            &mut |i, p, c| {
-                calls += 1;
-                fake(i, p, c)
+            &|t, i, ps, c| {
+                calls.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                fake_runner(t, i, ps, c)
             },
             &mut |_| {},
         );
         assert!(matches!(err, Err(EngineError::Params(_))));
-        assert_eq!(calls, 0);
+        assert_eq!(calls.into_inner(), 0);
+    }
+
+    #[test]
+    fn reports_do_not_depend_on_the_thread_count() {
+        let base = Params {
+            shots: 30,
+            p: 3e-3,
+            circuits: 5,
+            ..small()
+        };
+        let one = simulate_on(1, &base, EngineKind::Fast, None, &mut |_| {}).unwrap();
+        for threads in [2, 3] {
+            let mut done = Vec::new();
+            let many = simulate_on(threads, &base, EngineKind::Fast, None, &mut |p| {
+                done.push(p.circuits_done)
+            })
+            .unwrap();
+            assert_eq!(many, one);
+            assert_eq!(done, vec![1, 2, 3, 4, 5]);
+        }
+        let var = Vary::P(vec![1e-3, 4e-3]);
+        assert_eq!(
+            sweep_on(1, &base, &var, EngineKind::Fast, None, &mut |_| {}).unwrap(),
+            sweep_on(2, &base, &var, EngineKind::Fast, None, &mut |_| {}).unwrap()
+        );
+        // A failure is the same failure on any number of threads.
+        // At p = 0.3 each check is a coin flip: r = 30 is never accepted within the cap.
+        let hopeless = Params {
+            p: 0.3,
+            r: 30,
+            shots: 1,
+            ..base
+        };
+        let err = |threads| simulate_on(threads, &hopeless, EngineKind::Fast, None, &mut |_| {});
+        assert!(matches!(err(1), Err(EngineError::Sim(_))));
+        assert_eq!(err(1), err(2));
     }
 
     #[test]

@@ -153,6 +153,17 @@ pub struct RunArgs {
     /// Print progress on stderr even when it is not a terminal
     #[arg(long)]
     pub progress: bool,
+    /// Threads to spread the circuits over [default: every core]; the numbers never depend
+    /// on it
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..=1024))]
+    pub threads: Option<u32>,
+}
+
+impl RunArgs {
+    fn threads(&self) -> u32 {
+        self.threads
+            .unwrap_or_else(crate::parallel::available_threads)
+    }
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
@@ -443,7 +454,13 @@ fn run_simulate(a: &SimulateArgs) -> Result<String, Failure> {
     let (params, circuits) = prepare(&a.params, &a.run)?;
     let engine = a.run.engine.unwrap_or_default();
     let mut bar = ProgressLine::new(a.run.progress);
-    let report = estimate::simulate(&params, engine, circuits.as_deref(), &mut |p| bar.update(p));
+    let report = estimate::simulate_on(
+        a.run.threads(),
+        &params,
+        engine,
+        circuits.as_deref(),
+        &mut |p| bar.update(p),
+    );
     bar.finish();
     let report = report?;
     Ok(match a.format {
@@ -457,9 +474,14 @@ fn run_sweep(a: &SweepArgs) -> Result<String, Failure> {
     let (params, circuits) = prepare(&a.params, &a.run)?;
     let engine = a.run.engine.unwrap_or_default();
     let mut bar = ProgressLine::new(a.run.progress);
-    let points = estimate::sweep(&params, &a.vary, engine, circuits.as_deref(), &mut |p| {
-        bar.update(p)
-    });
+    let points = estimate::sweep_on(
+        a.run.threads(),
+        &params,
+        &a.vary,
+        engine,
+        circuits.as_deref(),
+        &mut |p| bar.update(p),
+    );
     bar.finish();
     let points = points?;
     Ok(match a.format {
