@@ -214,6 +214,13 @@ impl Tableau {
         ((self.cx[idx] >> b) & 1 == 1, (self.cz[idx] >> b) & 1 == 1)
     }
 
+    /// The x and z words of output qubit `k`'s column: bit q of word q/64 is row X_q's
+    /// component on k, then the next `ceil(n/64)` words hold rows Z_q (sign-free bulk access).
+    pub fn column(&self, k: u32) -> (&[u64], &[u64]) {
+        let s = k as usize * 2 * self.w;
+        (&self.cx[s..s + 2 * self.w], &self.cz[s..s + 2 * self.w])
+    }
+
     /// True if row `r` has sign `-`.
     #[inline]
     pub fn row_sign(&self, r: u32) -> bool {

@@ -41,6 +41,28 @@ pub enum Shape {
     IdleRun,
 }
 
+/// Number of (class, shape) kinds, for per-kind lookup tables.
+const KINDS: usize = 6 * 4;
+
+/// A dense index of (class, shape) (the Collector's lookups run once per location).
+fn kind(class: NoiseClass, shape: Shape) -> usize {
+    let c = match class {
+        NoiseClass::OneQubit => 0,
+        NoiseClass::Prep => 1,
+        NoiseClass::TwoQubit => 2,
+        NoiseClass::RemoteTwoQubit => 3,
+        NoiseClass::Measurement => 4,
+        NoiseClass::Idle => 5,
+    };
+    let s = match shape {
+        Shape::One => 0,
+        Shape::Two => 1,
+        Shape::Flip => 2,
+        Shape::IdleRun => 3,
+    };
+    c * 4 + s
+}
+
 impl Shape {
     /// Signatures stored per location.
     pub fn sigs(self) -> usize {
@@ -189,52 +211,89 @@ pub struct SigTable {
     cols: Cols,
 }
 
-/// Observable columns during the backward pass.
+/// Observable columns during the backward pass. Qubit q's `2w` words are contiguous, z words
+/// first, then x words: exactly the (sig X, sig Z) pair a one-qubit location stores (an X fault
+/// flips the observables with a Z component, a Z fault those with an X component), so storing
+/// a location is one copy.
 #[derive(Clone, Debug, Default)]
 struct Cols {
     w: usize,
-    x: Vec<u64>,
-    z: Vec<u64>,
+    data: Vec<u64>,
 }
 
 impl Cols {
-    fn xq(&self, q: u32) -> &[u64] {
-        let s = q as usize * self.w;
-        &self.x[s..s + self.w]
+    /// Zeroed columns for `nq` qubits of `w` words.
+    fn reset(&mut self, nq: usize, w: usize) {
+        self.w = w;
+        self.data.clear();
+        self.data.resize(nq * 2 * w, 0);
     }
-    fn zq(&self, q: u32) -> &[u64] {
-        let s = q as usize * self.w;
-        &self.z[s..s + self.w]
+    /// Qubit q's z words then x words.
+    #[inline]
+    fn zx(&self, q: u32) -> &[u64] {
+        let s = q as usize * 2 * self.w;
+        &self.data[s..s + 2 * self.w]
     }
+    #[inline]
     fn is_zero(&self, q: u32) -> bool {
-        self.xq(q).iter().chain(self.zq(q)).all(|&v| v == 0)
+        self.zx(q).iter().all(|&v| v == 0)
     }
     fn clear(&mut self, q: u32) {
-        let s = q as usize * self.w;
-        self.x[s..s + self.w].fill(0);
-        self.z[s..s + self.w].fill(0);
+        let s = q as usize * 2 * self.w;
+        self.data[s..s + 2 * self.w].fill(0);
+    }
+    /// Qubit q's (z words, x words), mutable.
+    fn zx_mut(&mut self, q: u32) -> (&mut [u64], &mut [u64]) {
+        let (w, s) = (self.w, q as usize * 2 * self.w);
+        self.data[s..s + 2 * w].split_at_mut(w)
     }
     fn set_x(&mut self, q: u32, bit: usize) {
-        self.x[q as usize * self.w + bit / 64] ^= 1u64 << (bit % 64);
+        self.zx_mut(q).1[bit / 64] ^= 1u64 << (bit % 64);
     }
     fn set_z(&mut self, q: u32, bit: usize) {
-        self.z[q as usize * self.w + bit / 64] ^= 1u64 << (bit % 64);
+        self.zx_mut(q).0[bit / 64] ^= 1u64 << (bit % 64);
     }
-    /// O ↦ G† O G on every observable (sign-free; G† acts like G on bits).
+    /// O ↦ G† O G on every observable (sign-free; G† acts like G on bits). The gate is
+    /// matched once, then its word rule runs over the columns.
     fn apply(&mut self, g: &Gate) {
+        match *g {
+            Gate::H(q) => self.one(q, rules::h),
+            Gate::S(q) => self.one(q, rules::s),
+            Gate::Sdg(q) => self.one(q, rules::sdg),
+            Gate::X(_) | Gate::Y(_) | Gate::Z(_) => {} // Paulis leave sign-free bits alone
+            Gate::SqrtX(q) => self.one(q, rules::sqrt_x),
+            Gate::SqrtXdg(q) => self.one(q, rules::sqrt_x_dg),
+            Gate::Cx(a, b) => self.two(a, b, rules::cx),
+            Gate::Cy(a, b) => self.two(a, b, rules::cy),
+            Gate::Cz(a, b) => self.two(a, b, rules::cz),
+            Gate::Swap(a, b) => self.two(a, b, |xa, za, xb, zb, s| (xb, zb, xa, za, s)),
+        }
+    }
+    #[inline(always)]
+    fn one(&mut self, q: u32, f: impl Fn(u64, u64, u64) -> rules::One) {
         let w = self.w;
-        let (a, b) = g.qubits();
-        let (a, b) = (a as usize * w, b.map(|b| b as usize * w));
+        let s = q as usize * 2 * w;
+        let (z, x) = self.data[s..s + 2 * w].split_at_mut(w);
+        for (x, z) in x.iter_mut().zip(z) {
+            (*x, *z, _) = f(*x, *z, 0);
+        }
+    }
+    #[inline(always)]
+    fn two(&mut self, a: u32, b: u32, f: impl Fn(u64, u64, u64, u64, u64) -> rules::Two) {
+        let w = self.w;
+        let (sa, sb) = (a as usize * 2 * w, b as usize * 2 * w);
+        // Two disjoint column blocks, borrowed together.
+        let (ca, cb) = if sa < sb {
+            let (lo, hi) = self.data.split_at_mut(sb);
+            (&mut lo[sa..sa + 2 * w], &mut hi[..2 * w])
+        } else {
+            let (lo, hi) = self.data.split_at_mut(sa);
+            (&mut hi[..2 * w], &mut lo[sb..sb + 2 * w])
+        };
+        let (za, xa) = ca.split_at_mut(w);
+        let (zb, xb) = cb.split_at_mut(w);
         for i in 0..w {
-            let pa = (self.x[a + i], self.z[a + i]);
-            let pb = b.map_or((0, 0), |b| (self.x[b + i], self.z[b + i]));
-            let (na, nb, _) = rules::apply(g, pa, pb, 0);
-            self.x[a + i] = na.0;
-            self.z[a + i] = na.1;
-            if let Some(b) = b {
-                self.x[b + i] = nb.0;
-                self.z[b + i] = nb.1;
-            }
+            (xa[i], za[i], xb[i], zb[i], _) = f(xa[i], za[i], xb[i], zb[i], 0);
         }
     }
 }
@@ -242,44 +301,46 @@ impl Cols {
 /// Collects the arrays during the backward pass.
 struct Collector {
     arrays: Vec<LocArray>,
+    /// `arrays` index of each (class, shape) kind met so far.
+    slot: [Option<u8>; KINDS],
     /// Arrays of an earlier build, reused before allocating new ones.
     spare: Vec<LocArray>,
     /// Words per signature.
     words: usize,
-    /// Upper bounds on the locations of each (class, shape), to size the arrays once.
-    hints: Vec<(NoiseClass, Shape, usize)>,
+    /// Upper bounds on the locations of each kind, to size the arrays once.
+    hints: [usize; KINDS],
 }
 
 impl Collector {
+    #[inline]
     fn array(&mut self, class: NoiseClass, shape: Shape) -> &mut LocArray {
-        let i = match self
-            .arrays
-            .iter()
-            .position(|a| a.class == class && a.shape == shape)
-        {
-            Some(i) => i,
-            None => {
-                let hint = self
-                    .hints
-                    .iter()
-                    .find(|h| h.0 == class && h.1 == shape)
-                    .map_or(0, |h| h.2);
-                // The spare array that held the same kind is likely the right size.
-                let reuse = self
-                    .spare
-                    .iter()
-                    .position(|a| a.class == class && a.shape == shape)
-                    .or_else(|| self.spare.len().checked_sub(1));
-                let mut arr = match reuse {
-                    Some(j) => self.spare.swap_remove(j),
-                    None => LocArray::empty(class, shape),
-                };
-                arr.reset(class, shape, hint, self.words);
-                self.arrays.push(arr);
-                self.arrays.len() - 1
-            }
+        let k = kind(class, shape);
+        let i = match self.slot[k] {
+            Some(i) => i as usize,
+            None => self.open(class, shape),
         };
         &mut self.arrays[i]
+    }
+
+    /// Starts the array of a kind met for the first time; returns its index.
+    #[cold]
+    fn open(&mut self, class: NoiseClass, shape: Shape) -> usize {
+        let k = kind(class, shape);
+        // The spare array that held the same kind is likely the right size.
+        let reuse = self
+            .spare
+            .iter()
+            .position(|a| a.class == class && a.shape == shape)
+            .or_else(|| self.spare.len().checked_sub(1));
+        let mut arr = match reuse {
+            Some(j) => self.spare.swap_remove(j),
+            None => LocArray::empty(class, shape),
+        };
+        arr.reset(class, shape, self.hints[k], self.words);
+        self.arrays.push(arr);
+        let i = self.arrays.len() - 1;
+        self.slot[k] = Some(i as u8);
+        i
     }
 
     /// A one-qubit location on q (X fault: z column; Z fault: x column). Zero signatures are
@@ -289,8 +350,7 @@ impl Collector {
             return;
         }
         let arr = self.array(class, shape);
-        arr.sigs.extend_from_slice(cols.zq(q));
-        arr.sigs.extend_from_slice(cols.xq(q));
+        arr.sigs.extend_from_slice(cols.zx(q));
         arr.meta.push(meta);
     }
 
@@ -299,10 +359,8 @@ impl Collector {
             return;
         }
         let arr = self.array(class, Shape::Two);
-        arr.sigs.extend_from_slice(cols.zq(a));
-        arr.sigs.extend_from_slice(cols.xq(a));
-        arr.sigs.extend_from_slice(cols.zq(b));
-        arr.sigs.extend_from_slice(cols.xq(b));
+        arr.sigs.extend_from_slice(cols.zx(a));
+        arr.sigs.extend_from_slice(cols.zx(b));
         arr.meta.push(meta);
     }
 
@@ -320,8 +378,7 @@ impl Collector {
             return;
         }
         let arr = self.array(NoiseClass::Idle, Shape::IdleRun);
-        arr.sigs.extend_from_slice(cols.zq(q));
-        arr.sigs.extend_from_slice(cols.xq(q));
+        arr.sigs.extend_from_slice(cols.zx(q));
         let end = arr.prefix.last().copied().unwrap_or(0) + u64::from(last - first + 1);
         arr.prefix.push(end);
         arr.meta.push(LocMeta {
@@ -344,30 +401,23 @@ fn build_into(
     let words = check_words + 2 * half;
     let nq = ops.num_qubits as usize;
     let mut cols = std::mem::take(&mut table.cols);
-    cols.w = words;
-    cols.x.clear();
-    cols.x.resize(nq * words, 0);
-    cols.z.clear();
-    cols.z.resize(nq * words, 0);
+    cols.reset(nq, words);
     init(&mut cols);
-    let mut hints: Vec<(NoiseClass, Shape, usize)> = Vec::new();
-    let mut hint = |class, shape| match hints.iter_mut().find(|h| h.0 == class && h.1 == shape) {
-        Some(h) => h.2 += 1,
-        None => hints.push((class, shape, 1)),
-    };
+    let mut hints = [0usize; KINDS];
     for op in &ops.ops {
         let shape = match op.kind {
             OpKind::Gate(g) if g.is_two_qubit() => Shape::Two,
             OpKind::Prep(_) | OpKind::Gate(_) => Shape::One,
             OpKind::MeasureZ { .. } | OpKind::MeasureX { .. } => Shape::Flip,
         };
-        hint(op.noise, shape);
+        hints[kind(op.noise, shape)] += 1;
     }
-    hints.push((NoiseClass::Idle, Shape::IdleRun, ops.idle_runs.len()));
+    hints[kind(NoiseClass::Idle, Shape::IdleRun)] += ops.idle_runs.len();
     let mut spare = std::mem::take(&mut table.spare);
     spare.append(&mut table.arrays);
     let mut col = Collector {
         arrays: Vec::new(),
+        slot: [None; KINDS],
         spare,
         words,
         hints,
@@ -480,27 +530,19 @@ pub fn attempt_table_into(table: &mut SigTable, ops: &OpList, c: &Tableau) {
     let half = n.div_ceil(64) as usize;
     build_into(table, ops, 1, half, |cols| {
         for i in 0..n {
-            let xbit = 64 + i as usize;
-            let zbit = 64 * (1 + half) + i as usize;
-            cols.set_z(i, xbit);
-            for (j, p) in c.z_output(i).support() {
-                let (x, z) = p.bits();
-                if x {
-                    cols.set_x(n + j, xbit);
-                }
-                if z {
-                    cols.set_z(n + j, xbit);
-                }
-            }
-            cols.set_x(i, zbit);
-            for (j, p) in c.x_output(i).support() {
-                let (x, z) = p.bits();
-                if x {
-                    cols.set_x(n + j, zbit);
-                }
-                if z {
-                    cols.set_z(n + j, zbit);
-                }
+            cols.set_z(i, 64 + i as usize);
+            cols.set_x(i, 64 * (1 + half) + i as usize);
+        }
+        // Output qubit j's column of c holds, over the rows X_0.. then Z_0.., the components
+        // of every image on j: exactly the x half (rows Z_i) and z half (rows X_i) of b_j's
+        // observable columns, word for word (both halves are ceil(n/64) words).
+        for j in 0..n {
+            let (cx, cz) = c.column(j);
+            let (z, x) = cols.zx_mut(n + j);
+            for (dst, src) in [(x, cx), (z, cz)] {
+                let (x_rows, z_rows) = src.split_at(half);
+                dst[1..1 + half].copy_from_slice(z_rows);
+                dst[1 + half..1 + 2 * half].copy_from_slice(x_rows);
             }
         }
     })
