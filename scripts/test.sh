@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Runs every check and test, stopping at the first failure: formatting, clippy (native and
 # wasm32), native tests, browser tests (wasm-bindgen-test in headless Chromium), the release
-# build, and the end-to-end tests of dist/ (Playwright). Run scripts/setup.sh first.
+# builds (dist/ and the native CLI), and the end-to-end tests of dist/ (Playwright), among them
+# the browser-vs-native benchmark. Run scripts/setup.sh first.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export PATH="$HOME/.cargo/bin:$PATH"
@@ -32,6 +33,9 @@ cargo test --target "$WASM" --test web
 section "trunk build --release"
 trunk build --release
 
+section "cargo build --release --bin clinr (the native side of tests/e2e/bench.test.mjs)"
+cargo build --release --bin clinr
+
 section "end-to-end: Playwright + Chromium against dist/ under a sub-path"
 mkdir -p tests/e2e/output
 server_log=$(mktemp)
@@ -52,4 +56,12 @@ if [ -z "$url" ]; then
 fi
 echo "serving dist/ at $url"
 echo "(all checks before the end-to-end tests passed in $((SECONDS - start)) s)"
-E2E_BASE_URL="$url" node --test --test-reporter=tap tests/e2e/
+# The benchmark (bench.test.mjs) runs alone after the others: node --test runs test files in
+# parallel on machines with more than 2 cores, and its timings should not include their load.
+e2e_tests=()
+for f in tests/e2e/*.test.mjs; do
+  [ "$f" = tests/e2e/bench.test.mjs ] || e2e_tests+=("$f")
+done
+E2E_BASE_URL="$url" node --test --test-reporter=tap "${e2e_tests[@]}"
+section "end-to-end benchmark: one Fig. 3 point in a browser worker vs the native CLI"
+E2E_BASE_URL="$url" node --test --test-reporter=tap tests/e2e/bench.test.mjs
