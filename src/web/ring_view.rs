@@ -685,17 +685,26 @@ impl Viz {
         }
     }
 
+    /// Shows a run of new parameters (a new circuit instance). If it cannot be sampled, the
+    /// previous instance, parameters and run stay together on screen with the reason.
     fn set_params(&mut self, p: &Params) {
-        let shot = self.run.shot;
-        self.inst = Instance::generate(p, 0);
-        self.run.params = *p;
-        self.resample(shot);
+        let inst = Instance::generate(p, 0);
+        let w = self.el.window.clone();
+        if self.install(sample(&inst, p, self.run.shot, move || now_ms(&w))) {
+            self.inst = inst;
+        }
     }
 
+    /// Shows shot `shot` of the current instance and parameters.
     fn resample(&mut self, shot: u32) {
         let w = self.el.window.clone();
-        let params = self.run.params;
-        match sample(&self.inst, &params, shot, move || now_ms(&w)) {
+        let run = sample(&self.inst, &self.run.params, shot, move || now_ms(&w));
+        self.install(run);
+    }
+
+    /// Installs a sampled run; on failure keeps the current one, says why and returns false.
+    fn install(&mut self, sampled: Result<Run, SimError>) -> bool {
+        match sampled {
             Ok(run) => {
                 self.run = run;
                 let _ = self.el.ring.remove_attribute("data-error");
@@ -705,7 +714,7 @@ impl Viz {
                 let msg = format!("Cannot sample this run: {e}");
                 let _ = self.el.ring.set_attribute("data-error", &msg);
                 self.el.info.set_text_content(Some(&msg));
-                return;
+                return false;
             }
         }
         let speed = self.pb.speed;
@@ -718,6 +727,7 @@ impl Viz {
         }
         self.static_dirty = true;
         self.dirty = true;
+        true
     }
 
     fn toggle_presentation(&mut self) {
