@@ -21,7 +21,7 @@ use std::fmt;
 use std::sync::OnceLock;
 
 use crate::circuit::{Circuit, Gate};
-use crate::pauli::{mul_log_i, words_for, PauliString};
+use crate::pauli::{mul_log_i, transpose64, words_for, PauliString};
 
 /// Word-level gate rules on `(x, z, sign)` of one qubit across 64 rows at a time.
 /// Shared by the tableau (columns) and the stabilizer simulator (rows, one bit at a time).
@@ -221,27 +221,57 @@ impl Tableau {
         (self.signs[wi] >> b) & 1 == 1
     }
 
+    /// Row `r` at output qubits `from..n` as packed bits (bit k%64 of word k/64, zero below
+    /// `from`): x components into `xs`, z components into `zs`. One strided pass over the
+    /// columns, for the tableau-reduction synthesis, which scans whole rows at every step.
+    pub(crate) fn row_masks(&self, r: u32, from: u32, xs: &mut [u64], zs: &mut [u64]) {
+        let (wi, b) = self.row_pos(r);
+        let w2 = 2 * self.w;
+        xs[..self.w].fill(0);
+        zs[..self.w].fill(0);
+        for k in from as usize..self.n as usize {
+            let idx = k * w2 + wi;
+            xs[k / 64] |= ((self.cx[idx] >> b) & 1) << (k % 64);
+            zs[k / 64] |= ((self.cz[idx] >> b) & 1) << (k % 64);
+        }
+    }
+
     fn rows(&self) -> &Rows {
         self.rows.get_or_init(|| {
             let (n, w) = (self.n as usize, self.w);
             let mut x = vec![0u64; 2 * n * w];
             let mut z = vec![0u64; 2 * n * w];
-            for k in 0..n {
-                let col = k * 2 * w;
-                for (src, dst) in [(&self.cx, &mut x), (&self.cz, &mut z)] {
-                    for wi in 0..2 * w {
-                        let mut m = src[col + wi];
-                        let row_base = if wi < w { wi * 64 } else { n + (wi - w) * 64 };
-                        while m != 0 {
-                            let r = row_base + m.trailing_zeros() as usize;
-                            m &= m - 1;
-                            dst[r * w + k / 64] |= 1 << (k % 64);
-                        }
+            for (cols, rows) in [(&self.cx, &mut x), (&self.cz, &mut z)] {
+                self.for_each_block(|row0, nr, k0, nk, cw| {
+                    let mut a = [0u64; 64];
+                    for (j, v) in a[..nk].iter_mut().enumerate() {
+                        *v = cols[(k0 + j) * 2 * w + cw];
                     }
-                }
+                    transpose64(&mut a);
+                    for (b, &v) in a[..nr].iter().enumerate() {
+                        rows[(row0 + b) * w + k0 / 64] = v;
+                    }
+                });
             }
             Rows { x, z }
         })
+    }
+
+    /// Calls `f(row0, nr, k0, nk, cw)` for every 64×64 block of the table: rows
+    /// `row0..row0+nr` (inside one half) × output qubits `k0..k0+nk`, which sit at word `cw`
+    /// of each column and at word `k0/64` of each row. The row/column layout conversions are
+    /// block transposes over these.
+    fn for_each_block(&self, mut f: impl FnMut(usize, usize, usize, usize, usize)) {
+        let (n, w) = (self.n as usize, self.w);
+        for half in 0..2 {
+            for rw in 0..w {
+                let nr = (n - rw * 64).min(64);
+                for kw in 0..w {
+                    let nk = (n - kw * 64).min(64);
+                    f(half * n + rw * 64, nr, kw * 64, nk, half * w + rw);
+                }
+            }
+        }
     }
 
     fn row_string(&self, r: u32) -> PauliString {
@@ -331,21 +361,26 @@ impl Tableau {
     /// Builds from row-major words (row r at `r*w..`, `w = ceil(n/64)`) and row signs.
     pub(crate) fn from_row_words(n: u32, rx: &[u64], rz: &[u64], signs: &[bool]) -> Tableau {
         let mut t = Tableau::zeroed(n);
-        let (w, w2) = (t.w, 2 * t.w);
-        for r in 0..2 * n {
-            let (wi, b) = t.row_pos(r);
-            let base = r as usize * w;
-            for (src, dst) in [(rx, &mut t.cx), (rz, &mut t.cz)] {
-                for (kw, &word) in src[base..base + w].iter().enumerate() {
-                    let mut m = word;
-                    while m != 0 {
-                        let k = kw * 64 + m.trailing_zeros() as usize;
-                        m &= m - 1;
-                        dst[k * w2 + wi] |= 1 << b;
-                    }
+        let w = t.w;
+        let mut cx = std::mem::take(&mut t.cx);
+        let mut cz = std::mem::take(&mut t.cz);
+        for (rows, cols) in [(rx, &mut cx), (rz, &mut cz)] {
+            t.for_each_block(|row0, nr, k0, nk, cw| {
+                let mut a = [0u64; 64];
+                for (b, v) in a[..nr].iter_mut().enumerate() {
+                    *v = rows[(row0 + b) * w + k0 / 64];
                 }
-            }
+                transpose64(&mut a);
+                for (j, &v) in a[..nk].iter().enumerate() {
+                    cols[(k0 + j) * 2 * w + cw] = v;
+                }
+            });
+        }
+        t.cx = cx;
+        t.cz = cz;
+        for r in 0..2 * n {
             if signs[r as usize] {
+                let (wi, b) = t.row_pos(r);
                 t.signs[wi] |= 1 << b;
             }
         }
@@ -377,34 +412,49 @@ impl Tableau {
         }
     }
 
+    /// Applies a one-qubit rule to column a. Columns hold `2w` words, an even number, so the
+    /// loop takes two words per step, which the compiler turns into 128-bit vector operations.
     #[inline(always)]
     fn map1(&mut self, a: u32, f: impl Fn(u64, u64, u64) -> rules::One) {
         let w2 = 2 * self.w;
         let ca = a as usize * w2;
-        let xs = &mut self.cx[ca..ca + w2];
-        let zs = &mut self.cz[ca..ca + w2];
-        for ((x, z), s) in xs.iter_mut().zip(zs.iter_mut()).zip(self.signs.iter_mut()) {
-            (*x, *z, *s) = f(*x, *z, *s);
+        let xs = self.cx[ca..ca + w2].chunks_exact_mut(2);
+        let zs = self.cz[ca..ca + w2].chunks_exact_mut(2);
+        for ((x, z), s) in xs.zip(zs).zip(self.signs.chunks_exact_mut(2)) {
+            for i in 0..2 {
+                (x[i], z[i], s[i]) = f(x[i], z[i], s[i]);
+            }
         }
     }
 
+    /// Columns a ≠ b of a column-major table as two disjoint mutable slices, so the word loop
+    /// of a two-qubit gate runs over zipped slices (no bounds checks, no aliasing).
+    #[inline(always)]
+    fn two_columns(v: &mut [u64], a: usize, b: usize, w2: usize) -> (&mut [u64], &mut [u64]) {
+        if a < b {
+            let (lo, hi) = v.split_at_mut(b * w2);
+            (&mut lo[a * w2..(a + 1) * w2], &mut hi[..w2])
+        } else {
+            let (lo, hi) = v.split_at_mut(a * w2);
+            (&mut hi[..w2], &mut lo[b * w2..(b + 1) * w2])
+        }
+    }
+
+    /// Applies a two-qubit rule to columns a and b, two words per step like [`Self::map1`].
     #[inline(always)]
     fn map2(&mut self, a: u32, b: u32, f: impl Fn(u64, u64, u64, u64, u64) -> rules::Two) {
         let w2 = 2 * self.w;
-        let (ca, cb) = (a as usize * w2, b as usize * w2);
-        for i in 0..w2 {
-            let (xa, za, xb, zb, s) = f(
-                self.cx[ca + i],
-                self.cz[ca + i],
-                self.cx[cb + i],
-                self.cz[cb + i],
-                self.signs[i],
-            );
-            self.cx[ca + i] = xa;
-            self.cz[ca + i] = za;
-            self.cx[cb + i] = xb;
-            self.cz[cb + i] = zb;
-            self.signs[i] = s;
+        let (a, b) = (a as usize, b as usize);
+        let (xa, xb) = Self::two_columns(&mut self.cx, a, b, w2);
+        let (za, zb) = Self::two_columns(&mut self.cz, a, b, w2);
+        fn pairs(v: &mut [u64]) -> std::slice::ChunksExactMut<'_, u64> {
+            v.chunks_exact_mut(2)
+        }
+        let words = pairs(xa).zip(pairs(za)).zip(pairs(xb).zip(pairs(zb)));
+        for (((xa, za), (xb, zb)), s) in words.zip(pairs(&mut self.signs)) {
+            for i in 0..2 {
+                (xa[i], za[i], xb[i], zb[i], s[i]) = f(xa[i], za[i], xb[i], zb[i], s[i]);
+            }
         }
     }
 

@@ -23,6 +23,38 @@ pub struct GateCounts {
     pub two_qubit: u32,
 }
 
+/// One block of [`Circuit::split_layered`].
+#[derive(Clone, Debug)]
+pub struct LayeredBlock {
+    /// C_k.
+    pub circuit: Circuit,
+    /// C_k's ASAP layers, as [`Circuit::layered`] gives them.
+    pub layers: Vec<Vec<Gate>>,
+}
+
+/// The result of [`Circuit::split_layered`].
+#[derive(Clone, Debug)]
+pub struct LayeredSplit {
+    /// Δ of the whole circuit.
+    pub depth: u32,
+    /// The t blocks, C_1 first.
+    pub blocks: Vec<LayeredBlock>,
+}
+
+/// `gates` grouped by their 1-based ASAP layers `asap` (`depth` of them), each layer vector
+/// allocated at its exact size.
+fn group_by_layer(gates: &[Gate], asap: &[u32], depth: u32) -> Vec<Vec<Gate>> {
+    let mut per_layer = vec![0usize; depth as usize];
+    for &l in asap {
+        per_layer[(l - 1) as usize] += 1;
+    }
+    let mut out: Vec<Vec<Gate>> = per_layer.iter().map(|&c| Vec::with_capacity(c)).collect();
+    for (g, &l) in gates.iter().zip(asap) {
+        out[(l - 1) as usize].push(*g);
+    }
+    out
+}
+
 /// Sizes of `t` parts of `total` items: ⌊total/t⌋ or ⌈total/t⌉, the longer ones first.
 fn part_sizes(total: u32, t: u32) -> Vec<u32> {
     if t == 0 {
@@ -62,13 +94,77 @@ impl Circuit {
 
     /// Gates grouped by ASAP layer (index 0 = layer 1), original order kept inside a layer.
     pub fn layered(&self) -> Vec<Vec<Gate>> {
-        let layers = self.asap_layers();
-        let depth = layers.iter().copied().max().unwrap_or(0);
-        let mut out = vec![Vec::new(); depth as usize];
-        for (g, &l) in self.gates.iter().zip(&layers) {
-            out[(l - 1) as usize].push(*g);
-        }
-        out
+        let asap = self.asap_layers();
+        let depth = asap.iter().copied().max().unwrap_or(0);
+        group_by_layer(&self.gates, &asap, depth)
+    }
+
+    /// [`Circuit::split`] and each block's [`Circuit::layered`] (and Δ) from a single ASAP
+    /// pass, with every vector allocated at its final size: generation at the paper's size
+    /// (s = n² gates, Δ in the thousands) is dominated by these many small vectors.
+    ///
+    /// Under [`SplitRule::EqualDepth`] the layers of a block are the circuit's layers shifted
+    /// by the layers of the blocks before it: a gate past the block's first layer has an
+    /// earlier gate on one of its qubits in the layer just before, which is in the block too.
+    pub fn split_layered(&self, t: u32, rule: SplitRule) -> LayeredSplit {
+        let asap = self.asap_layers();
+        let depth = asap.iter().copied().max().unwrap_or(0);
+        let blocks = match rule {
+            _ if t == 0 => Vec::new(),
+            SplitRule::EqualDepth => {
+                // Block k covers the 0-based layers ranges[k].
+                let mut first = 0;
+                let ranges: Vec<std::ops::Range<u32>> = part_sizes(depth, t)
+                    .into_iter()
+                    .map(|size| {
+                        first += size;
+                        first - size..first
+                    })
+                    .collect();
+                // Counts per layer, so every vector gets its exact capacity.
+                let mut per_layer = vec![0usize; depth as usize];
+                for &l in &asap {
+                    per_layer[(l - 1) as usize] += 1;
+                }
+                let mut blocks: Vec<LayeredBlock> = ranges
+                    .iter()
+                    .map(|r| {
+                        let counts = &per_layer[r.start as usize..r.end as usize];
+                        let mut circuit = Circuit::new(self.n);
+                        circuit.gates.reserve_exact(counts.iter().sum());
+                        LayeredBlock {
+                            circuit,
+                            layers: counts.iter().map(|&c| Vec::with_capacity(c)).collect(),
+                        }
+                    })
+                    .collect();
+                let mut k = 0;
+                for (g, &l) in self.gates.iter().zip(&asap) {
+                    // The owner of layer l, stepping from the previous gate's block (gates
+                    // come roughly in layer order).
+                    let l = l - 1;
+                    while l < ranges[k].start {
+                        k -= 1;
+                    }
+                    while l >= ranges[k].end {
+                        k += 1;
+                    }
+                    let b = &mut blocks[k];
+                    b.circuit.gates.push(*g);
+                    b.layers[(l - ranges[k].start) as usize].push(*g);
+                }
+                blocks
+            }
+            SplitRule::EqualGates => self
+                .split(t, rule)
+                .into_iter()
+                .map(|circuit| LayeredBlock {
+                    layers: circuit.layered(),
+                    circuit,
+                })
+                .collect(),
+        };
+        LayeredSplit { depth, blocks }
     }
 
     /// Splits into exactly `t` blocks `C_1 … C_t` (C_1 first in time); see protocol.md §5.

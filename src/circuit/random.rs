@@ -16,7 +16,7 @@ use rand::RngExt;
 use serde::{Deserialize, Serialize};
 
 use super::{Circuit, Gate};
-use crate::pauli::words_for;
+use crate::pauli::{transpose64, words_for};
 use crate::rng::Rng;
 use crate::tableau::Tableau;
 
@@ -92,6 +92,31 @@ impl<'a> Bits<'a> {
         self.left -= 1;
         b
     }
+    /// The next `m ≤ 64` bits at once, the first drawn in bit 0: exactly what `m` calls of
+    /// [`Bits::bit`] return, with the same refills of the generator.
+    fn take(&mut self, m: u32) -> u64 {
+        let mask = |k: u32| if k >= 64 { u64::MAX } else { (1u64 << k) - 1 };
+        if m <= self.left {
+            let v = self.buf & mask(m);
+            self.buf = self.buf.checked_shr(m).unwrap_or(0);
+            self.left -= m;
+            v
+        } else {
+            // left < m ≤ 64: the buffered bits, then the low bits of a fresh word.
+            let (have, need) = (self.left, m - self.left);
+            let fresh = self.rng.random::<u64>();
+            let v = self.buf | ((fresh & mask(need)) << have);
+            self.buf = fresh.checked_shr(need).unwrap_or(0);
+            self.left = 64 - need;
+            v
+        }
+    }
+    /// Fills the first `count` bits of `out` (LSB first, word by word) from the stream.
+    fn fill(&mut self, out: &mut [u64], count: usize) {
+        for (i, word) in out.iter_mut().enumerate().take(count.div_ceil(64)) {
+            *word = self.take((count - 64 * i).min(64) as u32);
+        }
+    }
 }
 
 /// Index k in `0..2m` with probability ∝ 2^-(k+1): the exact integer form of Qiskit's
@@ -131,80 +156,99 @@ impl BitMat {
             d: vec![0; n * w],
         }
     }
-    fn get(&self, i: usize, j: usize) -> bool {
-        (self.d[i * self.w + j / 64] >> (j % 64)) & 1 == 1
-    }
-    fn set(&mut self, i: usize, j: usize, v: bool) {
-        let idx = i * self.w + j / 64;
-        self.d[idx] = (self.d[idx] & !(1 << (j % 64))) | (u64::from(v) << (j % 64));
-    }
     fn row(&self, i: usize) -> &[u64] {
         &self.d[i * self.w..(i + 1) * self.w]
     }
-    /// self · other over GF(2).
+    /// self · other over GF(2): row i of the product is the XOR of the rows of `other` picked
+    /// by the set bits of row i of `self`.
     fn mul(&self, other: &BitMat) -> BitMat {
+        let w = self.w;
         let mut out = BitMat::zeros(self.n);
-        for i in 0..self.n {
-            for k in 0..self.n {
-                if self.get(i, k) {
-                    for t in 0..self.w {
-                        out.d[i * self.w + t] ^= other.d[k * self.w + t];
-                    }
+        for (out_row, row) in out.d.chunks_exact_mut(w).zip(self.d.chunks_exact(w)) {
+            for_each_bit(row, |k| {
+                for (o, &v) in out_row.iter_mut().zip(other.row(k)) {
+                    *o ^= v;
                 }
-            }
+            });
         }
         out
     }
+    /// The transpose, by 64×64 block transposes.
     fn transpose(&self) -> BitMat {
-        let mut out = BitMat::zeros(self.n);
-        for i in 0..self.n {
-            for j in 0..self.n {
-                if self.get(i, j) {
-                    out.set(j, i, true);
+        let (n, w) = (self.n, self.w);
+        let mut out = BitMat::zeros(n);
+        for ib in 0..w {
+            let ni = (n - ib * 64).min(64);
+            for jb in 0..w {
+                let nj = (n - jb * 64).min(64);
+                let mut a = [0u64; 64];
+                for (b, v) in a[..ni].iter_mut().enumerate() {
+                    *v = self.d[(ib * 64 + b) * w + jb];
+                }
+                transpose64(&mut a);
+                for (j, &v) in a[..nj].iter().enumerate() {
+                    out.d[(jb * 64 + j) * w + ib] = v;
                 }
             }
         }
         out
     }
-    /// Inverse of a unit lower-triangular matrix.
+    /// Inverse of a unit lower-triangular matrix: row i of the inverse is e_i plus the XOR of
+    /// the inverse's rows k < i picked by the off-diagonal bits of row i (forward substitution).
     fn inverse_unit_lower(&self) -> BitMat {
+        let w = self.w;
         let mut m = BitMat::zeros(self.n);
         for i in 0..self.n {
-            m.set(i, i, true);
-            for k in 0..i {
-                if self.get(i, k) {
-                    for t in 0..self.w {
-                        let v = m.d[k * self.w + t];
-                        m.d[i * self.w + t] ^= v;
+            let (done, rest) = m.d.split_at_mut(i * w);
+            let row_i = &mut rest[..w];
+            row_i[i / 64] |= 1 << (i % 64);
+            for_each_bit(self.row(i), |k| {
+                if k < i {
+                    for (o, &v) in row_i.iter_mut().zip(&done[k * w..(k + 1) * w]) {
+                        *o ^= v;
                     }
                 }
-            }
+            });
         }
         m
     }
 }
 
-/// Random symmetric matrix (random diagonal) or unit lower-triangular matrix.
-fn random_gamma(n: usize, bits: &mut Bits) -> BitMat {
-    let mut g = BitMat::zeros(n);
-    for i in 0..n {
-        for j in 0..=i {
-            let b = bits.bit();
-            g.set(i, j, b);
-            g.set(j, i, b);
+/// Calls `f(k)` for every set bit k of a packed bit vector, in increasing order.
+#[inline]
+fn for_each_bit(words: &[u64], mut f: impl FnMut(usize)) {
+    for (wi, &word) in words.iter().enumerate() {
+        let mut m = word;
+        while m != 0 {
+            f(wi * 64 + m.trailing_zeros() as usize);
+            m &= m - 1;
         }
+    }
+}
+
+/// Random symmetric matrix (random diagonal): the lower triangle row by row, bits `0..=i` of
+/// row i in stream order, mirrored to the upper triangle.
+fn random_gamma(n: usize, bits: &mut Bits) -> BitMat {
+    let mut lower = BitMat::zeros(n);
+    let w = lower.w;
+    for (i, row) in lower.d.chunks_exact_mut(w).enumerate() {
+        bits.fill(row, i + 1);
+    }
+    let mut g = lower.transpose();
+    for (o, &v) in g.d.iter_mut().zip(&lower.d) {
+        *o |= v;
     }
     g
 }
 
+/// Random unit lower-triangular matrix: bits `0..i` of row i in stream order, then the 1 on
+/// the diagonal.
 fn random_delta(n: usize, bits: &mut Bits) -> BitMat {
     let mut d = BitMat::zeros(n);
-    for i in 0..n {
-        d.set(i, i, true);
-        for j in 0..i {
-            let b = bits.bit();
-            d.set(i, j, b);
-        }
+    let w = d.w;
+    for (i, row) in d.d.chunks_exact_mut(w).enumerate() {
+        bits.fill(row, i);
+        row[i / 64] |= 1 << (i % 64);
     }
     d
 }
@@ -269,26 +313,24 @@ pub fn random_clifford(n: u32, rng: &mut Rng) -> Tableau {
             }
         }
     }
-    // final = table1 · table.
-    let mut rx = vec![0u64; 2 * nn * w];
-    let mut rz = vec![0u64; 2 * nn * w];
-    for r in 0..2 * nn {
-        for half in 0..2 {
-            for (cw, &word) in table1[r * rw + half * w..r * rw + (half + 1) * w]
-                .iter()
-                .enumerate()
-            {
-                let mut m = word;
-                while m != 0 {
-                    let j = half * nn + cw * 64 + m.trailing_zeros() as usize;
-                    m &= m - 1;
-                    for t in 0..w {
-                        rx[r * w + t] ^= table[j * rw + t];
-                        rz[r * w + t] ^= table[j * rw + w + t];
-                    }
+    // final = table1 · table: row r is the XOR of the rows of `table` picked by the set bits
+    // of row r of table1 (its x half indexes rows 0..n, its z half rows n..2n).
+    let mut prod = vec![0u64; 2 * nn * rw];
+    for (out, row1) in prod.chunks_exact_mut(rw).zip(table1.chunks_exact(rw)) {
+        for (half, words) in row1.chunks_exact(w).enumerate() {
+            for_each_bit(words, |j| {
+                let src = &table[(half * nn + j) * rw..(half * nn + j + 1) * rw];
+                for (o, &v) in out.iter_mut().zip(src) {
+                    *o ^= v;
                 }
-            }
+            });
         }
+    }
+    let mut rx = Vec::with_capacity(2 * nn * w);
+    let mut rz = Vec::with_capacity(2 * nn * w);
+    for row in prod.chunks_exact(rw) {
+        rx.extend_from_slice(&row[..w]);
+        rz.extend_from_slice(&row[w..]);
     }
     let signs: Vec<bool> = (0..2 * nn).map(|_| bits.bit()).collect();
     Tableau::from_row_words(n, &rx, &rz, &signs)
@@ -324,6 +366,12 @@ impl Reducer {
         }
         debug_assert!(self.t.is_identity(), "reduction did not reach the identity");
         let mut c = Circuit::new(n);
+        let swaps = self
+            .gates
+            .iter()
+            .filter(|g| matches!(g, Gate::Swap(..)))
+            .count();
+        c.gates.reserve_exact(self.gates.len() + 2 * swaps);
         for g in self.gates.iter().rev() {
             match *g {
                 Gate::S(q) => c.push(Gate::Sdg(q)),
@@ -344,18 +392,28 @@ impl Reducer {
 
 /// Tableau-reduction synthesis (Aaronson–Gottesman, as Qiskit's `synth_clifford_ag`).
 /// Gates in {H, S, S†, X, Y, Z, CX}; `Tableau::from_circuit(&result) == *t` exactly.
+///
+/// Each step reads a row once as packed masks instead of bit by bit: a CX on (q, i) or (i, q)
+/// changes only columns q and i, so while a step walks the columns i > q of row X_q or Z_q,
+/// the bits it has yet to visit are the ones gathered at the start of the step. The gate
+/// sequence is exactly that of the bit-by-bit procedure.
 pub fn synthesize_elimination(t: &Tableau) -> Circuit {
     let n = t.n();
+    let w = words_for(n);
     let mut r = Reducer {
         t: t.clone(),
         gates: Vec::new(),
     };
+    let (mut xs, mut zs) = (vec![0u64; w], vec![0u64; w]);
+    let bit = |m: &[u64], i: u32| (m[(i / 64) as usize] >> (i % 64)) & 1 == 1;
+    let nonzero = |m: &[u64]| m.iter().any(|&v| v != 0);
     for q in 0..n {
         // 1. Put an X into position (q, q) of row X_q, with a SWAP and/or an H.
-        if !r.bits(q, false, q).0 {
-            if let Some(i) = (q + 1..n).find(|&i| r.bits(q, false, i).0) {
+        r.t.row_masks(q, q, &mut xs, &mut zs);
+        if !bit(&xs, q) {
+            if let Some(i) = (q + 1..n).find(|&i| bit(&xs, i)) {
                 r.g(Gate::Swap(i, q));
-            } else if let Some(i) = (q..n).find(|&i| r.bits(q, false, i).1) {
+            } else if let Some(i) = (q..n).find(|&i| bit(&zs, i)) {
                 r.g(Gate::H(i));
                 if i != q {
                     r.g(Gate::Swap(i, q));
@@ -363,35 +421,22 @@ pub fn synthesize_elimination(t: &Tableau) -> Circuit {
             }
         }
         // 2. Clear the other X components of row X_q, then its Z components.
-        for i in q + 1..n {
-            if r.bits(q, false, i).0 {
-                r.g(Gate::Cx(q, i));
-            }
-        }
-        if (q..n).any(|i| r.bits(q, false, i).1) {
-            if !r.bits(q, false, q).1 {
+        r.t.row_masks(q, q + 1, &mut xs, &mut zs);
+        for_each_bit(&xs, |i| r.g(Gate::Cx(q, i as u32)));
+        let z_q = r.bits(q, false, q).1;
+        if z_q || nonzero(&zs) {
+            if !z_q {
                 r.g(Gate::S(q));
             }
-            for i in q + 1..n {
-                if r.bits(q, false, i).1 {
-                    r.g(Gate::Cx(i, q));
-                }
-            }
+            for_each_bit(&zs, |i| r.g(Gate::Cx(i as u32, q)));
             r.g(Gate::S(q));
         }
         // 3. Row Z_q: clear the other Z components, then the X components.
-        for i in q + 1..n {
-            if r.bits(q, true, i).1 {
-                r.g(Gate::Cx(i, q));
-            }
-        }
-        if (q..n).any(|i| r.bits(q, true, i).0) {
+        r.t.row_masks(n + q, q + 1, &mut xs, &mut zs);
+        for_each_bit(&zs, |i| r.g(Gate::Cx(i as u32, q)));
+        if r.bits(q, true, q).0 || nonzero(&xs) {
             r.g(Gate::H(q));
-            for i in q + 1..n {
-                if r.bits(q, true, i).0 {
-                    r.g(Gate::Cx(q, i));
-                }
-            }
+            for_each_bit(&xs, |i| r.g(Gate::Cx(q, i as u32)));
             if r.bits(q, true, q).1 {
                 r.g(Gate::S(q));
             }
