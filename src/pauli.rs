@@ -440,18 +440,28 @@ mod tests {
         }
         let orig = a;
         transpose64(&mut a);
-        for i in 0..64 {
-            for j in 0..64 {
-                assert_eq!((a[j] >> i) & 1, (orig[i] >> j) & 1, "({i}, {j})");
+        for (i, &row) in orig.iter().enumerate() {
+            for (j, &col) in a.iter().enumerate() {
+                assert_eq!((col >> i) & 1, (row >> j) & 1, "({i}, {j})");
             }
         }
     }
 
     #[test]
     fn tensor_across_word_boundaries() {
-        for (n, m) in [(1u32, 1u32), (63, 2), (64, 64), (65, 70), (3, 130), (100, 0), (0, 5)] {
-            let a = PauliString::from_words(n, vec![u64::MAX; 3], vec![0xAAAA_5555_0F0F_F0F0; 3], 2);
-            let b = PauliString::from_words(m, vec![0x1234_5678_9ABC_DEF0; 3], vec![u64::MAX; 3], 1);
+        for (n, m) in [
+            (1u32, 1u32),
+            (63, 2),
+            (64, 64),
+            (65, 70),
+            (3, 130),
+            (100, 0),
+            (0, 5),
+        ] {
+            let a =
+                PauliString::from_words(n, vec![u64::MAX; 3], vec![0xAAAA_5555_0F0F_F0F0; 3], 2);
+            let b =
+                PauliString::from_words(m, vec![0x1234_5678_9ABC_DEF0; 3], vec![u64::MAX; 3], 1);
             let t = a.tensor(&b);
             assert_eq!(t.n(), n + m);
             assert_eq!(t.phase(), 3);

@@ -41,18 +41,35 @@ pub struct LayeredSplit {
     pub blocks: Vec<LayeredBlock>,
 }
 
-/// `gates` grouped by their 1-based ASAP layers `asap` (`depth` of them), each layer vector
-/// allocated at its exact size.
+/// `gates` grouped by their 1-based ASAP layers `asap` (`depth` of them).
 fn group_by_layer(gates: &[Gate], asap: &[u32], depth: u32) -> Vec<Vec<Gate>> {
-    let mut per_layer = vec![0usize; depth as usize];
+    let per_layer = layer_sizes(asap, depth);
+    let mut out = vec![Vec::new(); depth as usize];
+    for (g, &l) in gates.iter().zip(asap) {
+        let l = (l - 1) as usize;
+        push_sized(&mut out[l], *g, per_layer[l]);
+    }
+    out
+}
+
+/// The number of gates in each layer, from the 1-based ASAP layers `asap`.
+fn layer_sizes(asap: &[u32], depth: u32) -> Vec<u32> {
+    let mut per_layer = vec![0u32; depth as usize];
     for &l in asap {
         per_layer[(l - 1) as usize] += 1;
     }
-    let mut out: Vec<Vec<Gate>> = per_layer.iter().map(|&c| Vec::with_capacity(c)).collect();
-    for (g, &l) in gates.iter().zip(asap) {
-        out[(l - 1) as usize].push(*g);
+    per_layer
+}
+
+/// Pushes `g` onto a layer that will hold `size` gates in all, allocating it at that exact
+/// size on its first gate. Allocating there rather than up front keeps the fresh memory in
+/// cache while it is filled (a random Clifford at s = n² has thousands of tiny layers).
+#[inline]
+fn push_sized(layer: &mut Vec<Gate>, g: Gate, size: u32) {
+    if layer.capacity() == 0 {
+        *layer = Vec::with_capacity(size as usize);
     }
-    out
+    layer.push(g);
 }
 
 /// Sizes of `t` parts of `total` items: ⌊total/t⌋ or ⌈total/t⌉, the longer ones first.
@@ -121,20 +138,18 @@ impl Circuit {
                         first - size..first
                     })
                     .collect();
-                // Counts per layer, so every vector gets its exact capacity.
-                let mut per_layer = vec![0usize; depth as usize];
-                for &l in &asap {
-                    per_layer[(l - 1) as usize] += 1;
-                }
+                let per_layer = layer_sizes(&asap, depth);
                 let mut blocks: Vec<LayeredBlock> = ranges
                     .iter()
                     .map(|r| {
                         let counts = &per_layer[r.start as usize..r.end as usize];
                         let mut circuit = Circuit::new(self.n);
-                        circuit.gates.reserve_exact(counts.iter().sum());
+                        circuit
+                            .gates
+                            .reserve_exact(counts.iter().sum::<u32>() as usize);
                         LayeredBlock {
                             circuit,
-                            layers: counts.iter().map(|&c| Vec::with_capacity(c)).collect(),
+                            layers: vec![Vec::new(); counts.len()],
                         }
                     })
                     .collect();
@@ -151,7 +166,11 @@ impl Circuit {
                     }
                     let b = &mut blocks[k];
                     b.circuit.gates.push(*g);
-                    b.layers[(l - ranges[k].start) as usize].push(*g);
+                    push_sized(
+                        &mut b.layers[(l - ranges[k].start) as usize],
+                        *g,
+                        per_layer[l as usize],
+                    );
                 }
                 blocks
             }
@@ -254,5 +273,37 @@ mod tests {
         assert_eq!(c.split(5, SplitRule::EqualDepth).len(), 5);
         assert_eq!(c.counts().two_qubit, 2);
         assert_eq!(Circuit::new(2).depth(), 0);
+    }
+
+    #[test]
+    fn split_layered_matches_split_and_layered() {
+        use rand::RngExt;
+        let mut rng = crate::rng::from_seed(3);
+        for n in [1u32, 2, 5, 9] {
+            for s in [0u32, 1, 7, 40, 200] {
+                let mut c = Circuit::new(n);
+                for _ in 0..s {
+                    let a = rng.random_range(0..n);
+                    let b = (a + rng.random_range(1..n.max(2))) % n;
+                    c.push(if b != a && rng.random_range(0..2u32) == 0 {
+                        Gate::Cx(a, b)
+                    } else {
+                        Gate::H(a)
+                    });
+                }
+                for t in [0u32, 1, 3, 50] {
+                    for rule in [SplitRule::EqualDepth, SplitRule::EqualGates] {
+                        let got = c.split_layered(t, rule);
+                        assert_eq!(got.depth, c.depth());
+                        let want = c.split(t, rule);
+                        assert_eq!(got.blocks.len(), want.len());
+                        for (b, w) in got.blocks.iter().zip(&want) {
+                            assert_eq!(b.circuit, *w);
+                            assert_eq!(b.layers, w.layered(), "n={n} s={s} t={t} {rule:?}");
+                        }
+                    }
+                }
+            }
+        }
     }
 }

@@ -165,11 +165,7 @@ impl BitMat {
         let w = self.w;
         let mut out = BitMat::zeros(self.n);
         for (out_row, row) in out.d.chunks_exact_mut(w).zip(self.d.chunks_exact(w)) {
-            for_each_bit(row, |k| {
-                for (o, &v) in out_row.iter_mut().zip(other.row(k)) {
-                    *o ^= v;
-                }
-            });
+            xor_selected_rows(out_row, &other.d, w, row);
         }
         out
     }
@@ -198,20 +194,62 @@ impl BitMat {
     fn inverse_unit_lower(&self) -> BitMat {
         let w = self.w;
         let mut m = BitMat::zeros(self.n);
+        let mut below = vec![0u64; w];
         for i in 0..self.n {
             let (done, rest) = m.d.split_at_mut(i * w);
             let row_i = &mut rest[..w];
             row_i[i / 64] |= 1 << (i % 64);
-            for_each_bit(self.row(i), |k| {
-                if k < i {
-                    for (o, &v) in row_i.iter_mut().zip(&done[k * w..(k + 1) * w]) {
-                        *o ^= v;
-                    }
-                }
-            });
+            // The bits k < i of row i pick rows of the inverse already computed.
+            below.copy_from_slice(self.row(i));
+            below[i / 64] &= (1u64 << (i % 64)) - 1;
+            below[i / 64 + 1..].fill(0);
+            xor_selected_rows(row_i, done, w, &below);
         }
         m
     }
+}
+
+/// `out ^= src[j]` for every set bit j of `select`, where `src[j]` is the row at
+/// `j*stride..j*stride+out.len()` of `src`.
+///
+/// The row being accumulated is kept in registers, up to 8 words at a time (a fixed count the
+/// compiler unrolls and vectorizes), instead of a load and a store per selected row.
+fn xor_selected_rows(out: &mut [u64], src: &[u64], stride: usize, select: &[u64]) {
+    let mut i0 = 0;
+    while i0 < out.len() {
+        let chunk = &mut out[i0..];
+        match chunk.len() {
+            1 => xor_rows_words::<1>(chunk, src, stride, i0, select),
+            2 => xor_rows_words::<2>(chunk, src, stride, i0, select),
+            3 => xor_rows_words::<3>(chunk, src, stride, i0, select),
+            4 => xor_rows_words::<4>(chunk, src, stride, i0, select),
+            5 => xor_rows_words::<5>(chunk, src, stride, i0, select),
+            6 => xor_rows_words::<6>(chunk, src, stride, i0, select),
+            7 => xor_rows_words::<7>(chunk, src, stride, i0, select),
+            _ => xor_rows_words::<8>(chunk, src, stride, i0, select),
+        }
+        i0 += 8;
+    }
+}
+
+/// Words `i0..i0+W` of [`xor_selected_rows`]; `out` starts at word i0.
+#[inline(always)]
+fn xor_rows_words<const W: usize>(
+    out: &mut [u64],
+    src: &[u64],
+    stride: usize,
+    i0: usize,
+    select: &[u64],
+) {
+    let mut acc = [0u64; W];
+    acc.copy_from_slice(&out[..W]);
+    for_each_bit(select, |j| {
+        let row = &src[j * stride + i0..j * stride + i0 + W];
+        for (a, &v) in acc.iter_mut().zip(row) {
+            *a ^= v;
+        }
+    });
+    out[..W].copy_from_slice(&acc);
 }
 
 /// Calls `f(k)` for every set bit k of a packed bit vector, in increasing order.
@@ -275,7 +313,6 @@ pub fn random_clifford(n: u32, rng: &mut Rng) -> Tableau {
     let gamma2 = random_gamma(nn, &mut bits);
     let delta1 = random_delta(nn, &mut bits);
     let delta2 = random_delta(nn, &mut bits);
-    let prod1 = gamma1.mul(&delta1);
     let prod2 = gamma2.mul(&delta2);
     let inv1 = delta1.inverse_unit_lower().transpose();
     let inv2 = delta2.inverse_unit_lower().transpose();
@@ -283,22 +320,14 @@ pub fn random_clifford(n: u32, rng: &mut Rng) -> Tableau {
     // 2n×2n tables, each row = (x words | z words), w words each.
     let w = words_for(n);
     let rw = 2 * w;
-    let block = |a: &BitMat, b: Option<&BitMat>, c: &BitMat, d: &BitMat| {
-        // [[a, b=0], [c, d]]
-        let mut t = vec![0u64; 2 * nn * rw];
-        for i in 0..nn {
-            t[i * rw..i * rw + w].copy_from_slice(a.row(i));
-            if let Some(b) = b {
-                t[i * rw + w..(i + 1) * rw].copy_from_slice(b.row(i));
-            }
-            let r = (nn + i) * rw;
-            t[r..r + w].copy_from_slice(c.row(i));
-            t[r + w..r + rw].copy_from_slice(d.row(i));
-        }
-        t
-    };
-    let table1 = block(&delta1, None, &prod1, &inv1);
-    let table2 = block(&delta2, None, &prod2, &inv2);
+    // table2 = [[Δ2, 0], [Γ2Δ2, Δ2^-T]].
+    let mut table2 = vec![0u64; 2 * nn * rw];
+    for i in 0..nn {
+        table2[i * rw..i * rw + w].copy_from_slice(delta2.row(i));
+        let r = (nn + i) * rw;
+        table2[r..r + w].copy_from_slice(prod2.row(i));
+        table2[r + w..r + rw].copy_from_slice(inv2.row(i));
+    }
     // Permute qubits, then the Hadamard layer (swap rows i and n+i).
     let mut table = vec![0u64; 2 * nn * rw];
     for (i, &pi) in perm.iter().enumerate() {
@@ -313,18 +342,17 @@ pub fn random_clifford(n: u32, rng: &mut Rng) -> Tableau {
             }
         }
     }
-    // final = table1 · table: row r is the XOR of the rows of `table` picked by the set bits
-    // of row r of table1 (its x half indexes rows 0..n, its z half rows n..2n).
+    // final = table1 · table with table1 = [[Δ1, 0], [Γ1Δ1, Δ1^-T]]: the top rows are
+    // Δ1 · T_top, and the bottom ones Γ1 · (Δ1 · T_top) + Δ1^-T · T_bottom, which reuses the
+    // top rows instead of forming Γ1Δ1 (the same matrix over GF(2), so the same bits).
     let mut prod = vec![0u64; 2 * nn * rw];
-    for (out, row1) in prod.chunks_exact_mut(rw).zip(table1.chunks_exact(rw)) {
-        for (half, words) in row1.chunks_exact(w).enumerate() {
-            for_each_bit(words, |j| {
-                let src = &table[(half * nn + j) * rw..(half * nn + j + 1) * rw];
-                for (o, &v) in out.iter_mut().zip(src) {
-                    *o ^= v;
-                }
-            });
-        }
+    let (top, bottom) = prod.split_at_mut(nn * rw);
+    for (i, out) in top.chunks_exact_mut(rw).enumerate() {
+        xor_selected_rows(out, &table, rw, delta1.row(i));
+    }
+    for (i, out) in bottom.chunks_exact_mut(rw).enumerate() {
+        xor_selected_rows(out, top, rw, gamma1.row(i));
+        xor_selected_rows(out, &table[nn * rw..], rw, inv1.row(i));
     }
     let mut rx = Vec::with_capacity(2 * nn * w);
     let mut rz = Vec::with_capacity(2 * nn * w);
@@ -339,13 +367,53 @@ pub fn random_clifford(n: u32, rng: &mut Rng) -> Tableau {
 /// Records gates applied (appended) to a working tableau.
 struct Reducer {
     t: Tableau,
-    gates: Vec<Gate>,
+    /// The inverses of the applied gates, in the order applied (SWAP as 3 CX), so the
+    /// synthesized circuit is this list reversed.
+    inverses: Vec<Gate>,
+    /// Scratch: the qubits of a CX run.
+    run: Vec<u32>,
 }
 
 impl Reducer {
+    fn new(t: &Tableau) -> Self {
+        // The reduction of a random Clifford takes about n² + 4n gates.
+        let n = t.n() as usize;
+        Reducer {
+            t: t.clone(),
+            inverses: Vec::with_capacity(n * n + 8 * n),
+            run: Vec::new(),
+        }
+    }
     fn g(&mut self, g: Gate) {
         self.t.apply(&g);
-        self.gates.push(g);
+        match g {
+            Gate::S(q) => self.inverses.push(Gate::Sdg(q)),
+            Gate::Sdg(q) => self.inverses.push(Gate::S(q)),
+            Gate::SqrtX(q) => self.inverses.push(Gate::SqrtXdg(q)),
+            Gate::SqrtXdg(q) => self.inverses.push(Gate::SqrtX(q)),
+            // CX(a,b)·CX(b,a)·CX(a,b) reads the same reversed.
+            Gate::Swap(a, b) => {
+                self.inverses
+                    .extend([Gate::Cx(a, b), Gate::Cx(b, a), Gate::Cx(a, b)]);
+            }
+            other => self.inverses.push(other),
+        }
+    }
+    /// CX(c, i) for every set bit i of `mask`, in increasing order.
+    fn cx_out(&mut self, c: u32, mask: &[u64]) {
+        self.run.clear();
+        for_each_bit(mask, |i| self.run.push(i as u32));
+        self.t.cx_fan_out(c, &self.run);
+        self.inverses
+            .extend(self.run.iter().map(|&i| Gate::Cx(c, i)));
+    }
+    /// CX(i, t) for every set bit i of `mask`, in increasing order.
+    fn cx_in(&mut self, mask: &[u64], t: u32) {
+        self.run.clear();
+        for_each_bit(mask, |i| self.run.push(i as u32));
+        self.t.cx_fan_in(&self.run, t);
+        self.inverses
+            .extend(self.run.iter().map(|&i| Gate::Cx(i, t)));
     }
     /// `(x, z)` of row X_q (`z_row = false`) or Z_q (`z_row = true`) at column k.
     fn bits(&self, q: u32, z_row: bool, k: u32) -> (bool, bool) {
@@ -365,28 +433,11 @@ impl Reducer {
             }
         }
         debug_assert!(self.t.is_identity(), "reduction did not reach the identity");
-        let mut c = Circuit::new(n);
-        let swaps = self
-            .gates
-            .iter()
-            .filter(|g| matches!(g, Gate::Swap(..)))
-            .count();
-        c.gates.reserve_exact(self.gates.len() + 2 * swaps);
-        for g in self.gates.iter().rev() {
-            match *g {
-                Gate::S(q) => c.push(Gate::Sdg(q)),
-                Gate::Sdg(q) => c.push(Gate::S(q)),
-                Gate::SqrtX(q) => c.push(Gate::SqrtXdg(q)),
-                Gate::SqrtXdg(q) => c.push(Gate::SqrtX(q)),
-                Gate::Swap(a, b) => {
-                    c.push(Gate::Cx(a, b));
-                    c.push(Gate::Cx(b, a));
-                    c.push(Gate::Cx(a, b));
-                }
-                other => c.push(other),
-            }
+        self.inverses.reverse();
+        Circuit {
+            n,
+            gates: self.inverses,
         }
-        c
     }
 }
 
@@ -400,17 +451,14 @@ impl Reducer {
 pub fn synthesize_elimination(t: &Tableau) -> Circuit {
     let n = t.n();
     let w = words_for(n);
-    let mut r = Reducer {
-        t: t.clone(),
-        gates: Vec::new(),
-    };
+    let mut r = Reducer::new(t);
     let (mut xs, mut zs) = (vec![0u64; w], vec![0u64; w]);
     let bit = |m: &[u64], i: u32| (m[(i / 64) as usize] >> (i % 64)) & 1 == 1;
     let nonzero = |m: &[u64]| m.iter().any(|&v| v != 0);
     for q in 0..n {
         // 1. Put an X into position (q, q) of row X_q, with a SWAP and/or an H.
-        r.t.row_masks(q, q, &mut xs, &mut zs);
-        if !bit(&xs, q) {
+        if !r.bits(q, false, q).0 {
+            r.t.row_masks(q, q, &mut xs, &mut zs);
             if let Some(i) = (q + 1..n).find(|&i| bit(&xs, i)) {
                 r.g(Gate::Swap(i, q));
             } else if let Some(i) = (q..n).find(|&i| bit(&zs, i)) {
@@ -422,21 +470,21 @@ pub fn synthesize_elimination(t: &Tableau) -> Circuit {
         }
         // 2. Clear the other X components of row X_q, then its Z components.
         r.t.row_masks(q, q + 1, &mut xs, &mut zs);
-        for_each_bit(&xs, |i| r.g(Gate::Cx(q, i as u32)));
+        r.cx_out(q, &xs);
         let z_q = r.bits(q, false, q).1;
         if z_q || nonzero(&zs) {
             if !z_q {
                 r.g(Gate::S(q));
             }
-            for_each_bit(&zs, |i| r.g(Gate::Cx(i as u32, q)));
+            r.cx_in(&zs, q);
             r.g(Gate::S(q));
         }
         // 3. Row Z_q: clear the other Z components, then the X components.
         r.t.row_masks(n + q, q + 1, &mut xs, &mut zs);
-        for_each_bit(&zs, |i| r.g(Gate::Cx(i as u32, q)));
+        r.cx_in(&zs, q);
         if r.bits(q, true, q).0 || nonzero(&xs) {
             r.g(Gate::H(q));
-            for_each_bit(&xs, |i| r.g(Gate::Cx(q, i as u32)));
+            r.cx_out(q, &xs);
             if r.bits(q, true, q).1 {
                 r.g(Gate::S(q));
             }
@@ -455,10 +503,7 @@ pub fn synthesize_elimination(t: &Tableau) -> Circuit {
 /// with column q as the pivot (so no SWAPs are ever needed). Ties go to the lowest index.
 pub fn synthesize_greedy(t: &Tableau) -> Circuit {
     let n = t.n();
-    let mut r = Reducer {
-        t: t.clone(),
-        gates: Vec::new(),
-    };
+    let mut r = Reducer::new(t);
     let mut remaining: Vec<u32> = (0..n).collect();
     while !remaining.is_empty() {
         let cost = |q: u32| -> u32 {
