@@ -89,16 +89,13 @@ impl Circuit {
         self.gates
             .iter()
             .map(|g| {
+                // A one-qubit gate counts as a "two-qubit gate" on (a, a): the same layer,
+                // without a branch on the gate's arity (mixed gate kinds defeat prediction).
                 let (a, b) = g.qubits();
-                let mut l = last[a as usize];
-                if let Some(b) = b {
-                    l = l.max(last[b as usize]);
-                }
-                l += 1;
-                last[a as usize] = l;
-                if let Some(b) = b {
-                    last[b as usize] = l;
-                }
+                let (a, b) = (a as usize, b.unwrap_or(a) as usize);
+                let l = last[a].max(last[b]) + 1;
+                last[a] = l;
+                last[b] = l;
                 l
             })
             .collect()
