@@ -99,7 +99,12 @@ fn configs() -> Vec<(&'static str, Params)> {
         ("n85_t5_r4", base(85, 5, 4, 11)),
         ("n70_t1_r3", base(70, 1, 3, 2)),
         ("n130_t3_r3", base(130, 3, 3, 3)),
+        ("n64_t3_r3", base(64, 3, 3, 4)),
     ];
+    // Wide tables (5 words per half column), a cut of the synthesized circuit.
+    let mut p = base(300, 3, 2, 19);
+    p.s = Some(3000);
+    out.push(("n300_s3000", p));
     let mut p = base(12, 3, 3, 7);
     p.knobs.circuit_generator = CircuitGenerator::SynthesizedGreedy;
     out.push(("n12_greedy", p));
@@ -151,6 +156,8 @@ const GOLDEN: &[(&str, u64)] = &[
     ("n85_t5_r4", 0x5072f13c704a4e7b),
     ("n70_t1_r3", 0xff436f9c516df179),
     ("n130_t3_r3", 0x032da1910672f4a2),
+    ("n64_t3_r3", 0xe74b54835190c1b9),
+    ("n300_s3000", 0xc9fec94f050f57d7),
     ("n12_greedy", 0x40e7a67589cae58f),
     ("n85_greedy", 0xdba54d56e190e332),
     ("n12_random_gates", 0x167df2558741ff49),
