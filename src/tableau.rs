@@ -21,7 +21,7 @@ use std::fmt;
 use std::sync::OnceLock;
 
 use crate::circuit::{Circuit, Gate};
-use crate::pauli::{mul_log_i, words_for, PauliString};
+use crate::pauli::{mul_log_i, transpose64, words_for, PauliString};
 
 /// Word-level gate rules on `(x, z, sign)` of one qubit across 64 rows at a time.
 /// Shared by the tableau (columns) and the stabilizer simulator (rows, one bit at a time).
@@ -113,6 +113,62 @@ pub(crate) mod rules {
             Gate::Cy(..) => two(cy),
             Gate::Cz(..) => two(cz),
             Gate::Swap(..) => (b, a, s),
+        }
+    }
+}
+
+/// The inner loop of [`Tableau::cx_fan_out`] on words `i0..i0+W` of the columns (`w2` words
+/// each): column c's words are `xa`, `za`, the signs `s`. The tables come in as separate
+/// slices so the compiler knows the stores to `cx` never touch `cz` and can vectorize.
+#[allow(clippy::too_many_arguments)]
+#[inline(always)]
+fn fan_out_kernel<const W: usize>(
+    cx: &mut [u64],
+    cz: &[u64],
+    xa: &[u64; W],
+    za: &mut [u64; W],
+    s: &mut [u64; W],
+    targets: &[u32],
+    w2: usize,
+    i0: usize,
+) {
+    for &t in targets {
+        let j = t as usize * w2 + i0;
+        let xb = &mut cx[j..j + W];
+        let zb = &cz[j..j + W];
+        // rules::cx written out on the words that change.
+        for i in 0..W {
+            let (x, z) = (xb[i], zb[i]);
+            s[i] ^= xa[i] & z & !(x ^ za[i]);
+            za[i] ^= z;
+            xb[i] = x ^ xa[i];
+        }
+    }
+}
+
+/// The inner loop of [`Tableau::cx_fan_in`], like [`fan_out_kernel`]: column t's words are
+/// `xb`, `zb`.
+#[allow(clippy::too_many_arguments)]
+#[inline(always)]
+fn fan_in_kernel<const W: usize>(
+    cx: &[u64],
+    cz: &mut [u64],
+    xb: &mut [u64; W],
+    zb: &[u64; W],
+    s: &mut [u64; W],
+    controls: &[u32],
+    w2: usize,
+    i0: usize,
+) {
+    for &c in controls {
+        let j = c as usize * w2 + i0;
+        let xa = &cx[j..j + W];
+        let za = &mut cz[j..j + W];
+        for i in 0..W {
+            let (x, z) = (xa[i], za[i]);
+            s[i] ^= x & zb[i] & !(xb[i] ^ z);
+            za[i] = z ^ zb[i];
+            xb[i] ^= x;
         }
     }
 }
@@ -228,27 +284,59 @@ impl Tableau {
         (self.signs[wi] >> b) & 1 == 1
     }
 
+    /// Row `r` at output qubits `from..n` as packed bits (bit k%64 of word k/64, zero below
+    /// `from`): x components into `xs`, z components into `zs`. One strided pass over the
+    /// columns, for the tableau-reduction synthesis, which scans whole rows at every step.
+    pub(crate) fn row_masks(&self, r: u32, from: u32, xs: &mut [u64], zs: &mut [u64]) {
+        let (wi, b) = self.row_pos(r);
+        let (n, w2) = (self.n as usize, 2 * self.w);
+        for (kw, (xw, zw)) in xs[..self.w].iter_mut().zip(&mut zs[..self.w]).enumerate() {
+            let (mut x, mut z) = (0u64, 0u64);
+            for k in (from as usize).max(kw * 64)..n.min(kw * 64 + 64) {
+                let idx = k * w2 + wi;
+                x |= ((self.cx[idx] >> b) & 1) << (k % 64);
+                z |= ((self.cz[idx] >> b) & 1) << (k % 64);
+            }
+            (*xw, *zw) = (x, z);
+        }
+    }
+
     fn rows(&self) -> &Rows {
         self.rows.get_or_init(|| {
             let (n, w) = (self.n as usize, self.w);
             let mut x = vec![0u64; 2 * n * w];
             let mut z = vec![0u64; 2 * n * w];
-            for k in 0..n {
-                let col = k * 2 * w;
-                for (src, dst) in [(&self.cx, &mut x), (&self.cz, &mut z)] {
-                    for wi in 0..2 * w {
-                        let mut m = src[col + wi];
-                        let row_base = if wi < w { wi * 64 } else { n + (wi - w) * 64 };
-                        while m != 0 {
-                            let r = row_base + m.trailing_zeros() as usize;
-                            m &= m - 1;
-                            dst[r * w + k / 64] |= 1 << (k % 64);
-                        }
+            for (cols, rows) in [(&self.cx, &mut x), (&self.cz, &mut z)] {
+                self.for_each_block(|row0, nr, k0, nk, cw| {
+                    let mut a = [0u64; 64];
+                    for (j, v) in a[..nk].iter_mut().enumerate() {
+                        *v = cols[(k0 + j) * 2 * w + cw];
                     }
-                }
+                    transpose64(&mut a);
+                    for (b, &v) in a[..nr].iter().enumerate() {
+                        rows[(row0 + b) * w + k0 / 64] = v;
+                    }
+                });
             }
             Rows { x, z }
         })
+    }
+
+    /// Calls `f(row0, nr, k0, nk, cw)` for every 64×64 block of the table: rows
+    /// `row0..row0+nr` (inside one half) × output qubits `k0..k0+nk`, which sit at word `cw`
+    /// of each column and at word `k0/64` of each row. The row/column layout conversions are
+    /// block transposes over these.
+    fn for_each_block(&self, mut f: impl FnMut(usize, usize, usize, usize, usize)) {
+        let (n, w) = (self.n as usize, self.w);
+        for half in 0..2 {
+            for rw in 0..w {
+                let nr = (n - rw * 64).min(64);
+                for kw in 0..w {
+                    let nk = (n - kw * 64).min(64);
+                    f(half * n + rw * 64, nr, kw * 64, nk, half * w + rw);
+                }
+            }
+        }
     }
 
     fn row_string(&self, r: u32) -> PauliString {
@@ -338,21 +426,26 @@ impl Tableau {
     /// Builds from row-major words (row r at `r*w..`, `w = ceil(n/64)`) and row signs.
     pub(crate) fn from_row_words(n: u32, rx: &[u64], rz: &[u64], signs: &[bool]) -> Tableau {
         let mut t = Tableau::zeroed(n);
-        let (w, w2) = (t.w, 2 * t.w);
-        for r in 0..2 * n {
-            let (wi, b) = t.row_pos(r);
-            let base = r as usize * w;
-            for (src, dst) in [(rx, &mut t.cx), (rz, &mut t.cz)] {
-                for (kw, &word) in src[base..base + w].iter().enumerate() {
-                    let mut m = word;
-                    while m != 0 {
-                        let k = kw * 64 + m.trailing_zeros() as usize;
-                        m &= m - 1;
-                        dst[k * w2 + wi] |= 1 << b;
-                    }
+        let w = t.w;
+        let mut cx = std::mem::take(&mut t.cx);
+        let mut cz = std::mem::take(&mut t.cz);
+        for (rows, cols) in [(rx, &mut cx), (rz, &mut cz)] {
+            t.for_each_block(|row0, nr, k0, nk, cw| {
+                let mut a = [0u64; 64];
+                for (b, v) in a[..nr].iter_mut().enumerate() {
+                    *v = rows[(row0 + b) * w + k0 / 64];
                 }
-            }
+                transpose64(&mut a);
+                for (j, &v) in a[..nk].iter().enumerate() {
+                    cols[(k0 + j) * 2 * w + cw] = v;
+                }
+            });
+        }
+        t.cx = cx;
+        t.cz = cz;
+        for r in 0..2 * n {
             if signs[r as usize] {
+                let (wi, b) = t.row_pos(r);
                 t.signs[wi] |= 1 << b;
             }
         }
@@ -384,42 +477,191 @@ impl Tableau {
         }
     }
 
+    /// Applies a one-qubit rule to column a. Columns hold `2w` words, an even number, so the
+    /// loop takes two words per step (half the loop overhead for the usual w = 1 or 2).
     #[inline(always)]
     fn map1(&mut self, a: u32, f: impl Fn(u64, u64, u64) -> rules::One) {
         let w2 = 2 * self.w;
         let ca = a as usize * w2;
-        let xs = &mut self.cx[ca..ca + w2];
-        let zs = &mut self.cz[ca..ca + w2];
-        for ((x, z), s) in xs.iter_mut().zip(zs.iter_mut()).zip(self.signs.iter_mut()) {
-            (*x, *z, *s) = f(*x, *z, *s);
+        let xs = self.cx[ca..ca + w2].chunks_exact_mut(2);
+        let zs = self.cz[ca..ca + w2].chunks_exact_mut(2);
+        for ((x, z), s) in xs.zip(zs).zip(self.signs.chunks_exact_mut(2)) {
+            for i in 0..2 {
+                (x[i], z[i], s[i]) = f(x[i], z[i], s[i]);
+            }
         }
     }
 
+    /// Columns a ≠ b of a column-major table as two disjoint mutable slices, so the word loop
+    /// of a two-qubit gate runs over zipped slices (no bounds checks, no aliasing).
+    #[inline(always)]
+    fn two_columns(v: &mut [u64], a: usize, b: usize, w2: usize) -> (&mut [u64], &mut [u64]) {
+        if a < b {
+            let (lo, hi) = v.split_at_mut(b * w2);
+            (&mut lo[a * w2..(a + 1) * w2], &mut hi[..w2])
+        } else {
+            let (lo, hi) = v.split_at_mut(a * w2);
+            (&mut hi[..w2], &mut lo[b * w2..(b + 1) * w2])
+        }
+    }
+
+    /// Applies a two-qubit rule to columns a and b, two words per step like [`Self::map1`].
     #[inline(always)]
     fn map2(&mut self, a: u32, b: u32, f: impl Fn(u64, u64, u64, u64, u64) -> rules::Two) {
         let w2 = 2 * self.w;
-        let (ca, cb) = (a as usize * w2, b as usize * w2);
-        for i in 0..w2 {
-            let (xa, za, xb, zb, s) = f(
-                self.cx[ca + i],
-                self.cz[ca + i],
-                self.cx[cb + i],
-                self.cz[cb + i],
-                self.signs[i],
-            );
-            self.cx[ca + i] = xa;
-            self.cz[ca + i] = za;
-            self.cx[cb + i] = xb;
-            self.cz[cb + i] = zb;
-            self.signs[i] = s;
+        let (a, b) = (a as usize, b as usize);
+        let (xa, xb) = Self::two_columns(&mut self.cx, a, b, w2);
+        let (za, zb) = Self::two_columns(&mut self.cz, a, b, w2);
+        fn pairs(v: &mut [u64]) -> std::slice::ChunksExactMut<'_, u64> {
+            v.chunks_exact_mut(2)
+        }
+        let words = pairs(xa).zip(pairs(za)).zip(pairs(xb).zip(pairs(zb)));
+        for (((xa, za), (xb, zb)), s) in words.zip(pairs(&mut self.signs)) {
+            for i in 0..2 {
+                (xa[i], za[i], xb[i], zb[i], s[i]) = f(xa[i], za[i], xb[i], zb[i], s[i]);
+            }
         }
     }
 
     /// Applies every gate of `c` in order.
+    ///
+    /// Runs of consecutive CX sharing their control (or their target) go through
+    /// [`Self::cx_fan_out`] / [`Self::cx_fan_in`]: synthesized circuits are mostly such runs,
+    /// and the shared column then stays in registers instead of making a store/load round trip
+    /// per gate. The result is that of applying the gates one by one.
     pub fn apply_circuit(&mut self, c: &Circuit) {
-        for g in &c.gates {
+        let mut qubits = Vec::new();
+        let mut rest = c.gates.as_slice();
+        while let Some(g) = rest.first() {
+            if let (Gate::Cx(a, b), Some(&Gate::Cx(a2, b2))) = (*g, rest.get(1)) {
+                qubits.clear();
+                if a == a2 {
+                    for g in rest {
+                        match *g {
+                            Gate::Cx(c, t) if c == a => qubits.push(t),
+                            _ => break,
+                        }
+                    }
+                    self.cx_fan_out(a, &qubits);
+                    rest = &rest[qubits.len()..];
+                    continue;
+                }
+                if b == b2 {
+                    for g in rest {
+                        match *g {
+                            Gate::Cx(c, t) if t == b => qubits.push(c),
+                            _ => break,
+                        }
+                    }
+                    self.cx_fan_in(&qubits, b);
+                    rest = &rest[qubits.len()..];
+                    continue;
+                }
+            }
             self.apply(g);
+            rest = &rest[1..];
         }
+    }
+
+    /// `CX(c, t)` for every t of `targets`, in order (`U := CX(c, t_k)···CX(c, t_1)·U`).
+    ///
+    /// A CX with control c leaves x_c alone and only XORs z_t into z_c, so x_c, z_c and the
+    /// signs are carried in registers across the whole run (up to 8 words of a column at a
+    /// time, a fixed count the compiler vectorizes) and each target costs two loads and one
+    /// store per word instead of a round trip through memory of column c.
+    pub(crate) fn cx_fan_out(&mut self, c: u32, targets: &[u32]) {
+        self.check_fan(c, targets);
+        self.rows.take();
+        let w2 = 2 * self.w;
+        let mut i0 = 0;
+        while i0 < w2 {
+            // w2 is even, so the chunks are 8 words and then 2, 4 or 6.
+            match w2 - i0 {
+                2 => self.fan_out_words::<2>(c, targets, i0),
+                4 => self.fan_out_words::<4>(c, targets, i0),
+                6 => self.fan_out_words::<6>(c, targets, i0),
+                _ => self.fan_out_words::<8>(c, targets, i0),
+            }
+            i0 += (w2 - i0).min(8);
+        }
+    }
+
+    /// Words `i0..i0+W` of every column of a [`Self::cx_fan_out`].
+    #[inline(always)]
+    fn fan_out_words<const W: usize>(&mut self, c: u32, targets: &[u32], i0: usize) {
+        let w2 = 2 * self.w;
+        let c0 = c as usize * w2 + i0;
+        let mut xa = [0u64; W];
+        let mut za = [0u64; W];
+        let mut s = [0u64; W];
+        xa.copy_from_slice(&self.cx[c0..c0 + W]);
+        za.copy_from_slice(&self.cz[c0..c0 + W]);
+        s.copy_from_slice(&self.signs[i0..i0 + W]);
+        fan_out_kernel(
+            &mut self.cx,
+            &self.cz,
+            &xa,
+            &mut za,
+            &mut s,
+            targets,
+            w2,
+            i0,
+        );
+        self.cz[c0..c0 + W].copy_from_slice(&za);
+        self.signs[i0..i0 + W].copy_from_slice(&s);
+    }
+
+    /// `CX(c, t)` for every c of `controls`, in order, all with target t: the mirror image of
+    /// [`Self::cx_fan_out`] (z_t is unchanged, x_t accumulates the controls' x).
+    pub(crate) fn cx_fan_in(&mut self, controls: &[u32], t: u32) {
+        self.check_fan(t, controls);
+        self.rows.take();
+        let w2 = 2 * self.w;
+        let mut i0 = 0;
+        while i0 < w2 {
+            match w2 - i0 {
+                2 => self.fan_in_words::<2>(controls, t, i0),
+                4 => self.fan_in_words::<4>(controls, t, i0),
+                6 => self.fan_in_words::<6>(controls, t, i0),
+                _ => self.fan_in_words::<8>(controls, t, i0),
+            }
+            i0 += (w2 - i0).min(8);
+        }
+    }
+
+    /// Words `i0..i0+W` of every column of a [`Self::cx_fan_in`].
+    #[inline(always)]
+    fn fan_in_words<const W: usize>(&mut self, controls: &[u32], t: u32, i0: usize) {
+        let w2 = 2 * self.w;
+        let t0 = t as usize * w2 + i0;
+        let mut xb = [0u64; W];
+        let mut zb = [0u64; W];
+        let mut s = [0u64; W];
+        xb.copy_from_slice(&self.cx[t0..t0 + W]);
+        zb.copy_from_slice(&self.cz[t0..t0 + W]);
+        s.copy_from_slice(&self.signs[i0..i0 + W]);
+        fan_in_kernel(
+            &self.cx,
+            &mut self.cz,
+            &mut xb,
+            &zb,
+            &mut s,
+            controls,
+            w2,
+            i0,
+        );
+        self.cx[t0..t0 + W].copy_from_slice(&xb);
+        self.signs[i0..i0 + W].copy_from_slice(&s);
+    }
+
+    /// The checks of [`Self::apply`] for CX between `q` and each of `others`.
+    fn check_fan(&self, q: u32, others: &[u32]) {
+        let n = self.n;
+        assert!(q < n, "qubit {q} out of range for {n} qubits");
+        assert!(
+            others.iter().all(|&o| o < n && o != q),
+            "invalid CX between {q} and one of {others:?} on {n} qubits"
+        );
     }
 
     /// The unitary of the whole circuit.
@@ -644,5 +886,71 @@ mod tests {
         )
         .unwrap();
         assert_eq!(checked, t);
+    }
+
+    /// A circuit rich in CX runs sharing a control or a target (with repeats), plus single
+    /// gates, on `n` qubits.
+    fn run_heavy_circuit(n: u32, seed: u64) -> Circuit {
+        use rand::RngExt;
+        let mut rng = crate::rng::from_seed(seed);
+        let mut c = Circuit::new(n);
+        for _ in 0..60 {
+            let q = rng.random_range(0..n);
+            let other = |rng: &mut crate::rng::Rng| loop {
+                let o = rng.random_range(0..n);
+                if o != q {
+                    return o;
+                }
+            };
+            let len = rng.random_range(1..12u32);
+            match rng.random_range(0..4u32) {
+                0 => (0..len).for_each(|_| c.push(Gate::Cx(q, other(&mut rng)))),
+                1 => (0..len).for_each(|_| c.push(Gate::Cx(other(&mut rng), q))),
+                2 => c.push(Gate::H(q)),
+                _ => c.push(Gate::S(q)),
+            }
+        }
+        c
+    }
+
+    #[test]
+    fn cx_runs_match_gate_by_gate() {
+        // Sizes with 1, 2, 3, 4, 5 and 10 words per half column: every kernel width.
+        for (i, n) in [2u32, 64, 70, 150, 200, 300, 600].into_iter().enumerate() {
+            let c = run_heavy_circuit(n, i as u64);
+            let mut one_by_one = Tableau::identity(n);
+            for g in &c.gates {
+                one_by_one.apply(g);
+            }
+            assert_eq!(Tableau::from_circuit(&c), one_by_one, "n = {n}");
+        }
+    }
+
+    #[test]
+    fn layout_conversions_roundtrip() {
+        for n in [1u32, 63, 64, 65, 130] {
+            let t = Tableau::from_circuit(&run_heavy_circuit(n.max(2), 7));
+            let n = t.n();
+            let rows = t.rows();
+            let signs: Vec<bool> = (0..2 * n).map(|r| t.row_sign(r)).collect();
+            assert_eq!(Tableau::from_row_words(n, &rows.x, &rows.z, &signs), t);
+            for r in 0..2 * n {
+                let p = t.row_string(r);
+                for k in 0..n {
+                    assert_eq!(t.row_bits(r, k), (p.x_bit(k), p.z_bit(k)));
+                }
+                let (mut xs, mut zs) = (vec![0; t.w], vec![0; t.w]);
+                t.row_masks(r, n / 2, &mut xs, &mut zs);
+                for k in 0..n {
+                    let bit = |m: &[u64]| (m[k as usize / 64] >> (k % 64)) & 1 == 1;
+                    let want = if k < n / 2 {
+                        (false, false)
+                    } else {
+                        t.row_bits(r, k)
+                    };
+                    assert_eq!((bit(&xs), bit(&zs)), want);
+                }
+            }
+        }
     }
 }

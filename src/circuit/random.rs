@@ -16,7 +16,7 @@ use rand::RngExt;
 use serde::{Deserialize, Serialize};
 
 use super::{Circuit, Gate};
-use crate::pauli::words_for;
+use crate::pauli::{transpose64, words_for};
 use crate::rng::Rng;
 use crate::tableau::Tableau;
 
@@ -92,6 +92,31 @@ impl<'a> Bits<'a> {
         self.left -= 1;
         b
     }
+    /// The next `m ≤ 64` bits at once, the first drawn in bit 0: exactly what `m` calls of
+    /// [`Bits::bit`] return, with the same refills of the generator.
+    fn take(&mut self, m: u32) -> u64 {
+        let mask = |k: u32| if k >= 64 { u64::MAX } else { (1u64 << k) - 1 };
+        if m <= self.left {
+            let v = self.buf & mask(m);
+            self.buf = self.buf.checked_shr(m).unwrap_or(0);
+            self.left -= m;
+            v
+        } else {
+            // left < m ≤ 64: the buffered bits, then the low bits of a fresh word.
+            let (have, need) = (self.left, m - self.left);
+            let fresh = self.rng.random::<u64>();
+            let v = self.buf | ((fresh & mask(need)) << have);
+            self.buf = fresh.checked_shr(need).unwrap_or(0);
+            self.left = 64 - need;
+            v
+        }
+    }
+    /// Fills the first `count` bits of `out` (LSB first, word by word) from the stream.
+    fn fill(&mut self, out: &mut [u64], count: usize) {
+        for (i, word) in out.iter_mut().enumerate().take(count.div_ceil(64)) {
+            *word = self.take((count - 64 * i).min(64) as u32);
+        }
+    }
 }
 
 /// Index k in `0..2m` with probability ∝ 2^-(k+1): the exact integer form of Qiskit's
@@ -131,80 +156,137 @@ impl BitMat {
             d: vec![0; n * w],
         }
     }
-    fn get(&self, i: usize, j: usize) -> bool {
-        (self.d[i * self.w + j / 64] >> (j % 64)) & 1 == 1
-    }
-    fn set(&mut self, i: usize, j: usize, v: bool) {
-        let idx = i * self.w + j / 64;
-        self.d[idx] = (self.d[idx] & !(1 << (j % 64))) | (u64::from(v) << (j % 64));
-    }
     fn row(&self, i: usize) -> &[u64] {
         &self.d[i * self.w..(i + 1) * self.w]
     }
-    /// self · other over GF(2).
+    /// self · other over GF(2): row i of the product is the XOR of the rows of `other` picked
+    /// by the set bits of row i of `self`.
     fn mul(&self, other: &BitMat) -> BitMat {
+        let w = self.w;
         let mut out = BitMat::zeros(self.n);
-        for i in 0..self.n {
-            for k in 0..self.n {
-                if self.get(i, k) {
-                    for t in 0..self.w {
-                        out.d[i * self.w + t] ^= other.d[k * self.w + t];
-                    }
-                }
-            }
+        for (out_row, row) in out.d.chunks_exact_mut(w).zip(self.d.chunks_exact(w)) {
+            xor_selected_rows(out_row, &other.d, w, row);
         }
         out
     }
+    /// The transpose, by 64×64 block transposes.
     fn transpose(&self) -> BitMat {
-        let mut out = BitMat::zeros(self.n);
-        for i in 0..self.n {
-            for j in 0..self.n {
-                if self.get(i, j) {
-                    out.set(j, i, true);
+        let (n, w) = (self.n, self.w);
+        let mut out = BitMat::zeros(n);
+        for ib in 0..w {
+            let ni = (n - ib * 64).min(64);
+            for jb in 0..w {
+                let nj = (n - jb * 64).min(64);
+                let mut a = [0u64; 64];
+                for (b, v) in a[..ni].iter_mut().enumerate() {
+                    *v = self.d[(ib * 64 + b) * w + jb];
+                }
+                transpose64(&mut a);
+                for (j, &v) in a[..nj].iter().enumerate() {
+                    out.d[(jb * 64 + j) * w + ib] = v;
                 }
             }
         }
         out
     }
-    /// Inverse of a unit lower-triangular matrix.
+    /// Inverse of a unit lower-triangular matrix: row i of the inverse is e_i plus the XOR of
+    /// the inverse's rows k < i picked by the off-diagonal bits of row i (forward substitution).
     fn inverse_unit_lower(&self) -> BitMat {
+        let w = self.w;
         let mut m = BitMat::zeros(self.n);
+        let mut below = vec![0u64; w];
         for i in 0..self.n {
-            m.set(i, i, true);
-            for k in 0..i {
-                if self.get(i, k) {
-                    for t in 0..self.w {
-                        let v = m.d[k * self.w + t];
-                        m.d[i * self.w + t] ^= v;
-                    }
-                }
-            }
+            let (done, rest) = m.d.split_at_mut(i * w);
+            let row_i = &mut rest[..w];
+            row_i[i / 64] |= 1 << (i % 64);
+            // The bits k < i of row i pick rows of the inverse already computed.
+            below.copy_from_slice(self.row(i));
+            below[i / 64] &= (1u64 << (i % 64)) - 1;
+            below[i / 64 + 1..].fill(0);
+            xor_selected_rows(row_i, done, w, &below);
         }
         m
     }
 }
 
-/// Random symmetric matrix (random diagonal) or unit lower-triangular matrix.
-fn random_gamma(n: usize, bits: &mut Bits) -> BitMat {
-    let mut g = BitMat::zeros(n);
-    for i in 0..n {
-        for j in 0..=i {
-            let b = bits.bit();
-            g.set(i, j, b);
-            g.set(j, i, b);
+/// `out ^= src[j]` for every set bit j of `select`, where `src[j]` is the row at
+/// `j*stride..j*stride+out.len()` of `src`.
+///
+/// The row being accumulated is kept in registers, up to 8 words at a time (a fixed count the
+/// compiler unrolls and vectorizes), instead of a load and a store per selected row.
+fn xor_selected_rows(out: &mut [u64], src: &[u64], stride: usize, select: &[u64]) {
+    let mut i0 = 0;
+    while i0 < out.len() {
+        let chunk = &mut out[i0..];
+        match chunk.len() {
+            1 => xor_rows_words::<1>(chunk, src, stride, i0, select),
+            2 => xor_rows_words::<2>(chunk, src, stride, i0, select),
+            3 => xor_rows_words::<3>(chunk, src, stride, i0, select),
+            4 => xor_rows_words::<4>(chunk, src, stride, i0, select),
+            5 => xor_rows_words::<5>(chunk, src, stride, i0, select),
+            6 => xor_rows_words::<6>(chunk, src, stride, i0, select),
+            7 => xor_rows_words::<7>(chunk, src, stride, i0, select),
+            _ => xor_rows_words::<8>(chunk, src, stride, i0, select),
         }
+        i0 += 8;
+    }
+}
+
+/// Words `i0..i0+W` of [`xor_selected_rows`]; `out` starts at word i0.
+#[inline(always)]
+fn xor_rows_words<const W: usize>(
+    out: &mut [u64],
+    src: &[u64],
+    stride: usize,
+    i0: usize,
+    select: &[u64],
+) {
+    let mut acc = [0u64; W];
+    acc.copy_from_slice(&out[..W]);
+    for_each_bit(select, |j| {
+        let row = &src[j * stride + i0..j * stride + i0 + W];
+        for (a, &v) in acc.iter_mut().zip(row) {
+            *a ^= v;
+        }
+    });
+    out[..W].copy_from_slice(&acc);
+}
+
+/// Calls `f(k)` for every set bit k of a packed bit vector, in increasing order.
+#[inline]
+fn for_each_bit(words: &[u64], mut f: impl FnMut(usize)) {
+    for (wi, &word) in words.iter().enumerate() {
+        let mut m = word;
+        while m != 0 {
+            f(wi * 64 + m.trailing_zeros() as usize);
+            m &= m - 1;
+        }
+    }
+}
+
+/// Random symmetric matrix (random diagonal): the lower triangle row by row, bits `0..=i` of
+/// row i in stream order, mirrored to the upper triangle.
+fn random_gamma(n: usize, bits: &mut Bits) -> BitMat {
+    let mut lower = BitMat::zeros(n);
+    let w = lower.w;
+    for (i, row) in lower.d.chunks_exact_mut(w).enumerate() {
+        bits.fill(row, i + 1);
+    }
+    let mut g = lower.transpose();
+    for (o, &v) in g.d.iter_mut().zip(&lower.d) {
+        *o |= v;
     }
     g
 }
 
+/// Random unit lower-triangular matrix: bits `0..i` of row i in stream order, then the 1 on
+/// the diagonal.
 fn random_delta(n: usize, bits: &mut Bits) -> BitMat {
     let mut d = BitMat::zeros(n);
-    for i in 0..n {
-        d.set(i, i, true);
-        for j in 0..i {
-            let b = bits.bit();
-            d.set(i, j, b);
-        }
+    let w = d.w;
+    for (i, row) in d.d.chunks_exact_mut(w).enumerate() {
+        bits.fill(row, i);
+        row[i / 64] |= 1 << (i % 64);
     }
     d
 }
@@ -231,7 +313,6 @@ pub fn random_clifford(n: u32, rng: &mut Rng) -> Tableau {
     let gamma2 = random_gamma(nn, &mut bits);
     let delta1 = random_delta(nn, &mut bits);
     let delta2 = random_delta(nn, &mut bits);
-    let prod1 = gamma1.mul(&delta1);
     let prod2 = gamma2.mul(&delta2);
     let inv1 = delta1.inverse_unit_lower().transpose();
     let inv2 = delta2.inverse_unit_lower().transpose();
@@ -239,22 +320,14 @@ pub fn random_clifford(n: u32, rng: &mut Rng) -> Tableau {
     // 2n×2n tables, each row = (x words | z words), w words each.
     let w = words_for(n);
     let rw = 2 * w;
-    let block = |a: &BitMat, b: Option<&BitMat>, c: &BitMat, d: &BitMat| {
-        // [[a, b=0], [c, d]]
-        let mut t = vec![0u64; 2 * nn * rw];
-        for i in 0..nn {
-            t[i * rw..i * rw + w].copy_from_slice(a.row(i));
-            if let Some(b) = b {
-                t[i * rw + w..(i + 1) * rw].copy_from_slice(b.row(i));
-            }
-            let r = (nn + i) * rw;
-            t[r..r + w].copy_from_slice(c.row(i));
-            t[r + w..r + rw].copy_from_slice(d.row(i));
-        }
-        t
-    };
-    let table1 = block(&delta1, None, &prod1, &inv1);
-    let table2 = block(&delta2, None, &prod2, &inv2);
+    // table2 = [[Δ2, 0], [Γ2Δ2, Δ2^-T]].
+    let mut table2 = vec![0u64; 2 * nn * rw];
+    for i in 0..nn {
+        table2[i * rw..i * rw + w].copy_from_slice(delta2.row(i));
+        let r = (nn + i) * rw;
+        table2[r..r + w].copy_from_slice(prod2.row(i));
+        table2[r + w..r + rw].copy_from_slice(inv2.row(i));
+    }
     // Permute qubits, then the Hadamard layer (swap rows i and n+i).
     let mut table = vec![0u64; 2 * nn * rw];
     for (i, &pi) in perm.iter().enumerate() {
@@ -269,26 +342,23 @@ pub fn random_clifford(n: u32, rng: &mut Rng) -> Tableau {
             }
         }
     }
-    // final = table1 · table.
-    let mut rx = vec![0u64; 2 * nn * w];
-    let mut rz = vec![0u64; 2 * nn * w];
-    for r in 0..2 * nn {
-        for half in 0..2 {
-            for (cw, &word) in table1[r * rw + half * w..r * rw + (half + 1) * w]
-                .iter()
-                .enumerate()
-            {
-                let mut m = word;
-                while m != 0 {
-                    let j = half * nn + cw * 64 + m.trailing_zeros() as usize;
-                    m &= m - 1;
-                    for t in 0..w {
-                        rx[r * w + t] ^= table[j * rw + t];
-                        rz[r * w + t] ^= table[j * rw + w + t];
-                    }
-                }
-            }
-        }
+    // final = table1 · table with table1 = [[Δ1, 0], [Γ1Δ1, Δ1^-T]]: the top rows are
+    // Δ1 · T_top, and the bottom ones Γ1 · (Δ1 · T_top) + Δ1^-T · T_bottom, which reuses the
+    // top rows instead of forming Γ1Δ1 (the same matrix over GF(2), so the same bits).
+    let mut prod = vec![0u64; 2 * nn * rw];
+    let (top, bottom) = prod.split_at_mut(nn * rw);
+    for (i, out) in top.chunks_exact_mut(rw).enumerate() {
+        xor_selected_rows(out, &table, rw, delta1.row(i));
+    }
+    for (i, out) in bottom.chunks_exact_mut(rw).enumerate() {
+        xor_selected_rows(out, top, rw, gamma1.row(i));
+        xor_selected_rows(out, &table[nn * rw..], rw, inv1.row(i));
+    }
+    let mut rx = Vec::with_capacity(2 * nn * w);
+    let mut rz = Vec::with_capacity(2 * nn * w);
+    for row in prod.chunks_exact(rw) {
+        rx.extend_from_slice(&row[..w]);
+        rz.extend_from_slice(&row[w..]);
     }
     let signs: Vec<bool> = (0..2 * nn).map(|_| bits.bit()).collect();
     Tableau::from_row_words(n, &rx, &rz, &signs)
@@ -297,13 +367,53 @@ pub fn random_clifford(n: u32, rng: &mut Rng) -> Tableau {
 /// Records gates applied (appended) to a working tableau.
 struct Reducer {
     t: Tableau,
-    gates: Vec<Gate>,
+    /// The inverses of the applied gates, in the order applied (SWAP as 3 CX), so the
+    /// synthesized circuit is this list reversed.
+    inverses: Vec<Gate>,
+    /// Scratch: the qubits of a CX run.
+    run: Vec<u32>,
 }
 
 impl Reducer {
+    fn new(t: &Tableau) -> Self {
+        // The reduction of a random Clifford takes about n² + 4n gates.
+        let n = t.n() as usize;
+        Reducer {
+            t: t.clone(),
+            inverses: Vec::with_capacity(n * n + 8 * n),
+            run: Vec::new(),
+        }
+    }
     fn g(&mut self, g: Gate) {
         self.t.apply(&g);
-        self.gates.push(g);
+        match g {
+            Gate::S(q) => self.inverses.push(Gate::Sdg(q)),
+            Gate::Sdg(q) => self.inverses.push(Gate::S(q)),
+            Gate::SqrtX(q) => self.inverses.push(Gate::SqrtXdg(q)),
+            Gate::SqrtXdg(q) => self.inverses.push(Gate::SqrtX(q)),
+            // CX(a,b)·CX(b,a)·CX(a,b) reads the same reversed.
+            Gate::Swap(a, b) => {
+                self.inverses
+                    .extend([Gate::Cx(a, b), Gate::Cx(b, a), Gate::Cx(a, b)]);
+            }
+            other => self.inverses.push(other),
+        }
+    }
+    /// CX(c, i) for every set bit i of `mask`, in increasing order.
+    fn cx_out(&mut self, c: u32, mask: &[u64]) {
+        self.run.clear();
+        for_each_bit(mask, |i| self.run.push(i as u32));
+        self.t.cx_fan_out(c, &self.run);
+        self.inverses
+            .extend(self.run.iter().map(|&i| Gate::Cx(c, i)));
+    }
+    /// CX(i, t) for every set bit i of `mask`, in increasing order.
+    fn cx_in(&mut self, mask: &[u64], t: u32) {
+        self.run.clear();
+        for_each_bit(mask, |i| self.run.push(i as u32));
+        self.t.cx_fan_in(&self.run, t);
+        self.inverses
+            .extend(self.run.iter().map(|&i| Gate::Cx(i, t)));
     }
     /// `(x, z)` of row X_q (`z_row = false`) or Z_q (`z_row = true`) at column k.
     fn bits(&self, q: u32, z_row: bool, k: u32) -> (bool, bool) {
@@ -323,39 +433,35 @@ impl Reducer {
             }
         }
         debug_assert!(self.t.is_identity(), "reduction did not reach the identity");
-        let mut c = Circuit::new(n);
-        for g in self.gates.iter().rev() {
-            match *g {
-                Gate::S(q) => c.push(Gate::Sdg(q)),
-                Gate::Sdg(q) => c.push(Gate::S(q)),
-                Gate::SqrtX(q) => c.push(Gate::SqrtXdg(q)),
-                Gate::SqrtXdg(q) => c.push(Gate::SqrtX(q)),
-                Gate::Swap(a, b) => {
-                    c.push(Gate::Cx(a, b));
-                    c.push(Gate::Cx(b, a));
-                    c.push(Gate::Cx(a, b));
-                }
-                other => c.push(other),
-            }
+        self.inverses.reverse();
+        Circuit {
+            n,
+            gates: self.inverses,
         }
-        c
     }
 }
 
 /// Tableau-reduction synthesis (Aaronson–Gottesman, as Qiskit's `synth_clifford_ag`).
 /// Gates in {H, S, S†, X, Y, Z, CX}; `Tableau::from_circuit(&result) == *t` exactly.
+///
+/// Each step reads a row once as packed masks instead of bit by bit: a CX on (q, i) or (i, q)
+/// changes only columns q and i, so while a step walks the columns i > q of row X_q or Z_q,
+/// the bits it has yet to visit are the ones gathered at the start of the step. The gate
+/// sequence is exactly that of the bit-by-bit procedure.
 pub fn synthesize_elimination(t: &Tableau) -> Circuit {
     let n = t.n();
-    let mut r = Reducer {
-        t: t.clone(),
-        gates: Vec::new(),
-    };
+    let w = words_for(n);
+    let mut r = Reducer::new(t);
+    let (mut xs, mut zs) = (vec![0u64; w], vec![0u64; w]);
+    let bit = |m: &[u64], i: u32| (m[(i / 64) as usize] >> (i % 64)) & 1 == 1;
+    let nonzero = |m: &[u64]| m.iter().any(|&v| v != 0);
     for q in 0..n {
         // 1. Put an X into position (q, q) of row X_q, with a SWAP and/or an H.
         if !r.bits(q, false, q).0 {
-            if let Some(i) = (q + 1..n).find(|&i| r.bits(q, false, i).0) {
+            r.t.row_masks(q, q, &mut xs, &mut zs);
+            if let Some(i) = (q + 1..n).find(|&i| bit(&xs, i)) {
                 r.g(Gate::Swap(i, q));
-            } else if let Some(i) = (q..n).find(|&i| r.bits(q, false, i).1) {
+            } else if let Some(i) = (q..n).find(|&i| bit(&zs, i)) {
                 r.g(Gate::H(i));
                 if i != q {
                     r.g(Gate::Swap(i, q));
@@ -363,35 +469,22 @@ pub fn synthesize_elimination(t: &Tableau) -> Circuit {
             }
         }
         // 2. Clear the other X components of row X_q, then its Z components.
-        for i in q + 1..n {
-            if r.bits(q, false, i).0 {
-                r.g(Gate::Cx(q, i));
-            }
-        }
-        if (q..n).any(|i| r.bits(q, false, i).1) {
-            if !r.bits(q, false, q).1 {
+        r.t.row_masks(q, q + 1, &mut xs, &mut zs);
+        r.cx_out(q, &xs);
+        let z_q = r.bits(q, false, q).1;
+        if z_q || nonzero(&zs) {
+            if !z_q {
                 r.g(Gate::S(q));
             }
-            for i in q + 1..n {
-                if r.bits(q, false, i).1 {
-                    r.g(Gate::Cx(i, q));
-                }
-            }
+            r.cx_in(&zs, q);
             r.g(Gate::S(q));
         }
         // 3. Row Z_q: clear the other Z components, then the X components.
-        for i in q + 1..n {
-            if r.bits(q, true, i).1 {
-                r.g(Gate::Cx(i, q));
-            }
-        }
-        if (q..n).any(|i| r.bits(q, true, i).0) {
+        r.t.row_masks(n + q, q + 1, &mut xs, &mut zs);
+        r.cx_in(&zs, q);
+        if r.bits(q, true, q).0 || nonzero(&xs) {
             r.g(Gate::H(q));
-            for i in q + 1..n {
-                if r.bits(q, true, i).0 {
-                    r.g(Gate::Cx(q, i));
-                }
-            }
+            r.cx_out(q, &xs);
             if r.bits(q, true, q).1 {
                 r.g(Gate::S(q));
             }
@@ -410,10 +503,7 @@ pub fn synthesize_elimination(t: &Tableau) -> Circuit {
 /// with column q as the pivot (so no SWAPs are ever needed). Ties go to the lowest index.
 pub fn synthesize_greedy(t: &Tableau) -> Circuit {
     let n = t.n();
-    let mut r = Reducer {
-        t: t.clone(),
-        gates: Vec::new(),
-    };
+    let mut r = Reducer::new(t);
     let mut remaining: Vec<u32> = (0..n).collect();
     while !remaining.is_empty() {
         let cost = |q: u32| -> u32 {

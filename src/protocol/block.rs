@@ -82,7 +82,10 @@ pub fn draw_checks(c: &Tableau, r: u32, kind: CheckKind, rng: &mut Rng) -> Vec<P
                     p
                 }
             };
-            let mut s = p.tensor(&c.conjugate(&p));
+            // Sign-free image: the phase of c(P) is dropped anyway.
+            let (mut ox, mut oz) = (vec![0; p.xs().len()], vec![0; p.zs().len()]);
+            c.conjugate_frame(p.xs(), p.zs(), &mut ox, &mut oz);
+            let mut s = p.tensor(&PauliString::from_words(n, ox, oz, 0));
             s.set_phase(0);
             s
         })
@@ -105,29 +108,27 @@ impl Instance {
     /// Builds the instance for `circuit` (which must have n qubits), splitting it into t blocks
     /// and drawing each block's checks from `checks_rng`.
     pub fn new(params: &Params, circuit: Circuit, checks_rng: &mut Rng) -> Instance {
-        let depth = circuit.depth();
-        let blocks = circuit
-            .split(params.t, params.knobs.split_rule)
+        let split = circuit.split_layered(params.t, params.knobs.split_rule);
+        let blocks = split
+            .blocks
             .into_iter()
             .enumerate()
-            .map(|(i, c)| {
-                let tableau = Tableau::from_circuit(&c);
-                let layers = c.layered();
-                let mut block = Block {
+            .map(|(i, b)| {
+                let tableau = Tableau::from_circuit(&b.circuit);
+                let checks = draw_checks(&tableau, params.r, params.knobs.check_kind, checks_rng);
+                Block {
                     k: i as u32 + 1,
-                    circuit: c,
-                    layers,
+                    circuit: b.circuit,
+                    layers: b.layers,
                     tableau,
-                    checks: Vec::new(),
-                };
-                block.checks = block.draw_checks(params.r, params.knobs.check_kind, checks_rng);
-                block
+                    checks,
+                }
             })
             .collect();
         Instance {
             n: params.n,
             circuit,
-            depth,
+            depth: split.depth,
             blocks,
         }
     }
