@@ -173,6 +173,25 @@ fn fan_in_kernel<const W: usize>(
     }
 }
 
+/// Columns a ≠ b (of `w2` words each) of a column-major table as two disjoint mutable
+/// slices, so the word loop of a two-qubit gate runs over zipped slices (no bounds checks, no
+/// aliasing). Shared with the observable columns of [`crate::sim::signatures`].
+#[inline(always)]
+pub(crate) fn two_columns(
+    v: &mut [u64],
+    a: usize,
+    b: usize,
+    w2: usize,
+) -> (&mut [u64], &mut [u64]) {
+    if a < b {
+        let (lo, hi) = v.split_at_mut(b * w2);
+        (&mut lo[a * w2..(a + 1) * w2], &mut hi[..w2])
+    } else {
+        let (lo, hi) = v.split_at_mut(a * w2);
+        (&mut hi[..w2], &mut lo[b * w2..(b + 1) * w2])
+    }
+}
+
 /// Row-major copy of the image strings: row r at words `r*w..(r+1)*w`.
 #[derive(Clone, Debug)]
 struct Rows {
@@ -492,26 +511,13 @@ impl Tableau {
         }
     }
 
-    /// Columns a ≠ b of a column-major table as two disjoint mutable slices, so the word loop
-    /// of a two-qubit gate runs over zipped slices (no bounds checks, no aliasing).
-    #[inline(always)]
-    fn two_columns(v: &mut [u64], a: usize, b: usize, w2: usize) -> (&mut [u64], &mut [u64]) {
-        if a < b {
-            let (lo, hi) = v.split_at_mut(b * w2);
-            (&mut lo[a * w2..(a + 1) * w2], &mut hi[..w2])
-        } else {
-            let (lo, hi) = v.split_at_mut(a * w2);
-            (&mut hi[..w2], &mut lo[b * w2..(b + 1) * w2])
-        }
-    }
-
     /// Applies a two-qubit rule to columns a and b, two words per step like [`Self::map1`].
     #[inline(always)]
     fn map2(&mut self, a: u32, b: u32, f: impl Fn(u64, u64, u64, u64, u64) -> rules::Two) {
         let w2 = 2 * self.w;
         let (a, b) = (a as usize, b as usize);
-        let (xa, xb) = Self::two_columns(&mut self.cx, a, b, w2);
-        let (za, zb) = Self::two_columns(&mut self.cz, a, b, w2);
+        let (xa, xb) = two_columns(&mut self.cx, a, b, w2);
+        let (za, zb) = two_columns(&mut self.cz, a, b, w2);
         fn pairs(v: &mut [u64]) -> std::slice::ChunksExactMut<'_, u64> {
             v.chunks_exact_mut(2)
         }

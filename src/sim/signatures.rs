@@ -25,7 +25,7 @@ use crate::circuit::Gate;
 use crate::noise::{NoiseClass, NoiseRates};
 use crate::protocol::ops::{OpKind, OpList};
 use crate::rng::Rng;
-use crate::tableau::{rules, Tableau};
+use crate::tableau::{rules, two_columns, Tableau};
 use rand::RngExt;
 
 /// How a location's fault is drawn and which signatures it stores.
@@ -281,15 +281,7 @@ impl Cols {
     #[inline(always)]
     fn two(&mut self, a: u32, b: u32, f: impl Fn(u64, u64, u64, u64, u64) -> rules::Two) {
         let w = self.w;
-        let (sa, sb) = (a as usize * 2 * w, b as usize * 2 * w);
-        // Two disjoint column blocks, borrowed together.
-        let (ca, cb) = if sa < sb {
-            let (lo, hi) = self.data.split_at_mut(sb);
-            (&mut lo[sa..sa + 2 * w], &mut hi[..2 * w])
-        } else {
-            let (lo, hi) = self.data.split_at_mut(sa);
-            (&mut hi[..2 * w], &mut lo[sb..sb + 2 * w])
-        };
+        let (ca, cb) = two_columns(&mut self.data, a as usize, b as usize, 2 * w);
         let (za, xa) = ca.split_at_mut(w);
         let (zb, xb) = cb.split_at_mut(w);
         for i in 0..w {
