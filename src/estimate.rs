@@ -406,19 +406,6 @@ fn instance(params: &Params, circuits: Option<&[Circuit]>, i: u32) -> Instance {
     }
 }
 
-/// Builds the instances of a point: `Instance::generate` for circuit i, or `with_circuit` on
-/// the given circuits (exactly `params.circuits` of them, each on n qubits).
-pub fn instances(
-    params: &Params,
-    circuits: Option<&[Circuit]>,
-) -> Result<Vec<Instance>, EngineError> {
-    params.validate()?;
-    check_circuits(params, circuits)?;
-    Ok((0..params.circuits)
-        .map(|i| instance(params, circuits, i))
-        .collect())
-}
-
 /// Given circuits must be exactly `params.circuits` of them, each on n qubits.
 fn check_circuits(params: &Params, circuits: Option<&[Circuit]>) -> Result<(), EngineError> {
     let Some(cs) = circuits else {
@@ -872,12 +859,19 @@ mod tests {
         let good: Vec<Circuit> = (0..3)
             .map(|i| Instance::generate(&params, i).circuit)
             .collect();
-        let insts = instances(&params, Some(&good)).unwrap();
-        assert_eq!(insts[1].circuit, good[1]);
+        let given = |cs: &[Circuit]| simulate(&params, EngineKind::Fast, Some(cs), &mut |_| {});
+        // Each circuit i of the report is the i-th given circuit.
+        let report = given(&good).unwrap();
+        for (d, c) in report.derived.per_circuit.iter().zip(&good) {
+            assert_eq!(d.size, c.gates.len() as u32);
+            assert_eq!(d.circuit_depth, c.depth());
+        }
+        assert_eq!(report.derived.per_circuit.len(), good.len());
+        assert_eq!(instance(&params, Some(&good), 1).circuit, good[1]);
         let mut bad = good.clone();
         bad[2] = Circuit::new(5);
         assert_eq!(
-            instances(&params, Some(&bad)).unwrap_err(),
+            given(&bad).unwrap_err(),
             EngineError::CircuitQubits {
                 index: 2,
                 found: 5,
@@ -885,7 +879,7 @@ mod tests {
             }
         );
         assert!(matches!(
-            instances(&params, Some(&good[..2])),
+            given(&good[..2]),
             Err(EngineError::CircuitCount { .. })
         ));
         let bad_params = Params { n: 0, ..params };
