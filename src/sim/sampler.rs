@@ -114,10 +114,16 @@ pub struct Tables {
 #[derive(Default)]
 struct BlockPrep {
     timing: BlockTiming,
-    /// The attempt table of the block's fixed checks; unused (`fixed` false) under K13
-    /// per_attempt, where every attempt has its own checks and table.
+    /// The attempt table of the block's fixed checks; unused under K13 per_attempt, where
+    /// every attempt has its own checks and table.
     table: SigTable,
-    fixed: bool,
+}
+
+impl Tables {
+    /// Whether the blocks' attempt tables are built (the checks are fixed per circuit).
+    fn fixed_checks(&self) -> bool {
+        self.knobs.check_redraw == CheckRedraw::PerCircuit
+    }
 }
 
 impl Prepared<'_> {
@@ -128,8 +134,10 @@ impl Prepared<'_> {
 
     /// Block k's (1-based) attempt table with its fixed checks (None under per-attempt redraw).
     pub fn attempt_table(&self, k: u32) -> Option<&SigTable> {
-        let b = &self.tables.blocks[k as usize - 1];
-        b.fixed.then_some(&b.table)
+        let tables = &self.tables;
+        tables
+            .fixed_checks()
+            .then_some(&tables.blocks[k as usize - 1].table)
     }
 
     /// Gives back the tables for reuse by the next [`prepare_reusing`].
@@ -152,13 +160,13 @@ pub fn prepare_reusing<'a>(
 ) -> Prepared<'a> {
     let knobs = params.knobs;
     tables.knobs = knobs;
+    let fixed = tables.fixed_checks();
     tables
         .blocks
         .resize_with(inst.blocks.len(), BlockPrep::default);
     for (b, bp) in inst.blocks.iter().zip(&mut tables.blocks) {
         bp.timing = b.timing(&knobs);
-        bp.fixed = knobs.check_redraw == CheckRedraw::PerCircuit;
-        if bp.fixed {
+        if fixed {
             attempt_table_into(
                 &mut bp.table,
                 &b.attempt_ops_for(&b.checks, &knobs),
@@ -221,7 +229,7 @@ impl RunConsts {
                 .tables
                 .blocks
                 .iter()
-                .map(|b| b.fixed.then(|| b.table.rates(&rates)))
+                .map(|b| prep.tables.fixed_checks().then(|| b.table.rates(&rates)))
                 .collect(),
             idle_lambda: 1.0 - 4.0 * eps / 3.0,
             rsi_in_mono: rsi_in(rates.two_qubit),
@@ -469,7 +477,8 @@ fn sample_distributed(
 }
 
 /// Draws attempts of one block until acceptance; leaves them in `attempts` and the accepted
-/// resource's A_res in `ares`; gives up after [`MAX_ATTEMPTS`] attempts.
+/// resource's A_res in `ares`; gives up after [`MAX_ATTEMPTS`] attempts. `table_rates` are
+/// those of `bp.table`, or None under K13 per_attempt (no fixed table).
 #[allow(clippy::too_many_arguments)]
 fn sample_block(
     block: &Block,
@@ -489,7 +498,7 @@ fn sample_block(
         // K13 per_attempt: fresh checks, hence a fresh table (slow but exact).
         let fresh;
         let (table, rates, timing) = match table_rates {
-            Some(r) if bp.fixed => (&bp.table, r, &bp.timing),
+            Some(r) => (&bp.table, r, &bp.timing),
             _ => {
                 let checks = block.draw_checks(params.r, params.knobs.check_kind, rng);
                 attempt_table_into(
