@@ -7,6 +7,7 @@ use crate::pauli::{Pauli1, PauliString};
 use crate::protocol::ops::{attempt_ops, direct_ops, OpList};
 use crate::protocol::params::{CheckKind, CheckMeasurement, Knobs, Params};
 use crate::protocol::schedule::BlockTiming;
+use crate::protocol::two_sided::TwoSidedLayers;
 use crate::rng::{self, Rng};
 use crate::tableau::Tableau;
 use rand::RngExt;
@@ -37,15 +38,29 @@ impl Block {
         self.checks.iter().map(PauliString::weight).collect()
     }
 
-    /// Stage lengths of an attempt with these checks (protocol.md §10).
+    /// Stage lengths of an attempt with these checks (protocol.md §10): RSP is Δ_k + 3, or
+    /// 3 + the longer side of two-sided RSP (⌈Δ_k/2⌉ without CY gates, §15.5).
     pub fn timing_for(&self, checks: &[PauliString], knobs: &Knobs) -> BlockTiming {
         let extra = match knobs.check_measurement {
             CheckMeasurement::HThenMz => 4,
             CheckMeasurement::Mx => 3,
         };
+        let rsp_sides = self.rsp_sides(knobs);
         BlockTiming {
-            rsp: self.depth() + 3,
+            rsp: 3 + rsp_sides.0.max(rsp_sides.1),
             checks: checks.iter().map(|s| s.weight() + extra).collect(),
+            rsp_sides,
+        }
+    }
+
+    /// Circuit layers of RSP on (the a side, the b side): (0, Δ_k) one-sided, (layers of A^T,
+    /// layers of B) two-sided.
+    pub fn rsp_sides(&self, knobs: &Knobs) -> (u32, u32) {
+        if knobs.two_sided_rsp {
+            let s = TwoSidedLayers::split(self.circuit.n, &self.layers);
+            (s.a.len() as u32, s.b.len() as u32)
+        } else {
+            (0, self.depth())
         }
     }
 

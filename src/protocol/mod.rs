@@ -7,3 +7,4 @@ pub mod ops;
 pub mod params;
 pub mod schedule;
 pub mod stim_export;
+pub mod two_sided;

@@ -10,6 +10,7 @@ use crate::circuit::{Circuit, Gate};
 use crate::noise::NoiseClass;
 use crate::pauli::{Pauli1, PauliString};
 use crate::protocol::params::{CheckMeasurement, Knobs};
+use crate::protocol::two_sided::TwoSidedLayers;
 use serde::{Deserialize, Serialize};
 
 /// What an operation does.
@@ -279,7 +280,8 @@ fn controlled(anc: u32, q: u32, p: Pauli1) -> Option<Gate> {
 }
 
 /// One RSP&V attempt of a block (protocol.md §4.1, §4.2) on 2n+1 qubits: RSP of C_k (given
-/// as its ASAP layers on n qubits) then the checks `checks` (2n-qubit operators S_j on
+/// as its ASAP layers on n qubits; with `knobs.two_sided_rsp`, A^T on a and B on b in parallel,
+/// [`crate::protocol::two_sided`]) then the checks `checks` (2n-qubit operators S_j on
 /// a ⊗ b), each measured with the single ancilla. Idle noise on a and b follows K1; the
 /// ancilla never idles. Check j writes measurement record j−1.
 pub fn attempt_ops(
@@ -309,14 +311,22 @@ pub fn attempt_ops(
         kind: OpKind::Gate(Gate::Cx(i, n + i)),
         noise: NoiseClass::TwoQubit,
     }));
-    for layer in block_layers {
-        b.layer(layer.iter().map(|g| {
-            let g = g.map_qubits(|q| n + q);
-            Op {
-                kind: OpKind::Gate(g),
-                noise: gate_noise(&g),
-            }
-        }));
+    let gate_op = |g: Gate| Op {
+        kind: OpKind::Gate(g),
+        noise: gate_noise(&g),
+    };
+    if knobs.two_sided_rsp {
+        // §15.5: A^T on a and B on b, layer ℓ of each side in RSP layer 3 + ℓ.
+        let sides = TwoSidedLayers::split(n, block_layers);
+        for l in 0..sides.depth() as usize {
+            let a = sides.a.get(l).into_iter().flatten().map(|&g| gate_op(g));
+            let on_b = sides.b.get(l).into_iter().flatten();
+            b.layer(a.chain(on_b.map(|g| gate_op(g.map_qubits(|q| n + q)))));
+        }
+    } else {
+        for layer in block_layers {
+            b.layer(layer.iter().map(|g| gate_op(g.map_qubits(|q| n + q))));
+        }
     }
     // RSV: each check with one ancilla, controlled-Paulis in the order a_1..a_n, b_1..b_n.
     let mut check_end_layers = Vec::with_capacity(checks.len());

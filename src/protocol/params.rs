@@ -142,6 +142,24 @@ pub struct Knobs {
     pub parallel_links: u32,
     /// Restart at the first failing check (default) or only at the end of RSV (paper §V).
     pub restart_rule: RestartRule,
+    /// m: RSP&V instances per block run side by side (protocol.md §15.4, paper §VI); the first
+    /// accepted one is injected (ties: lowest index). Omitted from JSON at its default 1, so
+    /// reports of the paper's protocol are byte-identical to those made before the knob existed.
+    #[serde(skip_serializing_if = "is_one")]
+    pub instances: u32,
+    /// Two-sided RSP (protocol.md §15.5, paper §VI): C_k = B·A split at its middle ASAP layer,
+    /// A^T applied on the a register and B on the b register in parallel. Omitted from JSON when
+    /// off (the default), as `instances`.
+    #[serde(skip_serializing_if = "is_false")]
+    pub two_sided_rsp: bool,
+}
+
+fn is_one(m: &u32) -> bool {
+    *m == 1
+}
+
+fn is_false(b: &bool) -> bool {
+    !*b
 }
 
 impl Default for Knobs {
@@ -164,6 +182,8 @@ impl Default for Knobs {
             noise_model: NoiseModelKind::default(),
             parallel_links: 1,
             restart_rule: RestartRule::default(),
+            instances: 1,
+            two_sided_rsp: false,
         }
     }
 }
@@ -243,6 +263,8 @@ pub mod limits {
     pub const MAX_TAU_E: f64 = 1.0e6;
     pub const MIN_TAU_E: f64 = 0.1;
     pub const MAX_PARALLEL_LINKS: u32 = 1 << 16;
+    /// Largest number m of parallel RSP&V instances per block.
+    pub const MAX_INSTANCES: u32 = 64;
 }
 
 /// Why a parameter set is refused. Messages name the flag and the accepted range.
@@ -368,6 +390,13 @@ impl Params {
                 format!("an integer in 1..={MAX_PARALLEL_LINKS}"),
             ));
         }
+        if k.instances == 0 || k.instances > MAX_INSTANCES {
+            return Err(out_of_range(
+                "instances",
+                k.instances,
+                format!("an integer in 1..={MAX_INSTANCES}"),
+            ));
+        }
         Ok(())
     }
 }
@@ -477,5 +506,37 @@ mod tests {
         assert_eq!(v["correction_noise"], "applied_paulis");
         assert_eq!(v["check_redraw"], "per_circuit");
         assert_eq!(v["noise_model"], "paper");
+    }
+
+    #[test]
+    fn beyond_the_paper_knobs_are_omitted_at_their_defaults_and_validated() {
+        let d = serde_json::to_value(Knobs::default()).expect("serializes");
+        assert!(d.get("instances").is_none() && d.get("two_sided_rsp").is_none());
+        let k = Knobs {
+            instances: 2,
+            two_sided_rsp: true,
+            ..Default::default()
+        };
+        let v = serde_json::to_value(k).expect("serializes");
+        assert_eq!((v["instances"].as_u64(), v["two_sided_rsp"].as_bool()), (Some(2), Some(true)));
+        let back: Knobs = serde_json::from_value(v).expect("parses");
+        assert_eq!(back, k);
+        // Absent fields read as the defaults.
+        let old: Knobs = serde_json::from_value(d).expect("parses");
+        assert_eq!(old, Knobs::default());
+        let nd = k.non_default();
+        assert!(nd.contains(&("instances".to_string(), "2".to_string())));
+        assert!(nd.contains(&("two_sided_rsp".to_string(), "true".to_string())));
+        for m in [0, limits::MAX_INSTANCES + 1] {
+            let p = Params {
+                knobs: Knobs {
+                    instances: m,
+                    ..Default::default()
+                },
+                ..Default::default()
+            };
+            let err = p.validate().expect_err("refused");
+            assert!(err.to_string().starts_with("instances"), "{err}");
+        }
     }
 }

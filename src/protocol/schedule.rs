@@ -40,13 +40,18 @@ impl Implementation {
     }
 }
 
-/// Stage lengths of one RSP&V attempt of a block: RSP (Δ_k + 3) and each check (w_j + 4).
+/// Stage lengths of one RSP&V attempt of a block: RSP (Δ_k + 3, or ⌈Δ_k/2⌉ + 3 with two-sided
+/// RSP) and each check (w_j + 4).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct BlockTiming {
-    /// Depth of RSP: Δ_k + 3.
+    /// Depth of RSP: 3 + max(rsp_sides): Δ_k + 3 one-sided.
     pub rsp: u32,
     /// Depth of each check j = 1..r: w_j + 4 (or w_j + 3 with M_X).
     pub checks: Vec<u32>,
+    /// Circuit layers of RSP on (the a side, the b side) after the 3 Bell-pair layers:
+    /// (0, Δ_k) one-sided; (layers of A^T, layers of B) two-sided (protocol.md §15.5). Only the
+    /// animation reads them; `rsp` is the stage length.
+    pub rsp_sides: (u32, u32),
 }
 
 impl BlockTiming {
@@ -61,6 +66,8 @@ impl BlockTiming {
 pub struct Attempt {
     /// RSP depth of this attempt.
     pub rsp: u32,
+    /// [`BlockTiming::rsp_sides`] of this attempt.
+    pub rsp_sides: (u32, u32),
     /// Depth of each of the r checks of this attempt's verification sequence.
     pub checks: Vec<u32>,
     /// How many checks ran: up to the first failure (early stop) or all r.
@@ -74,6 +81,7 @@ impl Attempt {
     pub fn accepted(timing: &BlockTiming) -> Self {
         Attempt {
             rsp: timing.rsp,
+            rsp_sides: timing.rsp_sides,
             checks: timing.checks.clone(),
             checks_run: timing.checks.len() as u32,
             failed_check: None,
@@ -87,6 +95,7 @@ impl Attempt {
         debug_assert!(j >= 1 && j <= r);
         Attempt {
             rsp: timing.rsp,
+            rsp_sides: timing.rsp_sides,
             checks: timing.checks.clone(),
             checks_run: match rule {
                 RestartRule::FirstFailure => j.min(r),
@@ -111,18 +120,87 @@ impl Attempt {
 pub struct AttemptSpan {
     /// Block k (1-based); it runs on QPU Q_k in distributed CliNR.
     pub block: u32,
-    /// Attempt number (1-based) within its block.
+    /// The instance (1..=m) of block k's RSP&V that ran it (protocol.md §15.4); 1 when m = 1.
+    pub instance: u32,
+    /// Attempt number (1-based) within its instance.
     pub attempt: u32,
     /// Its first layer is `start + 1`.
     pub start: u32,
-    /// Time RSP ends (= start + Δ_k + 3).
+    /// Time the a side's and the b side's RSP circuit end (start + 3 + `rsp_sides`): with
+    /// one-sided RSP the a side ends with the Bell pairs at start + 3 and the b side at
+    /// `rsp_end`; with two-sided RSP A^T and B run in parallel from start + 3.
+    pub rsp_a_end: u32,
+    pub rsp_b_end: u32,
+    /// Time RSP ends (= start + Δ_k + 3, or start + ⌈Δ_k/2⌉ + 3 two-sided).
     pub rsp_end: u32,
-    /// Time each check that ran ends.
+    /// Time each check that ran ends (for an abandoned attempt: each check that had started,
+    /// at the time it would have ended).
     pub check_ends: Vec<u32>,
-    /// Time the attempt ends (accepted or discarded).
+    /// Time the attempt ends (accepted, discarded at a failed check, or abandoned).
     pub end: u32,
-    /// First failing check (1-based), or `None` if the resource was accepted at `end`.
+    /// First failing check (1-based), or `None` if the resource is (or, for an abandoned
+    /// attempt, would have been) accepted. For an abandoned attempt this is the outcome its
+    /// sampled faults decide; the check itself may not have run.
     pub failed_check: Option<u32>,
+    /// The attempt was cut off at T_k because another instance of its block was accepted first
+    /// (or at the same time, with a lower index): its resource is discarded and `end` = T_k.
+    /// Always false when m = 1.
+    pub abandoned: bool,
+}
+
+impl AttemptSpan {
+    /// A check failed and restarted this attempt's instance (not an abandoned attempt).
+    pub fn restarted(&self) -> bool {
+        self.failed_check.is_some() && !self.abandoned
+    }
+
+    /// Its resource was accepted and injected.
+    pub fn accepted(&self) -> bool {
+        self.failed_check.is_none() && !self.abandoned
+    }
+}
+
+/// The sampled attempts of one block, as the schedule builders take them: the attempts of each
+/// of its m instances (protocol.md §15.4) in time order. A `Vec<Attempt>` is a single instance
+/// (m = 1), a `Vec<Vec<Attempt>>` one list per instance.
+///
+/// An instance's list ends with its first accepted attempt, or earlier (with a failed attempt)
+/// when the simulator stopped drawing because the instance could no longer be first: attempts
+/// that would start at or after T_k never run. At least one instance must end accepted.
+pub trait BlockAttempts {
+    fn instances(&self) -> &[Vec<Attempt>];
+}
+
+impl BlockAttempts for Vec<Attempt> {
+    fn instances(&self) -> &[Vec<Attempt>] {
+        std::slice::from_ref(self)
+    }
+}
+
+impl BlockAttempts for Vec<Vec<Attempt>> {
+    fn instances(&self) -> &[Vec<Attempt>] {
+        self
+    }
+}
+
+/// Acceptance time of a block's RSP&V relative to its start, and the instance (0-based) whose
+/// resource is injected: the earliest accepted instance, ties to the lowest index (§15.4).
+/// Returns None if no instance has an accepted attempt.
+pub fn first_accepted(instances: &[Vec<Attempt>]) -> Option<(u32, usize)> {
+    let mut best: Option<(u32, usize)> = None;
+    for (i, attempts) in instances.iter().enumerate() {
+        let mut now = 0u32;
+        for a in attempts {
+            now += a.duration();
+            if a.is_accepted() {
+                if best.is_none_or(|(b, _)| now < b) {
+                    best = Some((now, i));
+                }
+                break;
+            }
+        }
+    }
+    best
 }
 
 /// What an injection span does.
@@ -157,6 +235,12 @@ impl InjectionSpan {
     /// True when the injection waited for Bell pairs (longer than its 4 layers).
     pub fn stalled(&self) -> bool {
         self.end - self.start > 4
+    }
+
+    /// Layers the injection waits for Bell pairs: the length of its stall span
+    /// [S, max_i L_i − 1), which is E − S − 4 (0 when every pair was there at S).
+    pub fn pair_wait(&self) -> u32 {
+        (self.end - self.start).saturating_sub(4)
     }
 
     /// Layers of qubit i's data idling before its CX: `data_ready+1 ..= L_i−1`.
@@ -201,6 +285,12 @@ pub struct LinkSpan {
     pub link: u32,
     /// The two QPUs it joins.
     pub qpus: (u32, u32),
+    /// k: Bell-pair generators on this link, each producing one pair per τ_e (paper §V).
+    pub generators: u32,
+    /// Exact time the generation of pair j (1-based, stored 0-based) starts:
+    /// bell_start + (⌈j/k⌉ − 1)·τ_e. Pairs j with `pair_started[j] ≤ τ < pair_ready[j]` are in
+    /// flight at τ: at most k of them, one per generator.
+    pub pair_started: Vec<f64>,
     /// Exact time pair j (1-based, stored 0-based) is ready: bell_start + ⌈j/k⌉·τ_e.
     pub pair_ready: Vec<f64>,
     /// First layer in which pair j can be used: ⌈ready⌉ + 1.
@@ -218,6 +308,17 @@ impl LinkSpan {
             .filter(|(&ready, &used)| ready <= time && f64::from(used) > time)
             .count() as u32
     }
+
+    /// The pairs being generated at `time`, as (pair index 1-based, fraction done in [0, 1)):
+    /// at most k of them, one per generator.
+    pub fn in_flight_at(&self, time: f64) -> impl Iterator<Item = (u32, f64)> + '_ {
+        self.pair_started
+            .iter()
+            .zip(&self.pair_ready)
+            .enumerate()
+            .filter(move |(_, (&s, &r))| s <= time && time < r)
+            .map(move |(j, (&s, &r))| (j as u32 + 1, ((time - s) / (r - s)).clamp(0.0, 1.0)))
+    }
 }
 
 /// Bell-pair generation parameters of the ring.
@@ -232,10 +333,30 @@ pub struct LinkParams {
 }
 
 impl LinkParams {
-    /// Exact time pair j (1-based) of a link is ready.
+    /// Exact time pair j (1-based) of a link is ready: the k generators work in lockstep from
+    /// `bell_start`, so pairs (r−1)k+1 ..= rk are ready at bell_start + r·τ_e (protocol.md §13,
+    /// §15.6: k generators divide the effective τ_e by k).
     pub fn pair_ready(&self, j: u32) -> f64 {
         let k = self.parallel_links.max(1);
         self.bell_start + f64::from(j.div_ceil(k)) * self.tau_e
+    }
+
+    /// Exact time the generation of pair j (1-based) starts: one τ_e before it is ready.
+    pub fn pair_started(&self, j: u32) -> f64 {
+        let k = self.parallel_links.max(1);
+        self.bell_start + f64::from(j.div_ceil(k) - 1) * self.tau_e
+    }
+
+    /// The layers distributed CliNR waits for Bell pairs in a run whose block 1 was accepted at
+    /// T_1 = `t_1`, on links of n pairs: max(0, U_n − T_1 − 1), where U_n is the first layer
+    /// pair n can be used. Every link generates identically from `bell_start`, so only RSI 1
+    /// can wait (protocol.md §8.7) and this equals [`Schedule::pair_wait`] of the run's
+    /// distributed schedule (tested), at a cost independent of n and t.
+    pub fn first_rsi_wait(&self, n: u32, t_1: u32) -> u32 {
+        if n == 0 {
+            return 0;
+        }
+        self.pair_usable(n).saturating_sub(t_1 + 1)
     }
 
     /// First layer in which pair j can be used: ⌈ready⌉ + 1. A tolerance of 1e-9 absorbs
@@ -258,6 +379,9 @@ pub struct Schedule {
     pub attempts: Vec<AttemptSpan>,
     /// T_k: acceptance time of block k's resource (0-based index k−1).
     pub accepted: Vec<u32>,
+    /// The instance (1..=m) whose resource block k injects (0-based index k−1); all 1 when
+    /// m = 1.
+    pub accepted_instance: Vec<u32>,
     /// RSI 1..t in order, then the teleportation (distributed).
     pub injections: Vec<InjectionSpan>,
     /// Ring links ℓ_0..ℓ_t (distributed only).
@@ -275,6 +399,7 @@ impl Schedule {
             t: 0,
             attempts: Vec::new(),
             accepted: Vec::new(),
+            accepted_instance: Vec::new(),
             injections: Vec::new(),
             links: Vec::new(),
             depth: circuit_depth,
@@ -282,8 +407,9 @@ impl Schedule {
     }
 
     /// Monolithic CliNR_{t,r} (protocol.md §7): block k's attempts run back to back after RSI
-    /// k−1, then RSI k takes 4 layers with local CX.
-    pub fn monolithic(n: u32, attempts: &[Vec<Attempt>], input: InputTiming) -> Schedule {
+    /// k−1, then RSI k takes 4 layers with local CX. With m instances (§15.4) all m start
+    /// after RSI k−1 on their own registers, and RSI k injects the first accepted one.
+    pub fn monolithic<B: BlockAttempts>(n: u32, attempts: &[B], input: InputTiming) -> Schedule {
         let mut s = Schedule::direct(n, 0);
         s.monolithic_into(n, attempts, input);
         s
@@ -291,24 +417,31 @@ impl Schedule {
 
     /// [`Schedule::monolithic`] written into `self`, reusing its allocations (for samplers that
     /// build one schedule per shot). The result equals `Schedule::monolithic(..)`.
-    pub fn monolithic_into(&mut self, n: u32, attempts: &[Vec<Attempt>], input: InputTiming) {
+    pub fn monolithic_into<B: BlockAttempts>(
+        &mut self,
+        n: u32,
+        attempts: &[B],
+        input: InputTiming,
+    ) {
         let t = attempts.len() as u32;
         self.implementation = Implementation::Monolithic;
         self.n = n;
         self.t = t;
         self.accepted.clear();
+        self.accepted_instance.clear();
         self.links.clear();
         let mut used_spans = 0;
         let mut end_prev = 0u32;
         for (k, block_attempts) in attempts.iter().enumerate() {
-            let t_k = place_attempts(
+            let (t_k, winner) = place_attempts(
                 k as u32 + 1,
                 end_prev,
-                block_attempts,
+                block_attempts.instances(),
                 &mut self.attempts,
                 &mut used_spans,
             );
             self.accepted.push(t_k);
+            self.accepted_instance.push(winner);
             let data_ready = match (k, input) {
                 (0, InputTiming::JustInTime) => t_k,
                 _ => end_prev,
@@ -331,9 +464,9 @@ impl Schedule {
 
     /// Distributed CliNR_{t,r} on a ring of t+1 QPUs (protocol.md §8): parallel RSP&V from
     /// time 0, the ready-for-injection rule, RSI with partial Bell pairs, final teleportation.
-    pub fn distributed(
+    pub fn distributed<B: BlockAttempts>(
         n: u32,
-        attempts: &[Vec<Attempt>],
+        attempts: &[B],
         input: InputTiming,
         links: LinkParams,
     ) -> Schedule {
@@ -344,10 +477,10 @@ impl Schedule {
 
     /// [`Schedule::distributed`] written into `self`, reusing its allocations. The result
     /// equals `Schedule::distributed(..)`.
-    pub fn distributed_into(
+    pub fn distributed_into<B: BlockAttempts>(
         &mut self,
         n: u32,
-        attempts: &[Vec<Attempt>],
+        attempts: &[B],
         input: InputTiming,
         links: LinkParams,
     ) {
@@ -356,16 +489,18 @@ impl Schedule {
         self.n = n;
         self.t = t;
         self.accepted.clear();
+        self.accepted_instance.clear();
         let mut used_spans = 0;
         for (k, block_attempts) in attempts.iter().enumerate() {
-            let t_k = place_attempts(
+            let (t_k, winner) = place_attempts(
                 k as u32 + 1,
                 0,
-                block_attempts,
+                block_attempts.instances(),
                 &mut self.attempts,
                 &mut used_spans,
             );
             self.accepted.push(t_k);
+            self.accepted_instance.push(winner);
         }
         self.attempts.truncate(used_spans);
         // Link ℓ_0 holds the pair times (every link generates identically).
@@ -374,6 +509,8 @@ impl Schedule {
             self.links.push(LinkSpan {
                 link: 0,
                 qpus: (0, 0),
+                generators: 1,
+                pair_started: Vec::new(),
                 pair_ready: Vec::new(),
                 pair_usable: Vec::new(),
                 pair_consumed: Vec::new(),
@@ -381,6 +518,10 @@ impl Schedule {
         }
         {
             let l0 = &mut self.links[0];
+            l0.generators = links.parallel_links.max(1);
+            l0.pair_started.clear();
+            l0.pair_started
+                .extend((1..=n).map(|j| links.pair_started(j)));
             l0.pair_ready.clear();
             l0.pair_ready.extend((1..=n).map(|j| links.pair_ready(j)));
             l0.pair_usable.clear();
@@ -445,6 +586,8 @@ impl Schedule {
         let (first, rest) = self.links.split_at_mut(1);
         let l0 = &first[0];
         for l in rest.iter_mut() {
+            l.generators = l0.generators;
+            l.pair_started.clone_from(&l0.pair_started);
             l.pair_ready.clone_from(&l0.pair_ready);
             l.pair_usable.clone_from(&l0.pair_usable);
         }
@@ -460,16 +603,26 @@ impl Schedule {
         }
     }
 
-    /// Number of attempts of block k (1-based) in this sample.
+    /// The attempts of block k (1-based) in this sample, every instance's, instance after
+    /// instance.
     pub fn attempts_of(&self, k: u32) -> impl Iterator<Item = &AttemptSpan> {
         self.attempts.iter().filter(move |a| a.block == k)
     }
 
-    /// Restarts (failed attempts) of block k.
+    /// Restarts (attempts discarded at a failed check) of block k, over its instances.
     pub fn restarts_of(&self, k: u32) -> u32 {
-        self.attempts_of(k)
-            .filter(|a| a.failed_check.is_some())
-            .count() as u32
+        self.attempts_of(k).filter(|a| a.restarted()).count() as u32
+    }
+
+    /// m: instances per block in this sample (1 for direct or without attempts).
+    pub fn instances(&self) -> u32 {
+        self.attempts.iter().map(|a| a.instance).max().unwrap_or(1)
+    }
+
+    /// Layers this run waits for Bell pairs: the sum of its injections' stall spans
+    /// ([`InjectionSpan::pair_wait`]); 0 for direct and monolithic CliNR.
+    pub fn pair_wait(&self) -> u32 {
+        self.injections.iter().map(InjectionSpan::pair_wait).sum()
     }
 
     /// Every protocol event of the run, in time order (ties: the order they happen in).
@@ -477,26 +630,35 @@ impl Schedule {
         let mut ev = Vec::new();
         for a in &self.attempts {
             let qpu = self.block_qpu(a.block);
+            let (block, instance, attempt) = (a.block, a.instance, a.attempt);
             ev.push(Event {
                 time: f64::from(a.start),
                 qpu,
                 kind: EventKind::AttemptStarted {
-                    block: a.block,
-                    attempt: a.attempt,
+                    block,
+                    instance,
+                    attempt,
                 },
             });
             ev.push(Event {
                 time: f64::from(a.end),
                 qpu,
                 kind: match a.failed_check {
+                    _ if a.abandoned => EventKind::Abandoned {
+                        block,
+                        instance,
+                        attempt,
+                    },
                     Some(check) => EventKind::CheckFailed {
-                        block: a.block,
-                        attempt: a.attempt,
+                        block,
+                        instance,
+                        attempt,
                         check,
                     },
                     None => EventKind::Accepted {
-                        block: a.block,
-                        attempt: a.attempt,
+                        block,
+                        instance,
+                        attempt,
                     },
                 },
             });
@@ -572,46 +734,80 @@ fn injection_slot(injections: &mut Vec<InjectionSpan>, i: usize) -> &mut Injecti
     &mut injections[i]
 }
 
-/// Places a block's attempts back to back from `start` into `out[*used..]` (reusing spans
-/// already there, appending otherwise); returns the acceptance time T_k.
+/// Places a block's attempts from `start` into `out[*used..]` (reusing spans already there,
+/// appending otherwise): each instance's attempts back to back, instance after instance, up to
+/// T_k, the first acceptance over the instances (ties: lowest index). An attempt of another
+/// instance still running at T_k, or accepted at T_k too, is cut there and marked abandoned;
+/// attempts that would start at or after T_k are not placed. Returns (T_k, the injected
+/// instance, 1-based).
 fn place_attempts(
     block: u32,
     start: u32,
-    attempts: &[Attempt],
+    instances: &[Vec<Attempt>],
     out: &mut Vec<AttemptSpan>,
     used: &mut usize,
-) -> u32 {
-    let mut now = start;
-    for (i, a) in attempts.iter().enumerate() {
-        if out.len() <= *used {
-            out.push(AttemptSpan {
-                block: 0,
-                attempt: 0,
-                start: 0,
-                rsp_end: 0,
-                check_ends: Vec::new(),
-                end: 0,
-                failed_check: None,
-            });
+) -> (u32, u32) {
+    debug_assert!(
+        first_accepted(instances).is_some(),
+        "block {block}: no accepted attempt"
+    );
+    // Without an accepted attempt (a caller's error), every attempt is placed.
+    let (t_k, winner) = match first_accepted(instances) {
+        Some((offset, i)) => (start + offset, i),
+        None => (u32::MAX, 0),
+    };
+    let mut last_end = start;
+    for (i, attempts) in instances.iter().enumerate() {
+        let mut now = start;
+        for (j, a) in attempts.iter().enumerate() {
+            if now >= t_k {
+                break;
+            }
+            if out.len() <= *used {
+                out.push(AttemptSpan {
+                    block: 0,
+                    instance: 0,
+                    attempt: 0,
+                    start: 0,
+                    rsp_a_end: 0,
+                    rsp_b_end: 0,
+                    rsp_end: 0,
+                    check_ends: Vec::new(),
+                    end: 0,
+                    failed_check: None,
+                    abandoned: false,
+                });
+            }
+            let span = &mut out[*used];
+            *used += 1;
+            let rsp_end = now + a.rsp;
+            span.check_ends.clear();
+            let mut t = rsp_end;
+            for &c in &a.checks[..a.checks_run as usize] {
+                if t >= t_k && i != winner {
+                    break;
+                }
+                t += c;
+                span.check_ends.push(t);
+            }
+            let planned_end = now + a.duration();
+            let abandoned = i != winner && (planned_end > t_k || a.is_accepted());
+            span.block = block;
+            span.instance = i as u32 + 1;
+            span.attempt = j as u32 + 1;
+            span.start = now;
+            span.rsp_a_end = now + 3 + a.rsp_sides.0;
+            span.rsp_b_end = now + 3 + a.rsp_sides.1;
+            span.rsp_end = rsp_end;
+            span.end = if abandoned { t_k } else { planned_end };
+            span.failed_check = a.failed_check;
+            span.abandoned = abandoned;
+            now = planned_end;
+            last_end = last_end.max(span.end);
         }
-        let span = &mut out[*used];
-        *used += 1;
-        let rsp_end = now + a.rsp;
-        span.check_ends.clear();
-        let mut t = rsp_end;
-        for &c in &a.checks[..a.checks_run as usize] {
-            t += c;
-            span.check_ends.push(t);
-        }
-        span.block = block;
-        span.attempt = i as u32 + 1;
-        span.start = now;
-        span.rsp_end = rsp_end;
-        span.end = t;
-        span.failed_check = a.failed_check;
-        now = t;
     }
-    now
+    let t_k = if t_k == u32::MAX { last_end } else { t_k };
+    (t_k, winner as u32 + 1)
 }
 
 /// A protocol event for the timeline and the animation.
@@ -630,15 +826,24 @@ pub struct Event {
 pub enum EventKind {
     AttemptStarted {
         block: u32,
+        instance: u32,
         attempt: u32,
     },
     CheckFailed {
         block: u32,
+        instance: u32,
         attempt: u32,
         check: u32,
     },
     Accepted {
         block: u32,
+        instance: u32,
+        attempt: u32,
+    },
+    /// An instance's attempt stopped at T_k because another instance was accepted first.
+    Abandoned {
+        block: u32,
+        instance: u32,
         attempt: u32,
     },
     PairReady {
@@ -671,6 +876,7 @@ mod tests {
         BlockTiming {
             rsp: r.random_range(3u32..60),
             checks: (0..checks).map(|_| r.random_range(5u32..80)).collect(),
+            ..Default::default()
         }
     }
 
@@ -813,6 +1019,7 @@ mod tests {
         let timing = BlockTiming {
             rsp: 10,
             checks: vec![20, 20],
+            ..Default::default()
         };
         let attempts = vec![
             vec![Attempt::accepted(&timing)],

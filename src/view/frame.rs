@@ -617,6 +617,7 @@ mod tests {
         BlockTiming {
             rsp: 10,
             checks: vec![5, 6, 7],
+            ..Default::default()
         }
     }
 
