@@ -15,12 +15,15 @@ use crate::circuit::Circuit;
 use crate::parallel;
 use crate::protocol::block::Instance;
 use crate::protocol::bounds;
-use crate::protocol::params::{ParamError, Params};
+use crate::protocol::params::{Knobs, ParamError, Params};
 use crate::protocol::schedule::Implementation;
 use crate::sim::sampler::{self, Tables};
-use crate::sim::{CircuitSamples, EngineKind, Shot, SimError};
+use crate::sim::{AttemptCounts, CircuitSamples, EngineKind, Shot, SimError};
 use serde::{Deserialize, Serialize};
 use thiserror::Error;
+
+pub mod scaling;
+pub mod shard;
 
 /// Why a simulation could not run. Messages are one line, meant for the user.
 #[derive(Debug, Error, Clone, PartialEq)]
@@ -112,17 +115,115 @@ pub struct CircuitEstimate {
 
 impl CircuitEstimate {
     pub fn of(shots: &[Shot]) -> CircuitEstimate {
-        let n = shots.len() as u64;
-        let k = shots.iter().filter(|s| s.logical_error).count() as u64;
-        let depth_sum: f64 = shots.iter().map(|s| f64::from(s.depth)).sum();
+        Self::from_totals(&ShotTotals::of(shots))
+    }
+
+    /// The estimate from a circuit's sums. The depth sum is exact in u64, so this equals
+    /// summing the depths in f64 in any order (exact below 2^53 layers in total).
+    pub fn from_totals(t: &ShotTotals) -> CircuitEstimate {
+        let (n, k) = (t.shots, t.logical_errors);
         CircuitEstimate {
             logical_error_rate: k as f64 / n as f64,
-            depth: depth_sum / n as f64,
+            depth: t.depth_sum as f64 / n as f64,
             logical_errors: k,
             shots: n,
             logical_error_rate_wilson95: wilson(k, n, 1.96),
         }
     }
+}
+
+/// The sums of one implementation's samples of one circuit: all an estimate needs.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ShotTotals {
+    pub shots: u64,
+    pub logical_errors: u64,
+    /// Σ depth over the samples, in layers.
+    pub depth_sum: u64,
+}
+
+impl ShotTotals {
+    pub fn of(shots: &[Shot]) -> ShotTotals {
+        ShotTotals {
+            shots: shots.len() as u64,
+            logical_errors: shots.iter().filter(|s| s.logical_error).count() as u64,
+            depth_sum: shots.iter().map(|s| u64::from(s.depth)).sum(),
+        }
+    }
+}
+
+/// Everything the report keeps of one circuit's samples ([`CircuitSamples`] without the
+/// per-sample lists): what a shard file stores per (point, circuit) and what [`aggregate`]
+/// reads, so a merged sweep prints exactly what the unsharded one does.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct CircuitSummary {
+    pub direct: ShotTotals,
+    pub monolithic: ShotTotals,
+    pub distributed: ShotTotals,
+    /// Per block, attempts and restarts pooled over the CliNR samples.
+    pub attempts: Vec<AttemptCounts>,
+    /// Attempts and restarts summed over blocks, (monolithic, distributed).
+    pub attempts_by_impl: [AttemptCounts; 2],
+    /// Histogram of T_1 over the distributed samples ([`CircuitSamples::first_acceptance`]).
+    pub first_acceptance: Vec<(u32, u64)>,
+}
+
+impl CircuitSummary {
+    pub fn of(s: &CircuitSamples) -> CircuitSummary {
+        CircuitSummary {
+            direct: ShotTotals::of(&s.direct),
+            monolithic: ShotTotals::of(&s.monolithic),
+            distributed: ShotTotals::of(&s.distributed),
+            attempts: s.attempts.clone(),
+            attempts_by_impl: s.attempts_by_impl,
+            first_acceptance: s.first_acceptance.clone(),
+        }
+    }
+
+    /// The totals of one implementation.
+    pub fn totals(&self, which: Implementation) -> &ShotTotals {
+        match which {
+            Implementation::Direct => &self.direct,
+            Implementation::Monolithic => &self.monolithic,
+            Implementation::Distributed => &self.distributed,
+        }
+    }
+}
+
+/// The values of one circuit instance that the report derives from (protocol.md §17), before
+/// the pooled q_k enters.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct CircuitStructure {
+    pub n: u32,
+    /// Δ.
+    pub circuit_depth: u32,
+    /// Gates of C.
+    pub size: u32,
+    /// Δ_k per block.
+    pub block_depths: Vec<u32>,
+    /// w_j per block (fixed checks).
+    pub check_weights: Vec<Vec<u32>>,
+    /// δ_k per block with the fixed checks (and two-sided RSP if set).
+    pub rspv_depths: Vec<u32>,
+}
+
+impl CircuitStructure {
+    pub fn of(inst: &Instance, knobs: &Knobs) -> CircuitStructure {
+        CircuitStructure {
+            n: inst.n,
+            circuit_depth: inst.depth,
+            size: inst.circuit.gates.len() as u32,
+            block_depths: inst.blocks.iter().map(|b| b.depth()).collect(),
+            check_weights: inst.blocks.iter().map(|b| b.check_weights()).collect(),
+            rspv_depths: inst.timings(knobs).iter().map(|t| t.delta()).collect(),
+        }
+    }
+}
+
+/// One (point, circuit) of a simulation: the circuit's structure and its samples' sums.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct CircuitRecord {
+    pub structure: CircuitStructure,
+    pub summary: CircuitSummary,
 }
 
 /// The result of one implementation over all circuits of a point.
@@ -195,6 +296,39 @@ pub struct CircuitDerived {
     pub eq8_no_stall: bool,
 }
 
+/// Qubits the hardware of each implementation needs with m RSP&V instances per block
+/// (protocol.md §2.3, §15.4): every instance has its own resource register (a, b: 2n qubits)
+/// and its own check ancilla.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct QubitCounts {
+    /// m.
+    pub instances: u32,
+    /// Monolithic QPU: n data + m(2n+1) (3n+1 when m = 1).
+    pub monolithic: u32,
+    /// Compute qubits of each distributed QPU: m(2n+1) on Q_1..Q_t (2n+1 when m = 1; Q_0 needs
+    /// 2n, for the input and the teleported output). After RSI k the data sits on the injected
+    /// instance's b register, so no more are needed.
+    pub distributed_compute_per_qpu: u32,
+    /// Storage qubits of each distributed QPU: 2n, n Bell-pair halves per adjacent link,
+    /// whatever m and the number of links.
+    pub distributed_storage_per_qpu: u32,
+    /// QPUs of distributed CliNR: t + 1.
+    pub distributed_qpus: u32,
+}
+
+impl QubitCounts {
+    pub fn of(n: u32, t: u32, instances: u32) -> QubitCounts {
+        let m = instances.max(1);
+        QubitCounts {
+            instances: m,
+            monolithic: n + m * (2 * n + 1),
+            distributed_compute_per_qpu: m * (2 * n + 1),
+            distributed_storage_per_qpu: 2 * n,
+            distributed_qpus: t + 1,
+        }
+    }
+}
+
 /// Derived values of a point.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Derived {
@@ -223,6 +357,10 @@ pub struct Derived {
     /// Fraction of circuits satisfying Eq. 8 (n·τ_e ≤ RSP&V term: no stall on average).
     pub eq8_no_stall_fraction: f64,
     pub per_circuit: Vec<CircuitDerived>,
+    /// Qubit counts with m > 1 instances (omitted when m = 1: the paper's 3n+1 monolithic and
+    /// 2n+1 compute + 2n storage per QPU, [`QubitCounts::of`]).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub qubits: Option<QubitCounts>,
 }
 
 /// Everything measured at one point. Tools parse `params` and `results` (names are fixed).
@@ -234,16 +372,33 @@ pub struct Report {
     pub non_default_knobs: Vec<(String, String)>,
     pub results: Results,
     pub derived: Derived,
+    /// T_1 over every distributed sample of every circuit, as sorted (T_1, samples) pairs: what
+    /// the minimum-links search of [`scaling`] reads. Not part of the JSON report.
+    #[serde(skip)]
+    pub first_acceptance: Vec<(u32, u64)>,
+    /// Sums over every circuit's samples of (direct, monolithic, distributed), and attempts and
+    /// restarts of the (monolithic, distributed) samples: for `--format sinter`. Not part of
+    /// the JSON report.
+    #[serde(skip)]
+    pub totals: [ShotTotals; 3],
+    #[serde(skip)]
+    pub attempts_by_impl: [AttemptCounts; 2],
 }
 
 /// q_k = Σ restarts / Σ attempts of block k over circuits (0 when a block has no attempts).
 pub fn pooled_restart_probability(samples: &[CircuitSamples]) -> Vec<f64> {
-    let t = samples.iter().map(|s| s.attempts.len()).max().unwrap_or(0);
+    let counts: Vec<&[AttemptCounts]> = samples.iter().map(|s| &s.attempts[..]).collect();
+    pooled_q(&counts)
+}
+
+/// [`pooled_restart_probability`] over each circuit's per-block counts.
+fn pooled_q(counts: &[&[AttemptCounts]]) -> Vec<f64> {
+    let t = counts.iter().map(|s| s.len()).max().unwrap_or(0);
     (0..t)
         .map(|k| {
-            let (a, r) = samples
+            let (a, r) = counts
                 .iter()
-                .filter_map(|s| s.attempts.get(k))
+                .filter_map(|s| s.get(k))
                 .fold((0u64, 0u64), |(a, r), c| (a + c.attempts, r + c.restarts));
             if a == 0 {
                 0.0
@@ -270,19 +425,18 @@ fn column_means(rows: &[Vec<u32>]) -> Vec<f64> {
         .collect()
 }
 
-fn derive_circuit(inst: &Instance, params: &Params, q: &[f64]) -> CircuitDerived {
-    let knobs = &params.knobs;
-    let rspv: Vec<u32> = inst.timings(knobs).iter().map(|t| t.delta()).collect();
+fn derive_circuit(inst: &CircuitStructure, params: &Params, q: &[f64]) -> CircuitDerived {
+    let rspv = inst.rspv_depths.clone();
     let tau_eff = params.tau_e / f64::from(params.knobs.parallel_links.max(1));
     // Pad q to t entries so the bounds see every block even without measured attempts.
     let qs: Vec<f64> = (0..rspv.len())
         .map(|k| q.get(k).copied().unwrap_or(0.0))
         .collect();
     CircuitDerived {
-        circuit_depth: inst.depth,
-        size: inst.circuit.gates.len() as u32,
-        block_depths: inst.blocks.iter().map(|b| b.depth()).collect(),
-        check_weights: inst.blocks.iter().map(|b| b.check_weights()).collect(),
+        circuit_depth: inst.circuit_depth,
+        size: inst.size,
+        block_depths: inst.block_depths.clone(),
+        check_weights: inst.check_weights.clone(),
         thresholds: bounds::thresholds(&rspv, inst.n),
         prop1_monolithic_depth: bounds::prop1_monolithic_depth(&rspv, &qs),
         prop2_distributed_depth_bound: bounds::prop2_distributed_depth_bound(
@@ -300,11 +454,26 @@ pub fn aggregate(
     instances: &[Instance],
     samples: &[CircuitSamples],
 ) -> Report {
-    let q = pooled_restart_probability(samples);
+    let records: Vec<CircuitRecord> = instances
+        .iter()
+        .zip(samples)
+        .map(|(inst, s)| CircuitRecord {
+            structure: CircuitStructure::of(inst, &params.knobs),
+            summary: CircuitSummary::of(s),
+        })
+        .collect();
+    aggregate_records(params, engine, &records)
+}
+
+/// Aggregates a point's circuit records (in circuit order) into a [`Report`]: the one place
+/// reports are made, for whole runs and for merged shards alike.
+pub fn aggregate_records(params: &Params, engine: EngineKind, records: &[CircuitRecord]) -> Report {
+    let counts: Vec<&[AttemptCounts]> = records.iter().map(|r| &r.summary.attempts[..]).collect();
+    let q = pooled_q(&counts);
     let per = |which: Implementation| -> Vec<CircuitEstimate> {
-        samples
+        records
             .iter()
-            .map(|s| CircuitEstimate::of(s.shots(which)))
+            .map(|r| CircuitEstimate::from_totals(r.summary.totals(which)))
             .collect()
     };
     let results = Results {
@@ -312,9 +481,9 @@ pub fn aggregate(
         monolithic: ImplResult::of(per(Implementation::Monolithic), Some(q.clone())),
         distributed: ImplResult::of(per(Implementation::Distributed), Some(q.clone())),
     };
-    let per_circuit: Vec<CircuitDerived> = instances
+    let per_circuit: Vec<CircuitDerived> = records
         .iter()
-        .map(|inst| derive_circuit(inst, params, &q))
+        .map(|r| derive_circuit(&r.structure, params, &q))
         .collect();
     let deltas: Vec<f64> = per_circuit
         .iter()
@@ -355,14 +524,64 @@ pub fn aggregate(
                 .map(|d| if d.eq8_no_stall { 1.0 } else { 0.0 }),
         ),
         per_circuit,
+        qubits: (params.knobs.instances > 1)
+            .then(|| QubitCounts::of(params.n, params.t, params.knobs.instances)),
     };
+    let mut first_acceptance: Vec<(u32, u64)> = Vec::new();
+    let mut totals = [ShotTotals::default(); 3];
+    let mut attempts_by_impl = [AttemptCounts::default(); 2];
+    for r in records {
+        first_acceptance = merge_histograms(&first_acceptance, &r.summary.first_acceptance);
+        for (t, which) in totals.iter_mut().zip(Implementation::ALL) {
+            let x = r.summary.totals(which);
+            t.shots += x.shots;
+            t.logical_errors += x.logical_errors;
+            t.depth_sum += x.depth_sum;
+        }
+        for (a, x) in attempts_by_impl.iter_mut().zip(&r.summary.attempts_by_impl) {
+            a.attempts += x.attempts;
+            a.restarts += x.restarts;
+        }
+    }
     Report {
         params: *params,
         engine,
         non_default_knobs: params.knobs.non_default(),
         results,
         derived,
+        first_acceptance,
+        totals,
+        attempts_by_impl,
     }
+}
+
+/// The sum of two sorted (value, count) histograms, sorted.
+pub fn merge_histograms(a: &[(u32, u64)], b: &[(u32, u64)]) -> Vec<(u32, u64)> {
+    let mut out = Vec::with_capacity(a.len() + b.len());
+    let (mut i, mut j) = (0, 0);
+    while i < a.len() || j < b.len() {
+        match (a.get(i), b.get(j)) {
+            (Some(&x), Some(&y)) if x.0 == y.0 => {
+                out.push((x.0, x.1 + y.1));
+                i += 1;
+                j += 1;
+            }
+            (Some(&x), Some(&y)) if x.0 < y.0 => {
+                out.push(x);
+                i += 1;
+            }
+            (Some(&x), None) => {
+                out.push(x);
+                i += 1;
+            }
+            (_, Some(&y)) => {
+                out.push(y);
+                j += 1;
+            }
+            (None, None) => break,
+        }
+    }
+    out
 }
 
 /// What a worker computes for one circuit: its samples at every point of `points` (which all
@@ -452,11 +671,27 @@ fn run_points(
     progress: &mut dyn FnMut(Progress),
     label: (u32, u32),
 ) -> Result<Vec<Report>, EngineError> {
+    let columns = run_point_records(work, base, points, progress, label)?;
+    Ok(points
+        .iter()
+        .zip(&columns)
+        .map(|(p, records)| aggregate_records(p, work.engine, records))
+        .collect())
+}
+
+/// [`run_points`] before aggregation: per point, one record per circuit, in circuit order.
+fn run_point_records(
+    work: &Work,
+    base: &Params,
+    points: &[Params],
+    progress: &mut dyn FnMut(Progress),
+    label: (u32, u32),
+) -> Result<Vec<Vec<CircuitRecord>>, EngineError> {
     let Work {
         threads,
-        engine,
         circuits,
         run,
+        ..
     } = *work;
     let total = base.circuits;
     let rows = parallel::map_indexed(
@@ -466,7 +701,17 @@ fn run_points(
         |tables, i| {
             let inst = instance(base, circuits, i);
             let samples = run(tables, &inst, points, i)?;
-            Ok::<_, EngineError>((inst, samples))
+            // The structure depends on the knobs, which may differ between points (two-sided
+            // RSP is a knob but does not change the instance).
+            let records: Vec<CircuitRecord> = points
+                .iter()
+                .zip(&samples)
+                .map(|(p, s)| CircuitRecord {
+                    structure: CircuitStructure::of(&inst, &p.knobs),
+                    summary: CircuitSummary::of(s),
+                })
+                .collect();
+            Ok::<_, EngineError>(records)
         },
         &mut |done| {
             progress(Progress {
@@ -477,22 +722,16 @@ fn run_points(
             })
         },
     )?;
-    let mut insts = Vec::with_capacity(rows.len());
-    let mut columns: Vec<Vec<CircuitSamples>> = points
+    let mut columns: Vec<Vec<CircuitRecord>> = points
         .iter()
         .map(|_| Vec::with_capacity(rows.len()))
         .collect();
-    for (inst, samples) in rows {
-        insts.push(inst);
-        for (column, s) in columns.iter_mut().zip(samples) {
-            column.push(s);
+    for records in rows {
+        for (column, r) in columns.iter_mut().zip(records) {
+            column.push(r);
         }
     }
-    Ok(points
-        .iter()
-        .zip(&columns)
-        .map(|(p, samples)| aggregate(p, engine, &insts, samples))
-        .collect())
+    Ok(columns)
 }
 
 /// Simulates one point: validates `params`, builds the circuit instances (random, or on the
@@ -657,28 +896,14 @@ fn sweep_using(
     run: &CircuitRunner,
     progress: &mut dyn FnMut(Progress),
 ) -> Result<Vec<(f64, Report)>, EngineError> {
-    if var.is_empty() {
-        return Err(EngineError::Sweep(
-            "a sweep needs at least one value".into(),
-        ));
-    }
-    if circuits.is_some() && matches!(var, Vary::N(_)) {
-        return Err(EngineError::Sweep(
-            "cannot vary n with given circuit files (their qubit count is fixed)".into(),
-        ));
-    }
-    let points: Vec<(f64, Params)> = (0..var.len()).map(|i| var.point(base, i)).collect();
-    for (_, p) in &points {
-        p.validate()?;
-    }
-    check_circuits(base, circuits)?;
-    let xs = points.iter().map(|(x, _)| *x);
+    let points = sweep_points(base, var, circuits)?;
     let work = Work {
         threads,
         engine,
         circuits,
         run,
     };
+    let xs = points.iter().map(|(x, _)| *x);
     if var.keeps_instances() {
         let ps: Vec<Params> = points.iter().map(|(_, p)| *p).collect();
         let reports = run_points(&work, base, &ps, progress, (0, 1))?;
@@ -697,6 +922,156 @@ fn sweep_using(
         out.push((*x, report.swap_remove(0)));
     }
     Ok(out)
+}
+
+/// One computed (point, circuit) of a sweep.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct SweepItem {
+    /// 0-based index of the point in the sweep.
+    pub point: u32,
+    /// 0-based circuit index.
+    pub circuit: u32,
+    pub record: CircuitRecord,
+}
+
+/// Computes only the given (point, circuit) items of a sweep (e.g. one shard's,
+/// [`shard::shard_items`]), on up to `threads` threads, after validating every point as
+/// [`sweep`] does. Each item is computed exactly as in the whole sweep (every circuit draws
+/// from its own streams, and a point's samples do not depend on which other points run with
+/// it), so the items of all shards make the whole sweep's reports ([`sweep_from_items`]).
+/// Items of one circuit are run together when the points share their instances (τ_e, p).
+/// Progress counts those groups (point 0 of 1).
+pub fn sweep_items_on(
+    threads: u32,
+    base: &Params,
+    var: &Vary,
+    engine: EngineKind,
+    circuits: Option<&[Circuit]>,
+    items: &[(u32, u32)],
+    progress: &mut dyn FnMut(Progress),
+) -> Result<Vec<SweepItem>, EngineError> {
+    let points = sweep_points(base, var, circuits)?;
+    let run = engine_runner(engine);
+    // Groups of items run together: (circuit, point indices).
+    let mut groups: Vec<(u32, Vec<u32>)> = Vec::new();
+    for &(p, c) in items {
+        if p as usize >= points.len() || c >= base.circuits {
+            return Err(EngineError::Sweep(format!(
+                "item (point {p}, circuit {c}) is outside the sweep"
+            )));
+        }
+        match groups.last_mut() {
+            Some((gc, ps)) if var.keeps_instances() && *gc == c => ps.push(p),
+            _ => groups.push((c, vec![p])),
+        }
+    }
+    let groups_count = u32::try_from(groups.len()).unwrap_or(u32::MAX);
+    let rows = parallel::map_indexed(
+        groups_count,
+        threads,
+        Tables::default,
+        |tables, g| {
+            let (c, ps) = &groups[g as usize];
+            let params: Vec<Params> = ps.iter().map(|&p| points[p as usize].1).collect();
+            let inst = instance(&params[0], circuits, *c);
+            let samples = run(tables, &inst, &params, *c)?;
+            Ok::<_, EngineError>(
+                ps.iter()
+                    .zip(&params)
+                    .zip(&samples)
+                    .map(|((&p, pp), s)| SweepItem {
+                        point: p,
+                        circuit: *c,
+                        record: CircuitRecord {
+                            structure: CircuitStructure::of(&inst, &pp.knobs),
+                            summary: CircuitSummary::of(s),
+                        },
+                    })
+                    .collect::<Vec<_>>(),
+            )
+        },
+        &mut |done| {
+            progress(Progress {
+                point: 0,
+                points: 1,
+                circuits_done: done,
+                circuits: groups_count,
+            })
+        },
+    )?;
+    Ok(rows.into_iter().flatten().collect())
+}
+
+/// The reports of a sweep from the records of all its (point, circuit) items, each exactly
+/// once (in any order): the same reports [`sweep`] returns.
+pub fn sweep_from_items(
+    base: &Params,
+    var: &Vary,
+    engine: EngineKind,
+    items: Vec<SweepItem>,
+) -> Result<Vec<(f64, Report)>, EngineError> {
+    let points: Vec<(f64, Params)> = (0..var.len()).map(|i| var.point(base, i)).collect();
+    let circuits = base.circuits as usize;
+    let mut grid: Vec<Vec<Option<CircuitRecord>>> = vec![vec![None; circuits]; points.len()];
+    for it in items {
+        let slot = grid
+            .get_mut(it.point as usize)
+            .and_then(|row| row.get_mut(it.circuit as usize))
+            .ok_or_else(|| {
+                EngineError::Sweep(format!(
+                    "item (point {}, circuit {}) is outside the sweep",
+                    it.point, it.circuit
+                ))
+            })?;
+        if slot.is_some() {
+            return Err(EngineError::Sweep(format!(
+                "item (point {}, circuit {}) given twice",
+                it.point, it.circuit
+            )));
+        }
+        *slot = Some(it.record);
+    }
+    points
+        .iter()
+        .zip(grid)
+        .enumerate()
+        .map(|(p, ((x, params), row))| {
+            let records: Vec<CircuitRecord> = row
+                .into_iter()
+                .enumerate()
+                .map(|(c, r)| {
+                    r.ok_or_else(|| {
+                        EngineError::Sweep(format!("item (point {p}, circuit {c}) is missing"))
+                    })
+                })
+                .collect::<Result<_, _>>()?;
+            Ok((*x, aggregate_records(params, engine, &records)))
+        })
+        .collect()
+}
+
+/// The points of a sweep, every one validated, and the given circuits checked.
+fn sweep_points(
+    base: &Params,
+    var: &Vary,
+    circuits: Option<&[Circuit]>,
+) -> Result<Vec<(f64, Params)>, EngineError> {
+    if var.is_empty() {
+        return Err(EngineError::Sweep(
+            "a sweep needs at least one value".into(),
+        ));
+    }
+    if circuits.is_some() && matches!(var, Vary::N(_)) {
+        return Err(EngineError::Sweep(
+            "cannot vary n with given circuit files (their qubit count is fixed)".into(),
+        ));
+    }
+    let points: Vec<(f64, Params)> = (0..var.len()).map(|i| var.point(base, i)).collect();
+    for (_, p) in &points {
+        p.validate()?;
+    }
+    check_circuits(base, circuits)?;
+    Ok(points)
 }
 
 #[cfg(test)]
@@ -747,6 +1122,7 @@ mod tests {
                     restarts: u64::from(k),
                 })
                 .collect(),
+            ..Default::default()
         })
     }
 

@@ -7,6 +7,8 @@
 
 pub mod output;
 pub mod serde_arg;
+pub mod shard_file;
+pub mod sinter;
 
 use crate::circuit::layers::SplitRule;
 use crate::circuit::random::{CircuitGenerator, PaddingGates, SizeCount};
@@ -38,6 +40,9 @@ pub enum Cmd {
     Sweep(SweepArgs),
     /// Print random circuit C (exactly the one `simulate` uses) as Stim text.
     Circuit(CircuitArgs),
+    /// Combine the shard files of `clinr sweep … --shard I/N` (I = 1..N) into exactly what the
+    /// unsharded sweep prints.
+    Merge(MergeArgs),
     /// Print a noisy Stim circuit with exactly the simulators' noise, for cross-checking with
     /// Stim: the direct implementation (with a noiseless reference register; logical error iff
     /// any observable flips) or one RSP&V attempt of block k (one detector per check; residual
@@ -137,6 +142,15 @@ pub struct KnobArgs {
     /// Restart at the first failing check, or only at the end of RSV (paper §V)
     #[arg(long, value_parser = SerdeEnum::<RestartRule>::new())]
     pub restart_rule: Option<RestartRule>,
+    /// m: RSP&V instances per block run side by side, the first accepted one injected (paper
+    /// §VI); m resource registers and m check ancillas per QPU
+    #[arg(long, value_name = "M")]
+    pub instances: Option<u32>,
+    /// Two-sided RSP (paper §VI): C_k = B·A split at its middle layer, A^T on the a register
+    /// and B on the b register in parallel (about half the RSP depth)
+    #[arg(long, value_name = "BOOL", num_args = 0..=1, default_missing_value = "true",
+          action = ArgAction::Set, value_parser = clap::value_parser!(bool))]
+    pub two_sided_rsp: Option<bool>,
 }
 
 /// How samples are computed.
@@ -171,13 +185,18 @@ pub enum SimulateFormat {
     Table,
     Json,
     Csv,
+    /// Stim's sinter CSV (one row per implementation; see README)
+    Sinter,
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
 pub enum SweepFormat {
     Table,
     Csv,
     Jsonl,
+    /// Stim's sinter CSV (one row per point and implementation; see README)
+    Sinter,
 }
 
 #[derive(Args, Debug)]
@@ -186,7 +205,8 @@ pub struct SimulateArgs {
     pub params: ParamArgs,
     #[command(flatten)]
     pub run: RunArgs,
-    /// Output: table (human), json (one Report), csv (one row per circuit)
+    /// Output: table (human), json (one Report), csv (one row per circuit), sinter (sinter's
+    /// CSV, one row per implementation)
     #[arg(long, value_enum, default_value_t = SimulateFormat::Table)]
     pub format: SimulateFormat,
 }
@@ -200,9 +220,29 @@ pub struct SweepArgs {
     pub params: ParamArgs,
     #[command(flatten)]
     pub run: RunArgs,
-    /// Output: table (human), csv (one row per point), jsonl (one Report per line)
+    /// Output: table (human), csv (one row per point), jsonl (one Report per line), sinter
+    /// (sinter's CSV, one row per point and implementation)
     #[arg(long, value_enum, default_value_t = SweepFormat::Table)]
     pub format: SweepFormat,
+    /// Also find, at every point, the fewest parallel links per connection k for which no
+    /// sampled run waits for Bell pairs (mean wait at k−1 and k), beside the fit c·t/ln t, the
+    /// Prop. 2 prediction (Eq. 8 solved for k) and Eqs. 6–7
+    #[arg(long)]
+    pub min_links: bool,
+    /// Compute only shard I of N (1 ≤ I ≤ N, e.g. $SLURM_ARRAY_TASK_ID/N) of the
+    /// (point, circuit) work and print it as a shard file for `clinr merge`
+    #[arg(long, value_name = "I/N", value_parser = estimate::shard::parse_shard)]
+    pub shard: Option<(u32, u32)>,
+}
+
+#[derive(Args, Debug)]
+pub struct MergeArgs {
+    /// The shard files of one sweep, one per shard 1..N, in any order
+    #[arg(required = true, value_name = "FILES")]
+    pub files: Vec<PathBuf>,
+    /// Output format [default: the one given to the sharded sweep]
+    #[arg(long, value_enum)]
+    pub format: Option<SweepFormat>,
 }
 
 /// What `export-stim` writes.
@@ -293,7 +333,9 @@ impl KnobArgs {
             check_redraw,
             noise_model,
             parallel_links,
-            restart_rule
+            restart_rule,
+            instances,
+            two_sided_rsp
         );
     }
 }
@@ -467,6 +509,7 @@ fn run_simulate(a: &SimulateArgs) -> Result<String, Failure> {
         SimulateFormat::Table => output::report_table(&report),
         SimulateFormat::Json => output::to_json(&report)? + "\n",
         SimulateFormat::Csv => output::report_csv(&report),
+        SimulateFormat::Sinter => sinter::csv([&report]),
     })
 }
 
@@ -474,6 +517,37 @@ fn run_sweep(a: &SweepArgs) -> Result<String, Failure> {
     let (params, circuits) = prepare(&a.params, &a.run)?;
     let engine = a.run.engine.unwrap_or_default();
     let mut bar = ProgressLine::new(a.run.progress);
+    if let Some((shard, shards)) = a.shard {
+        let spec = shard_file::SweepSpec {
+            params,
+            vary: a.vary.clone(),
+            engine,
+            circuit_files_sha256: circuits
+                .as_deref()
+                .map(shard_file::fingerprints)
+                .unwrap_or_default(),
+            format: a.format,
+            min_links: a.min_links,
+        };
+        let items = estimate::shard::shard_items(
+            u32::try_from(a.vary.len()).unwrap_or(u32::MAX),
+            params.circuits,
+            shard,
+            shards,
+        );
+        let done = estimate::sweep_items_on(
+            a.run.threads(),
+            &params,
+            &a.vary,
+            engine,
+            circuits.as_deref(),
+            &items,
+            &mut |p| bar.update(p),
+        );
+        bar.finish();
+        let file = shard_file::ShardFile::new(shard, shards, spec, done?);
+        return Ok(output::to_json(&file)? + "\n");
+    }
     let points = estimate::sweep_on(
         a.run.threads(),
         &params,
@@ -483,12 +557,35 @@ fn run_sweep(a: &SweepArgs) -> Result<String, Failure> {
         &mut |p| bar.update(p),
     );
     bar.finish();
-    let points = points?;
-    Ok(match a.format {
-        SweepFormat::Table => output::sweep_table(a.vary.name(), &points),
-        SweepFormat::Csv => output::sweep_csv(a.vary.name(), &points),
-        SweepFormat::Jsonl => output::sweep_jsonl(a.vary.name(), &points)?,
+    render_sweep(a.format, a.min_links, a.vary.name(), &points?)
+}
+
+/// What `sweep` prints for these reports (also what `merge` prints).
+fn render_sweep(
+    format: SweepFormat,
+    min_links: bool,
+    var: &str,
+    points: &[(f64, estimate::Report)],
+) -> Result<String, Failure> {
+    let scaling = min_links.then(|| output::PointScaling::of_points(points));
+    let scaling = scaling.as_deref();
+    Ok(match format {
+        SweepFormat::Table => output::sweep_table(var, points) + &output::scaling_table(var, points, scaling),
+        SweepFormat::Csv => output::with_scaling_columns(output::sweep_csv(var, points), scaling),
+        SweepFormat::Jsonl => output::sweep_jsonl_scaling(var, points, scaling)?,
+        SweepFormat::Sinter => sinter::csv(points.iter().map(|(_, r)| r)),
     })
+}
+
+fn run_merge(a: &MergeArgs) -> Result<String, Failure> {
+    let (spec, items) = shard_file::read_and_check(&a.files)?;
+    let points = estimate::sweep_from_items(&spec.params, &spec.vary, spec.engine, items)?;
+    render_sweep(
+        a.format.unwrap_or(spec.format),
+        spec.min_links,
+        spec.vary.name(),
+        &points,
+    )
 }
 
 fn run_circuit(a: &CircuitArgs) -> Result<String, Failure> {
@@ -549,6 +646,10 @@ fn with_defaults(mut cmd: clap::Command) -> clap::Command {
     }
     let d = serde_json::to_value(Params::default()).unwrap_or_default();
     let mut defaults: Vec<(String, String)> = Vec::new();
+    // Knobs left out of the JSON at their defaults (instances, two_sided_rsp).
+    let k = Knobs::default();
+    defaults.push(("instances".into(), k.instances.to_string()));
+    defaults.push(("two_sided_rsp".into(), k.two_sided_rsp.to_string()));
     if let Some(obj) = d.as_object() {
         for (k, v) in obj {
             if let Some(knobs) = v.as_object().filter(|_| k == "knobs") {
@@ -618,6 +719,7 @@ pub fn main_with(args: Vec<std::ffi::OsString>) -> i32 {
     let out = match &cli.cmd {
         Cmd::Simulate(a) => run_simulate(a),
         Cmd::Sweep(a) => run_sweep(a),
+        Cmd::Merge(a) => run_merge(a),
         Cmd::Circuit(a) => run_circuit(a),
         Cmd::ExportStim(a) => run_export_stim(a),
     };

@@ -134,6 +134,17 @@ pub fn report_table(r: &Report) -> String {
         "  Eq. 8 no-stall (n·τ_e ≤ RSP&V term) holds for {:.0}% of circuits",
         100.0 * d.eq8_no_stall_fraction
     );
+    if let Some(q) = &d.qubits {
+        let _ = writeln!(
+            o,
+            "  qubits with m = {} RSP&V instances: monolithic {}; distributed {} QPUs × ({} compute + {} storage)",
+            q.instances,
+            q.monolithic,
+            q.distributed_qpus,
+            q.distributed_compute_per_qpu,
+            q.distributed_storage_per_qpu
+        );
+    }
     o
 }
 
@@ -241,6 +252,173 @@ pub fn sweep_table(var: &str, points: &[(f64, Report)]) -> String {
             );
         }
         o.push('\n');
+    }
+    o
+}
+
+/// The `--min-links` values of one sweep point: the search's result and the scaling view's
+/// row (fit over all points, Prop. 2 prediction, Eqs. 6–7).
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct PointScaling {
+    /// Smallest k at which no sampled run waits for Bell pairs (null: no k ≤ n suffices).
+    pub min_parallel_links: Option<u32>,
+    /// Mean (over every distributed sample) and largest wait, in layers, at k − 1 (null when
+    /// k = 1); the mean wait at k (0, or the wait at k = n when no k suffices).
+    pub mean_wait_at_k_minus_1: Option<f64>,
+    pub max_wait_at_k_minus_1: Option<u32>,
+    pub mean_wait_at_k: f64,
+    /// The k values the search evaluated.
+    pub evaluated: Vec<u32>,
+    /// c of the least-squares fit k ≈ c·t/ln t over the sweep's points, and its value here.
+    pub fit_c: Option<f64>,
+    pub fitted_c_t_over_ln_t: Option<f64>,
+    /// Eq. 8 solved for k (Prop. 2, uniform-model reading; real-valued).
+    pub prop2_min_parallel_links: f64,
+    /// Eq. 6 (monolithic) and Eq. 7 with 4(t+1) (distributed bound), identical blocks with the
+    /// mean δ̄_k and q_k; beside the measured mean depths.
+    pub eq6_monolithic_depth: f64,
+    pub eq7_distributed_depth_bound: f64,
+    pub monolithic_depth: f64,
+    pub distributed_depth: f64,
+}
+
+impl PointScaling {
+    /// The search at every point, then the fit over all points.
+    pub fn of_points(points: &[(f64, Report)]) -> Vec<PointScaling> {
+        use crate::estimate::scaling::min_parallel_links;
+        use crate::view::scaling::{scaling, ScalingInput};
+        let found: Vec<_> = points.iter().map(|(_, r)| min_parallel_links(r)).collect();
+        let inputs: Vec<ScalingInput> = points
+            .iter()
+            .zip(&found)
+            .map(|((_, r), m)| ScalingInput::of(r, m.min_parallel_links))
+            .collect();
+        let view = scaling(&inputs);
+        found
+            .into_iter()
+            .zip(view.rows)
+            .map(|(m, row)| PointScaling {
+                min_parallel_links: m.min_parallel_links,
+                mean_wait_at_k_minus_1: m.mean_wait_at_k_minus_1,
+                max_wait_at_k_minus_1: m.max_wait_at_k_minus_1,
+                mean_wait_at_k: m.mean_wait_at_k,
+                evaluated: m.evaluated,
+                fit_c: view.fit_c,
+                fitted_c_t_over_ln_t: row.fitted_c_t_over_ln_t,
+                prop2_min_parallel_links: row.prop2_min_parallel_links,
+                eq6_monolithic_depth: row.eq6_monolithic_depth,
+                eq7_distributed_depth_bound: row.eq7_distributed_depth_bound,
+                monolithic_depth: row.monolithic_depth,
+                distributed_depth: row.distributed_depth,
+            })
+            .collect()
+    }
+}
+
+fn opt<T: std::fmt::Display>(x: Option<T>) -> String {
+    x.map(|v| v.to_string()).unwrap_or_default()
+}
+
+/// The CSV columns `--min-links` appends to each row of [`sweep_csv`] (empty cell = none).
+pub fn with_scaling_columns(csv: String, scaling: Option<&[PointScaling]>) -> String {
+    let Some(rows) = scaling else {
+        return csv;
+    };
+    let mut out = String::with_capacity(csv.len() * 2);
+    for (i, line) in csv.lines().enumerate() {
+        out.push_str(line);
+        if i == 0 {
+            out.push_str(
+                ",min_parallel_links,mean_wait_at_k_minus_1,max_wait_at_k_minus_1,mean_wait_at_k,\
+                 fitted_c_t_over_ln_t,prop2_min_parallel_links,eq6_monolithic_depth,\
+                 eq7_distributed_depth_bound",
+            );
+        } else if let Some(s) = rows.get(i - 1) {
+            let _ = write!(
+                out,
+                ",{},{},{},{},{},{},{},{}",
+                opt(s.min_parallel_links),
+                opt(s.mean_wait_at_k_minus_1),
+                opt(s.max_wait_at_k_minus_1),
+                s.mean_wait_at_k,
+                opt(s.fitted_c_t_over_ln_t),
+                s.prop2_min_parallel_links,
+                s.eq6_monolithic_depth,
+                s.eq7_distributed_depth_bound
+            );
+        }
+        out.push('\n');
+    }
+    out
+}
+
+#[derive(Serialize)]
+struct ScaledPoint<'a> {
+    vary: &'a str,
+    value: f64,
+    #[serde(flatten)]
+    report: &'a Report,
+    scaling: &'a PointScaling,
+}
+
+/// [`sweep_jsonl`], with `"scaling": {…}` on each line when `--min-links` is given.
+pub fn sweep_jsonl_scaling(
+    var: &str,
+    points: &[(f64, Report)],
+    scaling: Option<&[PointScaling]>,
+) -> Result<String, Failure> {
+    let Some(rows) = scaling else {
+        return sweep_jsonl(var, points);
+    };
+    let mut o = String::new();
+    for ((x, report), s) in points.iter().zip(rows) {
+        o += &to_json(&ScaledPoint {
+            vary: var,
+            value: *x,
+            report,
+            scaling: s,
+        })?;
+        o.push('\n');
+    }
+    Ok(o)
+}
+
+/// The table `--min-links` adds under [`sweep_table`] (empty without it).
+pub fn scaling_table(
+    var: &str,
+    points: &[(f64, Report)],
+    scaling: Option<&[PointScaling]>,
+) -> String {
+    let Some(rows) = scaling else {
+        return String::new();
+    };
+    let mut o = String::from(
+        "\nParallel links per connection k: smallest k with no sampled run waiting for Bell pairs\n",
+    );
+    let _ = writeln!(
+        o,
+        "{var:>10} {:>6} {:>16} {:>12} {:>12} {:>12} {:>14} {:>14}",
+        "k", "mean wait k−1", "c·t/ln t", "Prop.2 k", "Eq.6 mono", "Eq.7 dist ≤", "measured m/d"
+    );
+    for ((x, _), s) in points.iter().zip(rows) {
+        let k = s
+            .min_parallel_links
+            .map_or_else(|| "none".to_string(), |k| k.to_string());
+        let below = s
+            .mean_wait_at_k_minus_1
+            .map_or_else(|| "–".to_string(), |w| format!("{w:.1}"));
+        let fit = s
+            .fitted_c_t_over_ln_t
+            .map_or_else(|| "–".to_string(), |f| format!("{f:.2}"));
+        let _ = writeln!(
+            o,
+            "{x:>10} {k:>6} {below:>16} {fit:>12} {:>12.2} {:>12.1} {:>14.1} {:>14}",
+            s.prop2_min_parallel_links, s.eq6_monolithic_depth, s.eq7_distributed_depth_bound,
+            format!("{:.0}/{:.0}", s.monolithic_depth, s.distributed_depth)
+        );
+    }
+    if let Some(c) = rows.first().and_then(|s| s.fit_c) {
+        let _ = writeln!(o, "fit: k ≈ c·t/ln t with c = {c:.3} (least squares over t ≥ 2)");
     }
     o
 }

@@ -88,8 +88,8 @@ const LN_SMALL: [f64; 64] = [
     4.1588830833596715,
 ];
 
-/// ln t, identical on every target for t ≤ 64 (the parameter limit of t).
-fn ln_count(t: usize) -> f64 {
+/// ln t, identical on every target (natively and in wasm) for t ≤ 64, the parameter limit of t.
+pub fn ln_count(t: usize) -> f64 {
     match t.checked_sub(1).and_then(|i| LN_SMALL.get(i)) {
         Some(&v) => v,
         None => (t as f64).ln(),

@@ -183,6 +183,34 @@ impl BlockAttempts for Vec<Vec<Attempt>> {
     }
 }
 
+/// (attempts, restarts) of one block's sample as the restart probability q_k counts them: every
+/// attempt that started before T_k, over all instances, and those among them whose sampled
+/// faults fail a check. With m = 1 that is every attempt and all but the last. An attempt cut
+/// off at T_k (m > 1) counts with the outcome its faults decide: whether an attempt starts
+/// before T_k is known when it starts, so its outcome is an unbiased draw (Wald's identity);
+/// counting only completed attempts would bias q_k upwards, since accepted attempts are the
+/// longest.
+pub fn started_attempts(instances: &[Vec<Attempt>]) -> (u64, u64) {
+    if let [only] = instances {
+        let a = only.len() as u64;
+        return (a, only.iter().filter(|x| !x.is_accepted()).count() as u64);
+    }
+    let t_k = first_accepted(instances).map_or(u32::MAX, |(t, _)| t);
+    let (mut attempts, mut restarts) = (0u64, 0u64);
+    for inst in instances {
+        let mut now = 0u32;
+        for a in inst {
+            if now >= t_k {
+                break;
+            }
+            attempts += 1;
+            restarts += u64::from(!a.is_accepted());
+            now += a.duration();
+        }
+    }
+    (attempts, restarts)
+}
+
 /// Acceptance time of a block's RSP&V relative to its start, and the instance (0-based) whose
 /// resource is injected: the earliest accepted instance, ties to the lowest index (§15.4).
 /// Returns None if no instance has an accepted attempt.

@@ -61,9 +61,29 @@ pub struct CircuitSamples {
     pub distributed: Vec<Shot>,
     /// Per block k = 1..t, pooled over the monolithic and distributed samples.
     pub attempts: Vec<AttemptCounts>,
+    /// Attempts and restarts summed over the blocks, of the monolithic and of the distributed
+    /// samples separately (the `custom_counts` of `--format sinter`).
+    #[serde(default)]
+    pub attempts_by_impl: [AttemptCounts; 2],
+    /// T_1, the acceptance time of block 1 in each distributed sample, as a histogram: sorted
+    /// (T_1, samples) pairs. Only RSI 1 can wait for Bell pairs and its wait depends on T_1
+    /// alone, so this is all the minimum-links search needs ([`crate::estimate::scaling`]).
+    #[serde(default)]
+    pub first_acceptance: Vec<(u32, u64)>,
 }
 
 impl CircuitSamples {
+    /// Adds one distributed sample whose block 1 was accepted at `t_1` to the histogram.
+    pub fn record_first_acceptance(&mut self, t_1: u32) {
+        match self.first_acceptance.binary_search_by_key(&t_1, |&(t, _)| t) {
+            Ok(i) => self.first_acceptance[i].1 += 1,
+            Err(i) => self.first_acceptance.insert(i, (t_1, 1)),
+        }
+    }
+}
+
+impl CircuitSamples {
+    /// The shots of one implementation.
     pub fn shots(&self, which: Implementation) -> &[Shot] {
         match which {
             Implementation::Direct => &self.direct,

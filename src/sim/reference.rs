@@ -12,8 +12,8 @@
 //! |---|---|
 //! | `0..n` | R (noiseless reference) |
 //! | `n..2n` | d: the input (Q_0), or the direct implementation's data |
-//! | `2n + (k−1)(2n+1) ..` | block k's resource: a_i, b_i = a_i + n, anc = a + 2n (Q_k) |
-//! | `2n + t(2n+1) ..` | f: Q_0's fresh output qubits of the teleportation (distributed) |
+//! | `2n + ((k−1)m + i)(2n+1) ..` | instance i (0-based, m = `instances`) of block k's resource: a_j, b_j = a_j + n, anc = a + 2n (on Q_k) |
+//! | `2n + t·m(2n+1) ..` | f: Q_0's fresh output qubits of the teleportation (distributed) |
 //!
 //! Timing is never computed here: RSP&V attempts are stepped from the block's [`OpList`], the
 //! sampled attempts go into [`Schedule::monolithic`] / [`Schedule::distributed`], and every
@@ -28,7 +28,8 @@ use crate::protocol::block::{Block, Instance};
 use crate::protocol::ops::{Op, OpKind, OpList};
 use crate::protocol::params::{CheckRedraw, CorrectionNoise, Knobs, Params, RestartRule};
 use crate::protocol::schedule::{
-    Attempt, BlockTiming, Implementation, InjectionKind, InjectionSpan, LinkParams, Schedule,
+    started_attempts, Attempt, BlockTiming, Implementation, InjectionKind, InjectionSpan,
+    LinkParams, Schedule,
 };
 use crate::protocol::stim_export::inverse_gate;
 use crate::rng::{self, Rng};
@@ -269,8 +270,11 @@ pub fn run_attempt(
     }
 }
 
-/// Attempts of one block until acceptance, on the register at `offset`. Under K13
-/// `per_attempt` each attempt draws fresh checks from the shot's rng.
+/// Attempts of one instance of a block until acceptance, on the register at `offset`, and the
+/// acceptance time relative to the block's start. With `stop_at` = Some(T) it stops (returning
+/// None) before starting an attempt at or after T, when the instance can no longer be accepted
+/// first (protocol.md §15.4). Under K13 `per_attempt` each attempt draws fresh checks from the
+/// shot's rng.
 fn run_block(
     noisy: &mut Noisy<'_>,
     block: &Block,
@@ -278,9 +282,14 @@ fn run_block(
     params: &Params,
     offset: u32,
     rates: &NoiseRates,
-) -> Result<Vec<Attempt>, SimError> {
+    stop_at: Option<u32>,
+) -> Result<(Vec<Attempt>, Option<u32>), SimError> {
     let mut out = Vec::new();
+    let mut elapsed = 0u32;
     loop {
+        if stop_at.is_some_and(|t| elapsed >= t) {
+            return Ok((out, None));
+        }
         let attempt = match params.knobs.check_redraw {
             CheckRedraw::PerCircuit => {
                 run_attempt(noisy, fixed, offset, rates, params.knobs.restart_rule)
@@ -292,9 +301,10 @@ fn run_block(
             }
         };
         let accepted = attempt.is_accepted();
+        elapsed = elapsed.saturating_add(attempt.duration());
         out.push(attempt);
         if accepted {
-            return Ok(out);
+            return Ok((out, Some(elapsed)));
         }
         if out.len() >= MAX_ATTEMPTS as usize {
             return Err(SimError::TooManyRestarts {
@@ -420,8 +430,8 @@ fn logical_error(sim: &mut StabilizerSim, rng: &mut Rng, circuit: &Circuit, out:
 pub struct ShotResult {
     pub schedule: Schedule,
     pub logical_error: bool,
-    /// The attempts of each block.
-    pub attempts: Vec<Vec<Attempt>>,
+    /// The attempts of each block, per instance (m lists per block).
+    pub attempts: Vec<Vec<Vec<Attempt>>>,
 }
 
 /// Everything of an instance that does not change between shots.
@@ -476,13 +486,19 @@ impl<'a> Prepared<'a> {
         (err, Schedule::direct(n, self.inst.depth))
     }
 
-    /// One shot of monolithic or distributed CliNR.
+    /// One shot of monolithic or distributed CliNR. With m instances (protocol.md §15.4) each
+    /// block has m resource registers; instance after instance, each runs attempts on its own
+    /// register until accepted (an instance stops once it can no longer be first), and the
+    /// first accepted one (ties: lowest index) is injected. The other registers are never
+    /// touched again, so their state does not matter.
     pub fn clinr(&self, which: Implementation, rng: &mut Rng) -> Result<ShotResult, SimError> {
         let (inst, params) = (self.inst, self.params);
         let n = inst.n;
         let t = inst.blocks.len() as u32;
-        let res_base = |k: u32| 2 * n + (k - 1) * (2 * n + 1);
-        let f_base = 2 * n + t * (2 * n + 1);
+        let m = params.knobs.instances.max(1);
+        // Register of instance i (0-based) of block k.
+        let reg = |k: u32, i: u32| 2 * n + ((k - 1) * m + i) * (2 * n + 1);
+        let f_base = 2 * n + t * m * (2 * n + 1);
         let total = match which {
             Implementation::Distributed => f_base + n,
             _ => f_base,
@@ -493,21 +509,31 @@ impl<'a> Prepared<'a> {
             sim: &mut sim,
             rng: &mut *rng,
         };
-        let attempts: Vec<Vec<Attempt>> = inst
-            .blocks
-            .iter()
-            .zip(&self.plans)
-            .map(|(b, plan)| {
-                run_block(
+        let mut attempts: Vec<Vec<Vec<Attempt>>> = Vec::with_capacity(t as usize);
+        let mut winners: Vec<u32> = Vec::with_capacity(t as usize);
+        for (b, plan) in inst.blocks.iter().zip(&self.plans) {
+            let mut block_attempts = Vec::with_capacity(m as usize);
+            let mut first: Option<(u32, u32)> = None;
+            for i in 0..m {
+                let (list, accepted) = run_block(
                     &mut noisy,
                     b,
                     plan,
                     params,
-                    res_base(b.k),
+                    reg(b.k, i),
                     &self.rates.attempt,
-                )
-            })
-            .collect::<Result<_, _>>()?;
+                    first.map(|(at, _)| at),
+                )?;
+                if let Some(at) = accepted {
+                    if first.is_none_or(|(f, _)| at < f) {
+                        first = Some((at, i));
+                    }
+                }
+                block_attempts.push(list);
+            }
+            winners.push(first.map_or(0, |(_, i)| i));
+            attempts.push(block_attempts);
+        }
         let knobs = &params.knobs;
         let (schedule, cx_class) = match which {
             Implementation::Distributed => (
@@ -528,13 +554,18 @@ impl<'a> Prepared<'a> {
                 NoiseClass::TwoQubit,
             ),
         };
+        debug_assert!(schedule
+            .accepted_instance
+            .iter()
+            .zip(&winners)
+            .all(|(&s, &w)| s == w + 1));
         let rates = &self.rates.inject;
         let mut data = n;
         for span in &schedule.injections {
             match span.kind {
                 InjectionKind::Rsi(k) => {
                     let block = &inst.blocks[k as usize - 1];
-                    let res = res_base(k);
+                    let res = reg(k, winners[k as usize - 1]);
                     inject_rsi(&mut noisy, span, block, data, res, cx_class, rates, knobs);
                     data = res + n;
                 }
@@ -619,9 +650,18 @@ pub fn run_circuit_with(
         for which in [Implementation::Monolithic, Implementation::Distributed] {
             let mut rng = shot_stream(params, circuit_index, shot, which);
             let res = prep.clinr(which, &mut rng)?;
+            let by_impl = &mut out.attempts_by_impl[usize::from(which == Implementation::Distributed)];
             for (counts, attempts) in out.attempts.iter_mut().zip(&res.attempts) {
-                counts.attempts += attempts.len() as u64;
-                counts.restarts += attempts.iter().filter(|a| !a.is_accepted()).count() as u64;
+                let (a, r) = started_attempts(attempts);
+                counts.attempts += a;
+                counts.restarts += r;
+                by_impl.attempts += a;
+                by_impl.restarts += r;
+            }
+            if which == Implementation::Distributed {
+                if let Some(&t_1) = res.schedule.accepted.first() {
+                    out.record_first_acceptance(t_1);
+                }
             }
             let s = Shot {
                 logical_error: res.logical_error,

@@ -39,7 +39,8 @@ use crate::noise::NoiseRates;
 use crate::protocol::block::{Block, Instance};
 use crate::protocol::params::{CheckRedraw, CorrectionNoise, Knobs, Params};
 use crate::protocol::schedule::{
-    Attempt, BlockTiming, Implementation, InjectionKind, InjectionSpan, LinkParams, Schedule,
+    started_attempts, Attempt, BlockTiming, Implementation, InjectionKind, InjectionSpan,
+    LinkParams, Schedule,
 };
 use crate::rng::{self, tag, Rng};
 use crate::sim::signatures::{
@@ -247,9 +248,12 @@ impl RunConsts {
 
 /// Reusable buffers of one run.
 struct Scratch {
-    attempts: Vec<Vec<Attempt>>,
-    /// A_res of each block's accepted attempt: x half then z half.
+    /// Per block, per instance (m of them), the attempts drawn.
+    attempts: Vec<Vec<Vec<Attempt>>>,
+    /// A_res of each block's injected (first accepted) attempt: x half then z half.
     ares: Vec<Vec<u64>>,
+    /// A_res of an instance i ≥ 2 until it turns out to be accepted first.
+    ares_other: Vec<u64>,
     acc: Vec<u64>,
     frame_x: Vec<u64>,
     frame_z: Vec<u64>,
@@ -269,6 +273,7 @@ impl Scratch {
         Scratch {
             attempts: vec![Vec::new(); t],
             ares: vec![vec![0; 2 * half]; t],
+            ares_other: vec![0; 2 * half],
             acc: Vec::new(),
             frame_x: vec![0; half],
             frame_z: vec![0; half],
@@ -327,7 +332,8 @@ pub fn run_prepared_points(
         points.iter().all(|p| knobs.idle_on_resource_during_rspv
             == p.knobs.idle_on_resource_during_rspv
             && knobs.check_measurement == p.knobs.check_measurement
-            && knobs.check_redraw == p.knobs.check_redraw),
+            && knobs.check_redraw == p.knobs.check_redraw
+            && knobs.two_sided_rsp == p.knobs.two_sided_rsp),
         "tables were prepared for other knobs"
     );
     let consts: Vec<RunConsts> = points.iter().map(|p| RunConsts::new(prep, p)).collect();
@@ -345,6 +351,7 @@ pub fn run_prepared_points(
                 monolithic: Vec::with_capacity(shots),
                 distributed: Vec::with_capacity(shots),
                 attempts: vec![AttemptCounts::default(); t],
+                ..Default::default()
             }
         })
         .collect();
@@ -379,9 +386,16 @@ pub fn run_prepared_points(
             });
             // Pooled over both CliNR samples of the shot (which share their attempts).
             for (k, block) in scratch.attempts.iter().enumerate() {
-                let a = block.len() as u64;
+                let (a, r) = started_attempts(block);
                 out.attempts[k].attempts += 2 * a;
-                out.attempts[k].restarts += 2 * (a - 1);
+                out.attempts[k].restarts += 2 * r;
+                for c in &mut out.attempts_by_impl {
+                    c.attempts += a;
+                    c.restarts += r;
+                }
+            }
+            if let Some(&t_1) = scratch.dist.accepted.first() {
+                out.record_first_acceptance(t_1);
             }
         }
     }
@@ -428,21 +442,48 @@ fn sample_shared(
     s.acc.resize(tables.direct.words, 0);
     tables.direct.sample(&consts.direct, &mut rng, &mut s.acc);
     let direct_err = s.acc.iter().any(|&v| v != 0);
-    // Attempts, shared by both CliNR samples.
+    // Attempts, shared by both CliNR samples. Instance i (0-based) of block k draws from its
+    // own stream, [ATTEMPTS, circuit, shot, k] for i = 0 (as before instances existed) and
+    // [ATTEMPTS, circuit, shot, k, i] otherwise. Instance 0 runs until accepted; a later
+    // instance stops drawing once it can no longer be first (its elapsed time reached the
+    // earliest acceptance so far: later attempts would start at or after T_k).
+    let m = params.knobs.instances.max(1) as usize;
     for (k, bp) in tables.blocks.iter().enumerate() {
-        let mut rng = rng::stream(seed, &[tag::ATTEMPTS, ci, sh, k as u64 + 1]);
-        sample_block(
-            &inst.blocks[k],
-            bp,
-            consts.blocks[k].as_ref(),
-            consts,
-            params,
-            &mut rng,
-            &mut s.attempts[k],
-            &mut s.ares[k],
-            &mut s.acc,
-            &mut s.fresh,
-        )?;
+        let instances = &mut s.attempts[k];
+        instances.resize_with(m, Vec::new);
+        let mut first: Option<u32> = None;
+        for (i, attempts) in instances.iter_mut().enumerate() {
+            let kk = k as u64 + 1;
+            let mut rng = match i {
+                0 => rng::stream(seed, &[tag::ATTEMPTS, ci, sh, kk]),
+                _ => rng::stream(seed, &[tag::ATTEMPTS, ci, sh, kk, i as u64]),
+            };
+            let ares = match i {
+                0 => &mut s.ares[k][..],
+                _ => &mut s.ares_other[..],
+            };
+            let accepted = sample_block(
+                &inst.blocks[k],
+                bp,
+                consts.blocks[k].as_ref(),
+                consts,
+                params,
+                &mut rng,
+                first,
+                attempts,
+                ares,
+                &mut s.acc,
+                &mut s.fresh,
+            )?;
+            if let Some(at) = accepted {
+                if first.is_none_or(|f| at < f) {
+                    first = Some(at);
+                    if i > 0 {
+                        s.ares[k].copy_from_slice(&s.ares_other);
+                    }
+                }
+            }
+        }
     }
     let mut mono = std::mem::replace(&mut s.mono, Schedule::direct(0, 0));
     mono.monolithic_into(inst.n, &s.attempts, params.knobs.input_timing);
@@ -476,9 +517,12 @@ fn sample_distributed(
     dist_err
 }
 
-/// Draws attempts of one block until acceptance; leaves them in `attempts` and the accepted
-/// resource's A_res in `ares`; gives up after [`MAX_ATTEMPTS`] attempts. `table_rates` are
-/// those of `bp.table`, or None under K13 per_attempt (no fixed table).
+/// Draws the attempts of one instance of a block until acceptance; leaves them in `attempts`
+/// and the accepted resource's A_res in `ares`, and returns the acceptance time relative to the
+/// block's start. With `stop_at` = Some(T), stops (returning None) before starting an attempt
+/// at or after T: the instance can no longer be accepted first. Gives up after
+/// [`MAX_ATTEMPTS`] attempts. `table_rates` are those of `bp.table`, or None under K13
+/// per_attempt (no fixed table).
 #[allow(clippy::too_many_arguments)]
 fn sample_block(
     block: &Block,
@@ -487,14 +531,19 @@ fn sample_block(
     consts: &RunConsts,
     params: &Params,
     rng: &mut Rng,
+    stop_at: Option<u32>,
     attempts: &mut Vec<Attempt>,
     ares: &mut [u64],
     acc: &mut Vec<u64>,
     fresh_table: &mut SigTable,
-) -> Result<(), SimError> {
+) -> Result<Option<u32>, SimError> {
     attempts.clear();
     let rule = params.knobs.restart_rule;
+    let mut elapsed = 0u32;
     loop {
+        if stop_at.is_some_and(|t| elapsed >= t) {
+            return Ok(None);
+        }
         // K13 per_attempt: fresh checks, hence a fresh table (slow but exact).
         let fresh;
         let (table, rates, timing) = match table_rates {
@@ -520,9 +569,11 @@ fn sample_block(
         if checks == 0 {
             attempts.push(Attempt::accepted(timing));
             ares.copy_from_slice(&acc[1..]);
-            return Ok(());
+            return Ok(Some(elapsed + timing.delta()));
         }
-        attempts.push(Attempt::failed(timing, checks.trailing_zeros() + 1, rule));
+        let failed = Attempt::failed(timing, checks.trailing_zeros() + 1, rule);
+        elapsed = elapsed.saturating_add(failed.duration());
+        attempts.push(failed);
         if attempts.len() >= MAX_ATTEMPTS as usize {
             return Err(SimError::TooManyRestarts {
                 block: block.k,

@@ -6,4 +6,5 @@
 pub mod frame;
 pub mod layout;
 pub mod plot_data;
+pub mod scaling;
 pub mod share;
