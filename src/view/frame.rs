@@ -7,8 +7,16 @@
 //! Distributed CliNR_{t,r} (protocol.md §8) runs on QPUs Q_0..Q_t: Q_0 holds the input, Q_k
 //! (k ≥ 1) prepares and verifies block k's resource state, RSI k moves the data from Q_{k−1}
 //! to Q_k over link ℓ_k, and the final teleportation returns it to Q_0 over link ℓ_0.
+//!
+//! Beyond the paper (issue 14), the frame also says: which of a QPU's m RSP&V instances is in
+//! which stage ([`QpuFrame::instances`], [`InstanceFrame`]), how far each side of a two-sided
+//! RSP is ([`InstanceFrame::rsp_sides`]), and which Bell pairs are being generated on a link
+//! with k generators ([`LinkFrame::in_flight`]). With m = 1, one-sided RSP and k = 1 these
+//! add nothing new: one instance, the a side idle during RSP, at most one pair in flight.
 
-use crate::protocol::schedule::{Implementation, InjectionKind, InjectionSpan, Schedule};
+use crate::protocol::schedule::{
+    AttemptSpan, Implementation, InjectionKind, InjectionSpan, Schedule,
+};
 
 /// What a QPU is doing at τ.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -73,15 +81,52 @@ pub fn injection_name(which: InjectionKind) -> String {
 /// One QPU at τ.
 #[derive(Clone, Debug, PartialEq)]
 pub struct QpuFrame {
+    /// What the QPU does; during RSP&V with m > 1 instances, the stage of the lowest-index
+    /// instance still running (each instance's is in `instances`).
     pub stage: Stage,
     /// Fraction of the current stage done, in [0, 1].
     pub progress: f64,
-    /// Failed attempts of its block that ended at or before τ.
+    /// Failed attempts of its block (over all instances) that ended at or before τ.
     pub restarts: u32,
     /// A restart happened within the flash window before τ.
     pub flash: bool,
-    /// The attempt number (1-based) running or last run; 0 for Q_0 / before any.
+    /// The attempt number (1-based) of instance 1 running or last run; 0 for Q_0 / before any.
     pub attempt: u32,
+    /// Its block's m RSP&V instances (protocol.md §15.4), instance 1 first; empty for Q_0.
+    pub instances: Vec<InstanceFrame>,
+}
+
+/// What one RSP&V instance of a block is doing at τ.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum InstanceStage {
+    /// Not started, or stopped after a failed check when it could no longer be first.
+    Idle,
+    /// RSP of its current attempt.
+    Rsp,
+    /// Check `j` of `r` of its current attempt.
+    Check { j: u32, r: u32 },
+    /// Its resource was accepted first: it is the one injected (until its RSI ends).
+    Accepted,
+    /// Another instance was accepted first: this one was stopped at T_k and discarded.
+    Abandoned,
+}
+
+/// One RSP&V instance at τ.
+#[derive(Clone, Debug, PartialEq)]
+pub struct InstanceFrame {
+    /// 1..=m.
+    pub instance: u32,
+    pub stage: InstanceStage,
+    /// Fraction of the current stage done, in [0, 1].
+    pub progress: f64,
+    /// Its attempt running or last run (1-based; 0 before any).
+    pub attempt: u32,
+    /// Its failed attempts that ended at or before τ.
+    pub restarts: u32,
+    /// During RSP, the fraction done of the a side's and the b side's circuit, in [0, 1]:
+    /// one-sided RSP has no circuit on a (its a side reads 1 once the Bell pairs exist), two-
+    /// sided RSP runs A^T on a and B on b in parallel (protocol.md §15.5). None outside RSP.
+    pub rsp_sides: Option<(f64, f64)>,
 }
 
 /// One ring link at τ.
@@ -100,6 +145,13 @@ pub struct LinkFrame {
     pub needed: u32,
     /// The injection on this link is waiting for pairs at τ.
     pub stalled: bool,
+    /// k: generators on the link (paper §V).
+    pub generators: u32,
+    /// The pairs being generated at τ, in pair order, as (pair index 1-based, fraction done in
+    /// [0, 1)): at most k, one per generator ([`LinkSpan::in_flight_at`]).
+    ///
+    /// [`LinkSpan::in_flight_at`]: crate::protocol::schedule::LinkSpan::in_flight_at
+    pub in_flight: Vec<(u32, f64)>,
 }
 
 /// Everything the ring shows at τ (distributed run).
@@ -180,6 +232,8 @@ pub fn frame_at(s: &Schedule, r: u32, tau: f64, flash_layers: f64) -> Frame {
                 consumed,
                 needed: s.n,
                 stalled: inj.is_some_and(|i| stalled_at(i, tau)),
+                generators: l.generators,
+                in_flight: l.in_flight_at(tau).collect(),
             }
         })
         .collect();
@@ -200,26 +254,33 @@ fn qpu_at(s: &Schedule, q: usize, r: u32, tau: f64, flash_layers: f64, token: f6
     let mut current = None;
     if q >= 1 {
         for a in s.attempts_of(block) {
-            if f64::from(a.start) <= tau {
+            if a.instance == 1 && f64::from(a.start) <= tau {
                 attempt = a.attempt;
             }
-            if a.failed_check.is_some() && f64::from(a.end) <= tau {
+            if a.restarted() && f64::from(a.end) <= tau {
                 restarts += 1;
                 if tau - f64::from(a.end) < flash_layers {
                     flash = true;
                 }
             }
-            if active(a.start, a.end, tau) {
+            // Attempts come instance by instance: the first active is the lowest index.
+            if current.is_none() && active(a.start, a.end, tau) {
                 current = Some(a);
             }
         }
     }
+    let instances = if q >= 1 {
+        instance_frames(s, block, r, tau)
+    } else {
+        Vec::new()
+    };
     let qf = |stage, progress| QpuFrame {
         stage,
         progress,
         restarts,
         flash,
         attempt,
+        instances: instances.clone(),
     };
     // Injections this QPU takes part in: out of Q_q (index q), into Q_q (index q − 1, or t
     // for Q_0's incoming teleportation).
@@ -265,6 +326,83 @@ fn qpu_at(s: &Schedule, q: usize, r: u32, tau: f64, flash_layers: f64, token: f6
     qf(Stage::Idle, 0.0)
 }
 
+/// The stage of an attempt at τ (it must be active at τ) and its progress.
+fn attempt_stage(a: &AttemptSpan, r: u32, tau: f64) -> (InstanceStage, f64) {
+    if tau < f64::from(a.rsp_end) {
+        return (InstanceStage::Rsp, frac(a.start, a.rsp_end, tau));
+    }
+    let mut from = a.rsp_end;
+    for (j, &end) in a.check_ends.iter().enumerate() {
+        if tau < f64::from(end) {
+            let stage = InstanceStage::Check { j: j as u32 + 1, r };
+            return (stage, frac(from, end, tau));
+        }
+        from = end;
+    }
+    (InstanceStage::Idle, 1.0)
+}
+
+/// Every instance of block k at τ (see [`InstanceFrame`]).
+pub fn instance_frames(s: &Schedule, k: u32, r: u32, tau: f64) -> Vec<InstanceFrame> {
+    let m = s
+        .attempts_of(k)
+        .map(|a| a.instance)
+        .max()
+        .unwrap_or(1)
+        .max(s.accepted_instance.get(k as usize - 1).copied().unwrap_or(1));
+    let t_k = s.accepted.get(k as usize - 1).copied();
+    let winner = s.accepted_instance.get(k as usize - 1).copied().unwrap_or(1);
+    let injected_end = s
+        .injections
+        .iter()
+        .find(|i| i.kind == InjectionKind::Rsi(k))
+        .map(|i| i.end);
+    (1..=m)
+        .map(|i| {
+            let mut f = InstanceFrame {
+                instance: i,
+                stage: InstanceStage::Idle,
+                progress: 0.0,
+                attempt: 0,
+                restarts: 0,
+                rsp_sides: None,
+            };
+            for a in s.attempts_of(k).filter(|a| a.instance == i) {
+                if f64::from(a.start) <= tau {
+                    f.attempt = a.attempt;
+                }
+                if a.restarted() && f64::from(a.end) <= tau {
+                    f.restarts += 1;
+                }
+                if active(a.start, a.end, tau) {
+                    let (stage, progress) = attempt_stage(a, r, tau);
+                    f.stage = stage;
+                    f.progress = progress;
+                    if stage == InstanceStage::Rsp {
+                        let bell = a.start + 3;
+                        f.rsp_sides =
+                            Some((frac(bell, a.rsp_a_end, tau), frac(bell, a.rsp_b_end, tau)));
+                    }
+                }
+            }
+            if let Some(t_k) = t_k {
+                let after = f64::from(t_k) <= tau;
+                if after && i == winner && injected_end.is_none_or(|e| tau < f64::from(e)) {
+                    f.stage = InstanceStage::Accepted;
+                    f.progress = 1.0;
+                } else if after && i != winner {
+                    let ran = s.attempts_of(k).any(|a| a.instance == i && a.abandoned);
+                    if ran {
+                        f.stage = InstanceStage::Abandoned;
+                        f.progress = 1.0;
+                    }
+                }
+            }
+            f
+        })
+        .collect()
+}
+
 /// Ring position of the data register (see [`Frame::token`]).
 pub fn token_at(s: &Schedule, tau: f64) -> f64 {
     let mut pos = 0.0;
@@ -285,11 +423,14 @@ pub fn token_at(s: &Schedule, tau: f64) -> f64 {
 /// Kinds of timeline segments.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum SegmentKind {
-    /// An RSP&V attempt of `block`; `failed` = discarded at a failing check.
+    /// An RSP&V attempt of `block` by instance `instance` (1..=m); `failed` = discarded at a
+    /// failing check; `abandoned` = stopped because another instance was accepted first.
     Attempt {
         block: u32,
+        instance: u32,
         attempt: u32,
         failed: bool,
+        abandoned: bool,
     },
     /// A verified resource waiting for the data.
     Verified { block: u32 },
@@ -309,6 +450,9 @@ pub struct Segment {
     pub start: f64,
     pub end: f64,
     pub kind: SegmentKind,
+    /// The lane's sub-row (0-based): instance − 1 for attempts, 0 otherwise. Segments of one
+    /// row never overlap; with m = 1 everything is in row 0.
+    pub row: u32,
 }
 
 /// One timeline lane.
@@ -319,6 +463,9 @@ pub struct Lane {
     /// The QPU of the distributed run this lane shows.
     pub qpu: Option<u32>,
     pub segments: Vec<Segment>,
+    /// Sub-rows of the lane: m for QPU and monolithic lanes (one per RSP&V instance), 1 for
+    /// direct.
+    pub rows: u32,
 }
 
 fn seg(start: u32, end: u32, kind: SegmentKind) -> Option<Segment> {
@@ -326,6 +473,7 @@ fn seg(start: u32, end: u32, kind: SegmentKind) -> Option<Segment> {
         start: f64::from(start),
         end: f64::from(end),
         kind,
+        row: 0,
     })
 }
 
@@ -341,15 +489,23 @@ fn injection_segments(inj: &InjectionSpan, out: &mut Vec<Segment>) {
 
 fn attempt_segments(s: &Schedule, block: u32, out: &mut Vec<Segment>) {
     for a in s.attempts_of(block) {
-        out.extend(seg(
-            a.start,
-            a.end,
-            SegmentKind::Attempt {
-                block,
-                attempt: a.attempt,
-                failed: a.failed_check.is_some(),
-            },
-        ));
+        out.extend(
+            seg(
+                a.start,
+                a.end,
+                SegmentKind::Attempt {
+                    block,
+                    instance: a.instance,
+                    attempt: a.attempt,
+                    failed: a.restarted(),
+                    abandoned: a.abandoned,
+                },
+            )
+            .map(|x| Segment {
+                row: a.instance - 1,
+                ..x
+            }),
+        );
     }
 }
 
@@ -366,11 +522,15 @@ pub fn lanes(distributed: &Schedule, monolithic: &Schedule, direct: &Schedule) -
                 distributed.accepted.get(q - 1),
                 distributed.injections.get(q - 1),
             ) {
-                segs.extend(seg(
-                    t_k,
-                    inj.start,
-                    SegmentKind::Verified { block: q as u32 },
-                ));
+                let winner = distributed.accepted_instance.get(q - 1).copied();
+                segs.extend(
+                    seg(t_k, inj.start, SegmentKind::Verified { block: q as u32 }).map(|x| {
+                        Segment {
+                            row: winner.unwrap_or(1) - 1,
+                            ..x
+                        }
+                    }),
+                );
             }
         }
         let incoming = if q == 0 {
@@ -399,6 +559,7 @@ pub fn lanes(distributed: &Schedule, monolithic: &Schedule, direct: &Schedule) -
             implementation: Implementation::Distributed,
             qpu: Some(q as u32),
             segments: segs,
+            rows: distributed.instances(),
         });
     }
     let mut mono = Vec::new();
@@ -414,6 +575,7 @@ pub fn lanes(distributed: &Schedule, monolithic: &Schedule, direct: &Schedule) -
         implementation: Implementation::Monolithic,
         qpu: None,
         segments: mono,
+        rows: monolithic.instances(),
     });
     out.push(Lane {
         label: "direct".into(),
@@ -422,6 +584,7 @@ pub fn lanes(distributed: &Schedule, monolithic: &Schedule, direct: &Schedule) -
         segments: seg(0, direct.depth, SegmentKind::Direct)
             .into_iter()
             .collect(),
+        rows: 1,
     });
     out
 }
@@ -583,11 +746,20 @@ pub fn explain_lane(lane: &Lane, tau: f64, depth: u32) -> String {
     let what = match segment_at(lane, tau).map(|s| s.kind) {
         Some(SegmentKind::Attempt {
             block,
+            instance,
             attempt,
             failed,
+            abandoned,
         }) => format!(
-            "RSP&V attempt {attempt} of block {block}{}",
-            if failed {
+            "RSP&V attempt {attempt} of block {block}{}{}",
+            if lane.rows > 1 {
+                format!(", instance {instance} of {}", lane.rows)
+            } else {
+                String::new()
+            },
+            if abandoned {
+                " (another instance was accepted first: this one is stopped and discarded)"
+            } else if failed {
                 " (a check fails: the resource is discarded and RSP restarts)"
             } else {
                 " (all checks pass: the resource is accepted)"
@@ -752,6 +924,7 @@ mod tests {
             .iter()
             .any(|s| matches!(s.kind, SegmentKind::Stall { .. })));
         for l in &ls {
+            assert_eq!(l.rows, 1);
             for w in l.segments.windows(2) {
                 assert!(w[0].end <= w[1].start + 1e-9, "{}: overlap {w:?}", l.label);
             }
@@ -766,6 +939,130 @@ mod tests {
         assert!(explain_qpu(&d, &frame_at(&d, 3, 13.0, 2.0), 2, 20.0).contains("check 1 of 3"));
         assert!(explain_link(&frame_at(&d, 3, 30.0, 2.0), 1, 20.0).contains("stalled"));
         assert!(explain_lane(&ls[4], 1.0, m.depth).contains("attempt 1 of block 1"));
+    }
+
+    #[test]
+    fn parallel_links_show_up_to_k_pairs_in_flight() {
+        let tm = timing();
+        let blocks = vec![vec![Attempt::accepted(&tm)]; 2];
+        for k in [1u32, 3] {
+            let lp = LinkParams {
+                tau_e: 4.0,
+                bell_start: 0.0,
+                parallel_links: k,
+            };
+            let d = Schedule::distributed(8, &blocks, InputTiming::FromStart, lp);
+            let f = frame_at(&d, 3, 1.0, 2.0);
+            let l = &f.links[1];
+            assert_eq!(l.generators, k);
+            // Pairs 1..k start together at 0 and are a quarter done at τ = 1.
+            let want: Vec<(u32, f64)> = (1..=k).map(|j| (j, 0.25)).collect();
+            assert_eq!(l.in_flight, want);
+            if k == 3 {
+                let f = frame_at(&d, 3, 4.5, 2.0);
+                let pairs: Vec<u32> = f.links[1].in_flight.iter().map(|p| p.0).collect();
+                assert_eq!(pairs, vec![4, 5, 6]);
+                assert_eq!(f.links[1].generated, 3);
+                // The last round holds the two remaining pairs.
+                let f = frame_at(&d, 3, 9.0, 2.0);
+                assert_eq!(f.links[1].in_flight.len(), 2);
+            }
+            let mut tau = 0.0;
+            while tau <= f64::from(d.depth) {
+                for l in &frame_at(&d, 3, tau, 2.0).links {
+                    assert!(l.in_flight.len() as u32 <= k);
+                    assert!(l.generated + l.in_flight.len() as u32 <= l.needed);
+                }
+                tau += 0.5;
+            }
+        }
+    }
+
+    #[test]
+    fn instances_show_which_instance_is_in_which_stage() {
+        let tm = timing();
+        // Block 1: instance 1 fails check 2 (at 21) then retries; instance 2 is accepted at
+        // 28 first, so instance 1's second attempt is abandoned there.
+        let block1 = vec![
+            vec![
+                Attempt::failed(&tm, 2, RestartRule::FirstFailure),
+                Attempt::accepted(&tm),
+            ],
+            vec![Attempt::accepted(&tm)],
+        ];
+        let block2 = vec![vec![Attempt::accepted(&tm)], vec![Attempt::accepted(&tm)]];
+        let lp = LinkParams {
+            tau_e: 1.0,
+            bell_start: 0.0,
+            parallel_links: 1,
+        };
+        let blocks = [block1, block2];
+        let d = Schedule::distributed(8, &blocks, InputTiming::FromStart, lp);
+        let m = Schedule::monolithic(8, &blocks, InputTiming::FromStart);
+        // Monolithic: block 2's instances start after RSI 1 (28 + 4).
+        assert_eq!((m.accepted.clone(), m.depth), (vec![28, 60], 64));
+        assert_eq!(d.accepted, vec![28, 28]);
+        assert_eq!(d.accepted_instance, vec![2, 1]);
+        let f = frame_at(&d, 3, 5.0, 2.0);
+        let st: Vec<InstanceStage> = f.qpus[1].instances.iter().map(|i| i.stage).collect();
+        assert_eq!(st, vec![InstanceStage::Rsp, InstanceStage::Rsp]);
+        let f = frame_at(&d, 3, 21.5, 2.0);
+        let q1 = &f.qpus[1];
+        assert_eq!(q1.instances[0].stage, InstanceStage::Rsp);
+        assert_eq!(q1.instances[0].attempt, 2);
+        assert_eq!(q1.instances[0].restarts, 1);
+        assert_eq!(q1.instances[1].stage, InstanceStage::Check { j: 3, r: 3 });
+        assert_eq!((q1.restarts, q1.flash, q1.attempt), (1, true, 2));
+        assert_eq!(q1.stage, Stage::Rsp, "the lowest running instance");
+        let f = frame_at(&d, 3, 28.5, 2.0);
+        let st: Vec<InstanceStage> = f.qpus[1].instances.iter().map(|i| i.stage).collect();
+        assert_eq!(st, vec![InstanceStage::Abandoned, InstanceStage::Accepted]);
+        // Block 2: a tie at 28 goes to instance 1; instance 2's accepted resource is dropped.
+        let st: Vec<InstanceStage> = f.qpus[2].instances.iter().map(|i| i.stage).collect();
+        assert_eq!(st, vec![InstanceStage::Accepted, InstanceStage::Abandoned]);
+        let ls = lanes(&d, &m, &Schedule::direct(8, 30));
+        assert_eq!(ls[1].rows, 2);
+        for l in &ls {
+            for row in 0..l.rows {
+                let segs: Vec<&Segment> = l.segments.iter().filter(|s| s.row == row).collect();
+                for w in segs.windows(2) {
+                    assert!(w[0].end <= w[1].start + 1e-9, "{}: overlap {w:?}", l.label);
+                }
+            }
+        }
+        let abandoned = ls[1].segments.iter().any(|s| {
+            matches!(
+                s.kind,
+                SegmentKind::Attempt {
+                    instance: 1,
+                    abandoned: true,
+                    ..
+                }
+            ) && s.end == 28.0
+        });
+        assert!(abandoned);
+        assert!(explain_lane(&ls[1], 10.0, d.depth).contains("instance 1 of 2"));
+    }
+
+    #[test]
+    fn two_sided_rsp_reports_both_sides() {
+        // A^T has 5 layers, B 4: RSP = 3 + 5.
+        let tm = BlockTiming {
+            rsp: 8,
+            checks: vec![5],
+            rsp_sides: (5, 4),
+        };
+        let lp = LinkParams {
+            tau_e: 1.0,
+            bell_start: 0.0,
+            parallel_links: 1,
+        };
+        let d = Schedule::distributed(4, &[vec![Attempt::accepted(&tm)]], InputTiming::FromStart, lp);
+        let sides = |tau| frame_at(&d, 1, tau, 2.0).qpus[1].instances[0].rsp_sides;
+        assert_eq!(sides(1.0), Some((0.0, 0.0)), "Bell pairs first");
+        assert_eq!(sides(5.0), Some((0.4, 0.5)));
+        assert_eq!(sides(7.5), Some((0.9, 1.0)));
+        assert_eq!(sides(8.5), None, "checks");
     }
 
     #[test]
