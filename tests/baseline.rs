@@ -94,7 +94,10 @@ fn masking_only_touches_the_default_dependent_parts() {
         r#"{"a":1,"non_default_knobs":[],"results":{}}"#
     );
     let table = "CliNR point: n = 6\nKnobs (1 non-default):\n  a=1 *b=2\n\n  p_L\n";
-    assert_eq!(mask_defaults(table), "CliNR point: n = 6\nKnobs …\n\n  p_L\n");
+    assert_eq!(
+        mask_defaults(table),
+        "CliNR point: n = 6\nKnobs …\n\n  p_L\n"
+    );
 }
 
 #[test]

@@ -182,3 +182,36 @@ fn sampler_matches_reference_on_every_knob() {
     }
     assert!(tests > 100, "{tests} comparisons");
 }
+
+/// Issue 14: m parallel RSP&V instances (§15.4) and two-sided RSP (§15.5), alone and together,
+/// at noise high enough that instances race and restarts are frequent.
+#[test]
+fn sampler_matches_reference_for_instances_and_two_sided_rsp() {
+    let mut cases: Vec<(&str, Params)> = Vec::new();
+    let mut p = base(4, 2, 3, 1.5e-2, 1.0, 31);
+    p.knobs.instances = 2;
+    cases.push(("m=2", p));
+    let mut p = base(5, 3, 2, 1e-2, 9.0, 32);
+    p.knobs.instances = 3;
+    p.knobs.idle_on_resource_during_rspv = false;
+    cases.push(("m=3 K1 off stall", p));
+    let mut p = base(4, 2, 3, 1e-2, 1.0, 33);
+    p.knobs.two_sided_rsp = true;
+    cases.push(("two-sided", p));
+    let mut p = base(6, 2, 2, 8e-3, 3.0, 34);
+    p.knobs.two_sided_rsp = true;
+    p.knobs.restart_rule = RestartRule::EndOfRsv;
+    p.knobs.check_measurement = CheckMeasurement::Mx;
+    cases.push(("two-sided end_of_rsv mx", p));
+    let mut p = base(4, 3, 2, 1.2e-2, 2.0, 35);
+    p.knobs.two_sided_rsp = true;
+    p.knobs.instances = 2;
+    p.knobs.check_redraw = CheckRedraw::PerAttempt;
+    cases.push(("two-sided m=2 per_attempt", p));
+    let mut tests = 0;
+    for (name, params) in &cases {
+        params.validate().expect("valid test parameters");
+        tests += compare(name, params);
+    }
+    assert!(tests > 40, "{tests} comparisons");
+}

@@ -570,7 +570,9 @@ fn render_sweep(
     let scaling = min_links.then(|| output::PointScaling::of_points(points));
     let scaling = scaling.as_deref();
     Ok(match format {
-        SweepFormat::Table => output::sweep_table(var, points) + &output::scaling_table(var, points, scaling),
+        SweepFormat::Table => {
+            output::sweep_table(var, points) + &output::scaling_table(var, points, scaling)
+        }
         SweepFormat::Csv => output::with_scaling_columns(output::sweep_csv(var, points), scaling),
         SweepFormat::Jsonl => output::sweep_jsonl_scaling(var, points, scaling)?,
         SweepFormat::Sinter => sinter::csv(points.iter().map(|(_, r)| r)),

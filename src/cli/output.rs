@@ -413,12 +413,17 @@ pub fn scaling_table(
         let _ = writeln!(
             o,
             "{x:>10} {k:>6} {below:>16} {fit:>12} {:>12.2} {:>12.1} {:>14.1} {:>14}",
-            s.prop2_min_parallel_links, s.eq6_monolithic_depth, s.eq7_distributed_depth_bound,
+            s.prop2_min_parallel_links,
+            s.eq6_monolithic_depth,
+            s.eq7_distributed_depth_bound,
             format!("{:.0}/{:.0}", s.monolithic_depth, s.distributed_depth)
         );
     }
     if let Some(c) = rows.first().and_then(|s| s.fit_c) {
-        let _ = writeln!(o, "fit: k ≈ c·t/ln t with c = {c:.3} (least squares over t ≥ 2)");
+        let _ = writeln!(
+            o,
+            "fit: k ≈ c·t/ln t with c = {c:.3} (least squares over t ≥ 2)"
+        );
     }
     o
 }

@@ -101,8 +101,8 @@ pub fn read_and_check(files: &[PathBuf]) -> Result<(SweepSpec, Vec<SweepItem>), 
     let mut shards: Vec<(String, ShardFile)> = Vec::with_capacity(files.len());
     for f in files {
         let name = f.display().to_string();
-        let text = std::fs::read_to_string(f)
-            .map_err(|e| refuse(format!("{name}: cannot read: {e}")))?;
+        let text =
+            std::fs::read_to_string(f).map_err(|e| refuse(format!("{name}: cannot read: {e}")))?;
         let file: ShardFile = serde_json::from_str(&text).map_err(|e| {
             refuse(format!(
                 "{name}: not a shard file of `clinr sweep --shard` ({e})"

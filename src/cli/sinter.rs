@@ -40,7 +40,8 @@ pub const HEADER: &str =
     "     shots,    errors,  discards, seconds,decoder,strong_id,json_metadata,custom_counts";
 
 /// The `circuit` entry of our strong ids.
-pub const CIRCUIT: &str = "# clinr_explorer: a CliNR protocol sampled by clinr, described by json_metadata";
+pub const CIRCUIT: &str =
+    "# clinr_explorer: a CliNR protocol sampled by clinr, described by json_metadata";
 
 /// Python's `repr` of a finite float: the shortest digits that round-trip, in fixed notation
 /// for decimal exponents −4 ≤ e < 16 (always with a fractional part, "1.0"), otherwise as
@@ -71,7 +72,11 @@ pub fn py_float(x: f64) -> String {
         } else if point as usize >= digits.len() {
             format!("{digits}{}.0", "0".repeat(point as usize - digits.len()))
         } else {
-            format!("{}.{}", &digits[..point as usize], &digits[point as usize..])
+            format!(
+                "{}.{}",
+                &digits[..point as usize],
+                &digits[point as usize..]
+            )
         };
         format!("{sign}{body}")
     } else {
@@ -261,12 +266,18 @@ mod tests {
     #[test]
     fn json_and_csv_follow_python() {
         let v: Value = serde_json::from_str(r#"{"b":[1,2.5,null],"a":"x\"y","c":true}"#).unwrap();
-        assert_eq!(py_json(&v, true, true), r#"{"a":"x\"y","b":[1,2.5,null],"c":true}"#);
+        assert_eq!(
+            py_json(&v, true, true),
+            r#"{"a":"x\"y","b":[1,2.5,null],"c":true}"#
+        );
         assert_eq!(
             py_json(&v, false, true),
             r#"{"a": "x\"y", "b": [1, 2.5, null], "c": true}"#
         );
-        assert_eq!(py_json(&Value::String("é".into()), true, true), r#""\u00e9""#);
+        assert_eq!(
+            py_json(&Value::String("é".into()), true, true),
+            r#""\u00e9""#
+        );
         assert_eq!(csv_field(r#"{"a":1,"b":2}"#), r#""{""a"":1,""b"":2}""#);
         assert_eq!(csv_field("distributed"), "distributed");
         // sinter's own example: sha256 of its strong_id_text for an empty circuit.

@@ -62,12 +62,7 @@ pub fn wait_stats(first_acceptance: &[(u32, u64)], n: u32, links: &LinkParams) -
 /// The minimum-links search on a report's samples (its τ_e and `bell_start`).
 pub fn min_parallel_links(report: &Report) -> MinLinks {
     let p = &report.params;
-    search(
-        &report.first_acceptance,
-        p.n,
-        p.tau_e,
-        p.knobs.bell_start,
-    )
+    search(&report.first_acceptance, p.n, p.tau_e, p.knobs.bell_start)
 }
 
 /// The search on a T_1 histogram, for links of n pairs at τ_e per pair and generator.

@@ -29,7 +29,12 @@ pub fn shard_items(points: u32, circuits: u32, shard: u32, shards: u32) -> Vec<(
     let i = u64::from(shard.clamp(1, shards as u32));
     let (from, to) = ((i - 1) * total / shards, i * total / shards);
     (from..to)
-        .map(|x| ((x % u64::from(points)) as u32, (x / u64::from(points)) as u32))
+        .map(|x| {
+            (
+                (x % u64::from(points)) as u32,
+                (x / u64::from(points)) as u32,
+            )
+        })
         .collect()
 }
 

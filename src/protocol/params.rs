@@ -518,7 +518,10 @@ mod tests {
             ..Default::default()
         };
         let v = serde_json::to_value(k).expect("serializes");
-        assert_eq!((v["instances"].as_u64(), v["two_sided_rsp"].as_bool()), (Some(2), Some(true)));
+        assert_eq!(
+            (v["instances"].as_u64(), v["two_sided_rsp"].as_bool()),
+            (Some(2), Some(true))
+        );
         let back: Knobs = serde_json::from_value(v).expect("parses");
         assert_eq!(back, k);
         // Absent fields read as the defaults.

@@ -71,42 +71,61 @@ impl Text {
     /// A noisy operation list on the register starting at `offset`; `DETECTOR rec[-1]` after
     /// each measurement when `detectors` (an attempt's check outcomes).
     fn ops(&mut self, ops: &OpList, offset: u32, rates: &NoiseRates, detectors: bool) {
+        self.ops_side_by_side(ops, &[offset], rates, detectors);
+    }
+
+    /// Copies of one operation list run side by side on the registers at `offsets`, layer by
+    /// layer (one TICK per layer). With several copies, detectors carry coordinates
+    /// (copy index, measurement index).
+    fn ops_side_by_side(
+        &mut self,
+        ops: &OpList,
+        offsets: &[u32],
+        rates: &NoiseRates,
+        detectors: bool,
+    ) {
         let idle_by_layer = ops.idle_by_layer();
+        let mut measured = vec![0u32; offsets.len()];
         for (layer, idle_qubits) in ops.layers().zip(&idle_by_layer) {
-            for op in layer {
-                let rate = rates.rate(op.noise);
-                match op.kind {
-                    OpKind::Prep(q) => {
-                        self.line(format!("R {}", offset + q));
-                        if rate > 0.0 {
-                            self.line(format!("DEPOLARIZE1({rate}) {}", offset + q));
+            for (copy, &offset) in offsets.iter().enumerate() {
+                for op in layer {
+                    let rate = rates.rate(op.noise);
+                    match op.kind {
+                        OpKind::Prep(q) => {
+                            self.line(format!("R {}", offset + q));
+                            if rate > 0.0 {
+                                self.line(format!("DEPOLARIZE1({rate}) {}", offset + q));
+                            }
                         }
-                    }
-                    OpKind::Gate(g) => {
-                        self.gate(&g, offset);
-                        self.depolarize(&g, offset, rate);
-                    }
-                    OpKind::MeasureZ { qubit, .. } | OpKind::MeasureX { qubit, .. } => {
-                        let name = match op.kind {
-                            OpKind::MeasureX { .. } => "MX",
-                            _ => "M",
-                        };
-                        if rate > 0.0 {
-                            self.line(format!("{name}({rate}) {}", offset + qubit));
-                        } else {
-                            self.line(format!("{name} {}", offset + qubit));
+                        OpKind::Gate(g) => {
+                            self.gate(&g, offset);
+                            self.depolarize(&g, offset, rate);
                         }
-                        if detectors {
-                            self.line("DETECTOR rec[-1]");
+                        OpKind::MeasureZ { qubit, .. } | OpKind::MeasureX { qubit, .. } => {
+                            let name = match op.kind {
+                                OpKind::MeasureX { .. } => "MX",
+                                _ => "M",
+                            };
+                            if rate > 0.0 {
+                                self.line(format!("{name}({rate}) {}", offset + qubit));
+                            } else {
+                                self.line(format!("{name} {}", offset + qubit));
+                            }
+                            if detectors && offsets.len() > 1 {
+                                self.line(format!("DETECTOR({copy}, {}) rec[-1]", measured[copy]));
+                            } else if detectors {
+                                self.line("DETECTOR rec[-1]");
+                            }
+                            measured[copy] += 1;
                         }
                     }
                 }
             }
             let idle = rates.rate(NoiseClass::Idle);
             if idle > 0.0 && !idle_qubits.is_empty() {
-                let qs: Vec<String> = idle_qubits
+                let qs: Vec<String> = offsets
                     .iter()
-                    .map(|q| (offset + q).to_string())
+                    .flat_map(|&offset| idle_qubits.iter().map(move |q| (offset + q).to_string()))
                     .collect();
                 self.line(format!("DEPOLARIZE1({idle}) {}", qs.join(" ")));
             }
@@ -124,6 +143,11 @@ impl Text {
     /// Noiseless Bell measurement of pairs (first + i, second + i): CX(first_i → second_i),
     /// H(first_i), M on all 2n, one observable per outcome (0..2n−1).
     fn bell_measure(&mut self, n: u32, first: u32, second: u32) {
+        self.bell_measure_from(n, first, second, 0);
+    }
+
+    /// [`Text::bell_measure`] with observables `obs0 .. obs0 + 2n − 1`.
+    fn bell_measure_from(&mut self, n: u32, first: u32, second: u32, obs0: u32) {
         for i in 0..n {
             self.line(format!("CX {} {}", first + i, second + i));
         }
@@ -134,7 +158,11 @@ impl Text {
             self.line(format!("M {} {}", firsts.join(" "), seconds.join(" ")));
         }
         for j in 0..2 * n {
-            self.line(format!("OBSERVABLE_INCLUDE({j}) rec[-{}]", 2 * n - j));
+            self.line(format!(
+                "OBSERVABLE_INCLUDE({}) rec[-{}]",
+                obs0 + j,
+                2 * n - j
+            ));
         }
     }
 }
@@ -185,7 +213,13 @@ pub fn export_direct(inst: &Instance, params: &Params) -> String {
 /// per check (fires iff the check fails); the attempt is accepted iff no detector fires. Then
 /// the noiseless decoding of the resource: C_k⁻¹ on b, CX(a_i → b_i), H(a_i), M on a and b,
 /// with observables 0..2n−1. They all stay 0 iff the residual error A_res of the resource is
-/// trivial (protocol.md §4.5).
+/// trivial (protocol.md §4.5). With two-sided RSP the RSP layers are A^T on a and B on b
+/// (protocol.md §15.5); the decoding is the same, since the prepared state is.
+///
+/// With m = `instances` > 1 (protocol.md §15.4), m copies of the attempt run side by side, copy
+/// i on qubits i(2n+1) ..; `DETECTOR(i, j)` is check j of copy i and observables
+/// 2n·i .. 2n·i + 2n − 1 decode copy i. All copies run every check (no early stop), so the
+/// injected copy is the lowest-index one whose detectors all stay silent.
 pub fn export_rsp_attempt(
     inst: &Instance,
     params: &Params,
@@ -215,9 +249,40 @@ pub fn export_rsp_attempt(
         2 * n,
         2 * n
     );
-    t.ops(&ops, 0, &rates, true);
-    t.inverse(&b.circuit, n);
-    t.bell_measure(n, 0, n);
+    if params.knobs.two_sided_rsp {
+        let _ = writeln!(
+            t.out,
+            "# Two-sided RSP: A^T (C_k's first {} layers, transposed) on a and B (its last {}) on \
+             b in parallel, then the checks.",
+            b.depth().div_ceil(2),
+            b.depth() / 2
+        );
+    }
+    let m = params.knobs.instances.max(1);
+    if m > 1 {
+        let _ = writeln!(
+            t.out,
+            "# m = {m} instances side by side: instance i (0-based) on qubits {}i..; DETECTOR(i, j) \
+             is its check j, observables {}i..{}i+{} decode it. The first instance with no \
+             detector firing is injected.",
+            2 * n + 1,
+            2 * n,
+            2 * n,
+            2 * n - 1
+        );
+    }
+    if m == 1 {
+        t.ops(&ops, 0, &rates, true);
+        t.inverse(&b.circuit, n);
+        t.bell_measure(n, 0, n);
+    } else {
+        let offsets: Vec<u32> = (0..m).map(|i| i * (2 * n + 1)).collect();
+        t.ops_side_by_side(&ops, &offsets, &rates, true);
+        for (i, &o) in offsets.iter().enumerate() {
+            t.inverse(&b.circuit, o + n);
+            t.bell_measure_from(n, o, o + n, 2 * n * i as u32);
+        }
+    }
     Ok(t.out)
 }
 

@@ -184,12 +184,11 @@ mod tests {
             assert_eq!(s.depth() as usize, delta.div_ceil(2));
             // (A^T ⊗ B)|Φ⁺⟩ = (I ⊗ C)|Φ⁺⟩: apply A^T on a and B on b, then C⁻¹ on b.
             let t: Vec<Gate> = s.a.iter().flatten().copied().collect();
-            let b_on_b: Vec<Gate> = s
-                .b
-                .iter()
-                .flatten()
-                .map(|g| g.map_qubits(|q| n + q))
-                .collect();
+            let b_on_b: Vec<Gate> =
+                s.b.iter()
+                    .flatten()
+                    .map(|g| g.map_qubits(|q| n + q))
+                    .collect();
             let mut t_then_b = t.clone();
             t_then_b.extend(b_on_b);
             assert!(same_state(n, &t_then_b, &c.gates, 3), "Δ = {delta}");

@@ -75,7 +75,10 @@ pub struct CircuitSamples {
 impl CircuitSamples {
     /// Adds one distributed sample whose block 1 was accepted at `t_1` to the histogram.
     pub fn record_first_acceptance(&mut self, t_1: u32) {
-        match self.first_acceptance.binary_search_by_key(&t_1, |&(t, _)| t) {
+        match self
+            .first_acceptance
+            .binary_search_by_key(&t_1, |&(t, _)| t)
+        {
             Ok(i) => self.first_acceptance[i].1 += 1,
             Err(i) => self.first_acceptance.insert(i, (t_1, 1)),
         }

@@ -650,7 +650,8 @@ pub fn run_circuit_with(
         for which in [Implementation::Monolithic, Implementation::Distributed] {
             let mut rng = shot_stream(params, circuit_index, shot, which);
             let res = prep.clinr(which, &mut rng)?;
-            let by_impl = &mut out.attempts_by_impl[usize::from(which == Implementation::Distributed)];
+            let by_impl =
+                &mut out.attempts_by_impl[usize::from(which == Implementation::Distributed)];
             for (counts, attempts) in out.attempts.iter_mut().zip(&res.attempts) {
                 let (a, r) = started_attempts(attempts);
                 counts.attempts += a;

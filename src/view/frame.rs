@@ -344,14 +344,18 @@ fn attempt_stage(a: &AttemptSpan, r: u32, tau: f64) -> (InstanceStage, f64) {
 
 /// Every instance of block k at τ (see [`InstanceFrame`]).
 pub fn instance_frames(s: &Schedule, k: u32, r: u32, tau: f64) -> Vec<InstanceFrame> {
-    let m = s
-        .attempts_of(k)
-        .map(|a| a.instance)
-        .max()
-        .unwrap_or(1)
-        .max(s.accepted_instance.get(k as usize - 1).copied().unwrap_or(1));
+    let m = s.attempts_of(k).map(|a| a.instance).max().unwrap_or(1).max(
+        s.accepted_instance
+            .get(k as usize - 1)
+            .copied()
+            .unwrap_or(1),
+    );
     let t_k = s.accepted.get(k as usize - 1).copied();
-    let winner = s.accepted_instance.get(k as usize - 1).copied().unwrap_or(1);
+    let winner = s
+        .accepted_instance
+        .get(k as usize - 1)
+        .copied()
+        .unwrap_or(1);
     let injected_end = s
         .injections
         .iter()
@@ -1057,7 +1061,12 @@ mod tests {
             bell_start: 0.0,
             parallel_links: 1,
         };
-        let d = Schedule::distributed(4, &[vec![Attempt::accepted(&tm)]], InputTiming::FromStart, lp);
+        let d = Schedule::distributed(
+            4,
+            &[vec![Attempt::accepted(&tm)]],
+            InputTiming::FromStart,
+            lp,
+        );
         let sides = |tau| frame_at(&d, 1, tau, 2.0).qpus[1].instances[0].rsp_sides;
         assert_eq!(sides(1.0), Some((0.0, 0.0)), "Bell pairs first");
         assert_eq!(sides(5.0), Some((0.4, 0.5)));
