@@ -31,7 +31,10 @@ fn two_instances_lower_the_mean_depth_when_restarts_are_frequent() {
     let one = simulate(&high_p(1), EngineKind::Fast, None, &mut |_| {}).unwrap();
     let two = simulate(&high_p(2), EngineKind::Fast, None, &mut |_| {}).unwrap();
     let q = &one.derived.restart_probability;
-    assert!(q.iter().all(|&q| q > 0.3), "restarts are frequent: q_k = {q:?}");
+    assert!(
+        q.iter().all(|&q| q > 0.3),
+        "restarts are frequent: q_k = {q:?}"
+    );
     for (name, d1, d2) in [
         (
             "distributed",
@@ -109,7 +112,11 @@ fn stim_export_of_m_attempts_side_by_side() {
     let c = parse(&text).expect("our parser reads it");
     let count = |op| c.instructions.iter().filter(|i| i.op == op).count();
     assert_eq!(count(StimOp::Detector), 3 * 3, "m × r detectors");
-    assert_eq!(count(StimOp::ObservableInclude), 3 * 2 * 4, "m × 2n observables");
+    assert_eq!(
+        count(StimOp::ObservableInclude),
+        3 * 2 * 4,
+        "m × 2n observables"
+    );
     assert_eq!(c.num_qubits(), 3 * 9);
     assert!(text.contains("DETECTOR(2, 1) rec[-1]"));
     // One TICK per layer, as with one instance: the copies run side by side.
@@ -117,5 +124,8 @@ fn stim_export_of_m_attempts_side_by_side() {
     let single = export_rsp_attempt(&inst, &params, 2).unwrap();
     let ticks = |t: &str| t.lines().filter(|l| *l == "TICK").count();
     assert_eq!(ticks(&text), ticks(&single));
-    assert!(!single.contains("DETECTOR("), "m = 1 keeps the plain detectors");
+    assert!(
+        !single.contains("DETECTOR("),
+        "m = 1 keeps the plain detectors"
+    );
 }

@@ -66,8 +66,20 @@ fn residual_rule_matches_the_stabilizer_simulator_fault_by_fault() {
     let mut checked = 0;
     let mut params = two_sided(4, 1, 3, 0.01, 3);
     for (inst, label) in [
-        (Instance::with_circuit(&params, 0, every_gate_circuit()), "every gate"),
-        (Instance::generate(&{ params.seed = 4; params }, 0), "random"),
+        (
+            Instance::with_circuit(&params, 0, every_gate_circuit()),
+            "every gate",
+        ),
+        (
+            Instance::generate(
+                &{
+                    params.seed = 4;
+                    params
+                },
+                0,
+            ),
+            "random",
+        ),
     ] {
         let b = &inst.blocks[0];
         let n = inst.n;
@@ -80,7 +92,9 @@ fn residual_rule_matches_the_stabilizer_simulator_fault_by_fault() {
                 continue;
             }
             for (loc, meta) in arr.meta.iter().enumerate() {
-                let qubits: Vec<u32> = std::iter::once(meta.qubits.0).chain(meta.qubits.1).collect();
+                let qubits: Vec<u32> = std::iter::once(meta.qubits.0)
+                    .chain(meta.qubits.1)
+                    .collect();
                 // Paulis 1..4 on one qubit, 1..16 on two (bits 0-1 first qubit, 2-3 second).
                 let count = if qubits.len() == 2 { 16 } else { 4 };
                 for p in 1..count {
@@ -94,7 +108,9 @@ fn residual_rule_matches_the_stabilizer_simulator_fault_by_fault() {
                             want.iter_mut().zip(sig(side)).for_each(|(a, b)| *a ^= b);
                         }
                         if bits & 2 != 0 {
-                            want.iter_mut().zip(sig(side + 1)).for_each(|(a, b)| *a ^= b);
+                            want.iter_mut()
+                                .zip(sig(side + 1))
+                                .for_each(|(a, b)| *a ^= b);
                         }
                     }
                     // Run the attempt noiselessly with this Pauli after the located layer's
@@ -195,7 +211,13 @@ fn fast_attempts(inst: &Instance, params: &Params, k: u32, shots: u64, seed: u64
     (acc, res)
 }
 
-fn reference_attempts(inst: &Instance, params: &Params, k: u32, shots: u64, seed: u64) -> (u64, u64) {
+fn reference_attempts(
+    inst: &Instance,
+    params: &Params,
+    k: u32,
+    shots: u64,
+    seed: u64,
+) -> (u64, u64) {
     let prep = Prepared::new(inst, params);
     let mut r = rng::from_seed(seed);
     let (mut acc, mut res) = (0, 0);
@@ -221,9 +243,15 @@ fn two_sided_attempts_of_fast_sampler_and_reference_agree() {
         let n = 6000;
         let (fa, fr) = fast_attempts(&inst, &params, k, n, 1);
         let (ra, rr) = reference_attempts(&inst, &params, k, n, 2);
-        eprintln!("n = {}: fast {fa}/{fr}, reference {ra}/{rr} of {n}", params.n);
+        eprintln!(
+            "n = {}: fast {fa}/{fr}, reference {ra}/{rr} of {n}",
+            params.n
+        );
         assert!(z(fa, n, ra, n).abs() < 4.0, "acceptance {fa} vs {ra}");
-        assert!(z(fr, fa, rr, ra).abs() < 4.0, "residual {fr}/{fa} vs {rr}/{ra}");
+        assert!(
+            z(fr, fa, rr, ra).abs() < 4.0,
+            "residual {fr}/{fa} vs {rr}/{ra}"
+        );
         assert!(fa < n && fr > 0, "the rates are not trivial");
     }
 }
@@ -268,7 +296,10 @@ fn stim_samples_the_same_restart_probability_as_the_fast_sampler() {
         let inst = Instance::generate(&params, 0);
         let text = export_rsp_attempt(&inst, &params, block).expect("block exists");
         let stored = std::fs::read_to_string(dir.join(format!("{name}.stim"))).expect("fixture");
-        assert_eq!(text, stored, "{name}: the export changed; rerun the fixture");
+        assert_eq!(
+            text, stored,
+            "{name}: the export changed; rerun the fixture"
+        );
         let r = &results["cases"][name];
         let get = |k: &str| r[k].as_u64().unwrap_or_else(|| panic!("{name}: no {k}"));
         let (shots, acc, res) = (get("shots"), get("accepted"), get("accepted_with_residual"));
@@ -327,6 +358,9 @@ fn two_sided_rsp_halves_the_rsp_part_of_delta_on_the_schedule() {
         rsp2 += r2 - 3;
     }
     let ratio = f64::from(rsp2) / f64::from(rsp1);
-    assert!((0.49..=0.55).contains(&ratio), "RSP circuit part ratio {ratio}");
+    assert!(
+        (0.49..=0.55).contains(&ratio),
+        "RSP circuit part ratio {ratio}"
+    );
     assert!(s2.depth < s1.depth);
 }
