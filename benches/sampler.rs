@@ -108,5 +108,31 @@ fn pieces(c: &mut Criterion) {
     g.finish();
 }
 
-criterion_group!(benches, fig3, pieces);
+/// Issue 14's scaling workload: a t sweep at n = 85 (t = 2 … 32, the values of the README's
+/// links table), with the minimum-links search, through the same entry points as
+/// `clinr sweep --vary t=… --min-links`, on 2 threads and on 1.
+fn t_sweep(c: &mut Criterion) {
+    use clinr_explorer::estimate::scaling::min_parallel_links;
+    let mut g = c.benchmark_group("scaling");
+    g.sample_size(10);
+    let params = point(85);
+    let ts = Vary::T(vec![2, 3, 4, 6, 8, 12, 16, 24, 32]);
+    for threads in [2u32, 1] {
+        g.bench_function(format!("t_sweep_2_to_32_n85_{threads}t"), |b| {
+            b.iter(|| {
+                let points = sweep_on(threads, &params, &ts, EngineKind::Fast, None, &mut |_| {})
+                    .expect("valid sweep");
+                black_box(
+                    points
+                        .iter()
+                        .map(|(_, r)| min_parallel_links(r).min_parallel_links)
+                        .collect::<Vec<_>>(),
+                )
+            })
+        });
+    }
+    g.finish();
+}
+
+criterion_group!(benches, fig3, pieces, t_sweep);
 criterion_main!(benches);

@@ -247,7 +247,7 @@ fn min_links_runs_up_to_t_64_and_reports_its_fields() {
     for l in &lines {
         let s = &l["scaling"];
         let k = s["min_parallel_links"].as_u64().expect("a k suffices here");
-        assert!(k >= 1 && k <= 4);
+        assert!((1..=4).contains(&k));
         assert_eq!(s["mean_wait_at_k"], 0.0);
         if k > 1 {
             assert!(s["mean_wait_at_k_minus_1"].as_f64().unwrap() > 0.0);
