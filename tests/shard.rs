@@ -277,3 +277,35 @@ fn min_links_runs_up_to_t_64_and_reports_its_fields() {
     assert!(table.contains("Parallel links per connection k"));
     assert!(table.contains("fit: k ≈ c·t/ln t"));
 }
+
+#[test]
+fn new_flags_are_documented_and_checked() {
+    let sim = ok(&["simulate", "--help"]);
+    for flag in ["--instances", "--two-sided-rsp", "--parallel-links", "sinter"] {
+        assert!(sim.contains(flag), "simulate --help lacks {flag}");
+    }
+    assert!(sim.contains("[default: 1]") && sim.contains("[default: false]"));
+    let sweep = ok(&["sweep", "--help"]);
+    for flag in ["--min-links", "--shard", "sinter"] {
+        assert!(sweep.contains(flag), "sweep --help lacks {flag}");
+    }
+    assert!(ok(&["merge", "--help"]).contains("--format"));
+    let small = ["simulate", "--n", "4", "--circuits", "1", "--shots", "5"];
+    for (extra, needle) in [
+        (&["--instances", "0"][..], "instances"),
+        (&["--instances", "65"][..], "instances"),
+        (&["--two-sided-rsp", "maybe"][..], "two-sided-rsp"),
+    ] {
+        let mut a = small.to_vec();
+        a.extend(extra);
+        assert!(refused(&a).contains(needle), "{extra:?}");
+    }
+    // `--two-sided-rsp` alone turns it on, `false` keeps it off.
+    let mut a = small.to_vec();
+    a.extend(["--format", "json", "--two-sided-rsp"]);
+    assert!(ok(&a).contains("\"two_sided_rsp\":true"));
+    let mut a = small.to_vec();
+    a.extend(["--format", "json", "--two-sided-rsp", "false"]);
+    assert!(!ok(&a).contains("two_sided_rsp"));
+    assert!(refused(&["merge"]).contains("FILES"));
+}
