@@ -281,7 +281,12 @@ fn min_links_runs_up_to_t_64_and_reports_its_fields() {
 #[test]
 fn new_flags_are_documented_and_checked() {
     let sim = ok(&["simulate", "--help"]);
-    for flag in ["--instances", "--two-sided-rsp", "--parallel-links", "sinter"] {
+    for flag in [
+        "--instances",
+        "--two-sided-rsp",
+        "--parallel-links",
+        "sinter",
+    ] {
         assert!(sim.contains(flag), "simulate --help lacks {flag}");
     }
     assert!(sim.contains("[default: 1]") && sim.contains("[default: false]"));
