@@ -8,7 +8,6 @@
 //! on the row, a "changed" mark). Controls are generic over the serde names of `Params`, so
 //! the identifiers are those of the CLI and the JSON output.
 
-use super::app::element as el;
 use std::rc::Rc;
 
 use serde_json::Value;
@@ -19,9 +18,10 @@ use web_sys::{Document, Element, HtmlInputElement, HtmlSelectElement};
 use crate::protocol::params::{Knobs, ParamError, Params};
 use crate::view::plot_data::{ui_range, Preset};
 
-use super::app::Shell;
-use super::plots;
-use super::state::Store;
+use super::dom::el;
+use super::format::value_text as shown;
+use super::shell::Shell;
+use super::state::{self, Store};
 
 /// How a control edits its value.
 #[derive(Clone, Copy)]
@@ -242,17 +242,6 @@ fn with(params: &Params, spec: &Spec, value: Value) -> Result<Params, String> {
     serde_json::from_value(v).map_err(|e| format!("bad value: {e}"))
 }
 
-fn shown(v: &Value) -> String {
-    match v {
-        Value::String(s) => s.clone(),
-        Value::Number(n) => n
-            .as_f64()
-            .filter(|f| f.fract() != 0.0 || f.abs() >= 1e15)
-            .map_or_else(|| n.to_string(), |f| format!("{f}")),
-        other => other.to_string(),
-    }
-}
-
 fn slider_pos(x: f64, min: f64, max: f64, log: bool) -> f64 {
     if log {
         LOG_STEPS * (x.max(min).ln() - min.ln()) / (max.ln() - min.ln())
@@ -340,13 +329,13 @@ pub fn mount(shell: &Shell, store: Rc<Store>) -> Result<(), JsValue> {
         )?;
         let store = store.clone();
         let c = Closure::<dyn FnMut()>::new(move || {
-            let (p, axis) = preset.apply(&store.get(), plots::current_axis());
-            plots::write_axis(&store.get(), axis);
+            let (p, axis) = preset.apply(&store.get(), state::current_axis());
+            state::write_axis(&store.get(), axis);
             if let Err(e) = store.set(p) {
                 web_sys::console::warn_1(&format!("preset refused: {e}").into());
             }
             if let Some(w) = web_sys::window() {
-                if let Ok(ev) = web_sys::Event::new(plots::VIEW_EVENT) {
+                if let Ok(ev) = web_sys::Event::new(state::VIEW_EVENT) {
                     let _ = w.dispatch_event(&ev);
                 }
             }

@@ -10,45 +10,21 @@ use std::rc::Rc;
 
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
-use web_sys::{Blob, BlobPropertyBag, Element, HtmlAnchorElement, HtmlCanvasElement, Url};
+use web_sys::{Element, HtmlCanvasElement};
 
 use crate::jobs::{Job, Outcome};
 
+use super::dom::download_text;
 use super::plots::Plots;
 use super::worker_pool::{Callback, Pool};
 
-/// Offers `text` as a download named `name`.
-pub fn download_text(name: &str, mime: &str, text: &str) -> Result<(), JsValue> {
-    let parts = js_sys::Array::of1(&JsValue::from_str(text));
-    let opts = BlobPropertyBag::new();
-    opts.set_type(mime);
-    let blob = Blob::new_with_str_sequence_and_options(&parts, &opts)?;
-    let url = Url::create_object_url_with_blob(&blob)?;
-    let result = download_url(name, &url);
-    // Revoke after the click has been handled.
-    let revoke = Closure::once_into_js(move || {
-        let _ = Url::revoke_object_url(&url);
-    });
-    if let Some(w) = web_sys::window() {
-        let _ =
-            w.set_timeout_with_callback_and_timeout_and_arguments_0(revoke.unchecked_ref(), 10_000);
-    }
-    result
-}
-
 /// Offers the canvas content as a PNG download.
 pub fn download_png(name: &str, canvas: &HtmlCanvasElement) -> Result<(), JsValue> {
-    download_url(name, &canvas.to_data_url_with_type("image/png")?)
-}
-
-fn download_url(name: &str, url: &str) -> Result<(), JsValue> {
-    let doc = web_sys::window()
-        .and_then(|w| w.document())
-        .ok_or("no document")?;
-    let a = doc.create_element("a")?.dyn_into::<HtmlAnchorElement>()?;
-    a.set_href(url);
+    let url = canvas.to_data_url_with_type("image/png")?;
+    let doc = super::dom::document()?;
+    let a = super::dom::el_as::<web_sys::HtmlAnchorElement>(&doc, "a", &[("hidden", "")], None)?;
+    a.set_href(&url);
     a.set_download(name);
-    a.set_attribute("hidden", "")?;
     let body = doc.body().ok_or("no body")?;
     body.append_child(&a)?;
     a.click();

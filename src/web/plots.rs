@@ -7,7 +7,6 @@
 //! the change to the first estimate at the current point), `data-done-ms`, `data-progress`
 //! and `data-current` (a JSON summary of the current point).
 
-use super::app::element as el;
 use std::cell::{Cell, RefCell};
 use std::rc::Rc;
 
@@ -25,15 +24,11 @@ use crate::view::plot_data::{
     self, format_value, from_plot_x, nearest, passes, point_params, to_plot_x, Pass, PlotPoint,
     XAxis,
 };
-use crate::view::share;
 
-use super::app::Shell;
-use super::state::{self, Store};
-use super::worker_pool::{pool_size, Callback, Pool};
-
-/// The DOM event (on `window`) by which other views announce a change of the view keys in the
-/// hash (e.g. a preset choosing the x axis).
-pub const VIEW_EVENT: &str = "clinr-view";
+use super::dom::el;
+use super::shell::Shell;
+use super::state::{current_axis, write_axis, Store, VIEW_EVENT};
+use super::worker_pool::{Callback, Pool};
 
 /// Series colours: direct, monolithic, distributed (kept in step with www/style.css).
 const COLOURS: [RGBColor; 3] = [
@@ -88,6 +83,8 @@ struct Run {
 pub struct Plots {
     store: Rc<Store>,
     pool: Pool,
+    /// Where the export buttons go (filled by `export`).
+    export_bar: Element,
     root: Element,
     status: Element,
     bar: Element,
@@ -114,27 +111,8 @@ fn dpr() -> f64 {
     }
 }
 
-/// The x axis chosen in the URL hash (`x=`), n by default.
-pub fn current_axis() -> XAxis {
-    plot_data::axis_from_hash(&state::read_hash()).unwrap_or_default()
-}
-
-/// Writes the view key `x=` into the URL hash (keeping the parameters).
-pub fn write_axis(params: &Params, axis: XAxis) {
-    let Some(window) = web_sys::window() else {
-        return;
-    };
-    let hash = format!(
-        "#{}",
-        share::with_view_keys(&share::encode(params), &format!("x={}", axis.name()))
-    );
-    if let Ok(history) = window.history() {
-        let _ = history.replace_state_with_url(&JsValue::NULL, "", Some(&hash));
-    }
-}
-
 /// Builds the panel inside `#plots`, starts the worker pool and follows the store.
-pub fn mount(shell: &Shell, store: Rc<Store>) -> Result<Rc<Plots>, JsValue> {
+pub fn mount(shell: &Shell, store: Rc<Store>, pool: Pool) -> Result<Rc<Plots>, JsValue> {
     let window = web_sys::window().ok_or("no window")?;
     let doc = window.document().ok_or("no document")?;
     let root = shell.plots.clone();
@@ -213,18 +191,13 @@ pub fn mount(shell: &Shell, store: Rc<Store>) -> Result<Rc<Plots>, JsValue> {
     let exports = el(&doc, "div", &[("class", "exports")], None)?;
     root.append_child(&exports)?;
 
-    let cores = js_sys::Reflect::get(&window, &"navigator".into())
-        .and_then(|n| js_sys::Reflect::get(&n, &"hardwareConcurrency".into()))
-        .ok()
-        .and_then(|c| c.as_f64())
-        .unwrap_or(2.0);
-    let pool = Pool::new(pool_size(cores))?;
     root.set_attribute("data-workers", &pool.size().to_string())?;
     let [pl, depth]: [Chart; 2] = charts.try_into().map_err(|_| "two charts")?;
     let params = store.get();
     let plots = Rc::new(Plots {
         store: store.clone(),
-        pool: pool.clone(),
+        pool,
+        export_bar: exports,
         root,
         status,
         bar,
@@ -293,7 +266,6 @@ pub fn mount(shell: &Shell, store: Rc<Store>) -> Result<Rc<Plots>, JsValue> {
         canvas.add_event_listener_with_callback("mouseleave", on_leave.as_ref().unchecked_ref())?;
         on_leave.forget();
     }
-    super::export::mount(&exports, plots.clone(), shell.ring.clone(), pool)?;
     plots.restart();
     Ok(plots)
 }
@@ -302,6 +274,11 @@ impl Plots {
     /// The store the plots follow.
     pub fn store(&self) -> &Rc<Store> {
         &self.store
+    }
+
+    /// The element the export buttons go into.
+    pub fn export_bar(&self) -> &Element {
+        &self.export_bar
     }
 
     /// The x axis currently plotted.

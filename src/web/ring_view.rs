@@ -11,7 +11,6 @@
 //! data-ever-stalled, data-restarts, data-qpu-stages, data-shot, data-rsi-starts,
 //! data-max-time, data-frame-ms-{median,max} (draw time), data-raf-ms-{median,max}.
 
-use super::app::element as el;
 use std::cell::RefCell;
 use std::f64::consts::{FRAC_PI_2, TAU};
 use std::fmt::Write as _;
@@ -24,8 +23,10 @@ use web_sys::{
     HtmlInputElement, HtmlSelectElement, KeyboardEvent, PointerEvent, Window,
 };
 
-use super::app::Shell;
+use super::dom::{context_2d, el};
+use super::palette::{Palette, DARK, LIGHT};
 use super::playback::Playback;
+use super::shell::Shell;
 use super::state::Store;
 use super::timeline;
 use crate::protocol::block::Instance;
@@ -35,107 +36,12 @@ use crate::sim::sampler::sample_run;
 use crate::sim::{SampledRun, SimError};
 use crate::view::frame::{self, Frame, Lane, SegmentKind, Stage, Summary};
 
-/// Colours of the ring and the timeline.
-pub struct Palette {
-    pub background: &'static str,
-    pub guide: &'static str,
-    pub text: &'static str,
-    pub muted: &'static str,
-    pub node_text: &'static str,
-    pub rsp: &'static str,
-    pub check: &'static str,
-    pub verified: &'static str,
-    pub inject: &'static str,
-    pub stall: &'static str,
-    pub data: &'static str,
-    pub idle: &'static str,
-    pub direct: &'static str,
-    pub failed: &'static str,
-    pub restart: &'static str,
-    pub link: &'static str,
-    pub pair: &'static str,
-    pub pair_empty: &'static str,
-    pub pair_used: &'static str,
-    pub box_bg: &'static str,
-    pub stall_bg: &'static str,
-    pub token: &'static str,
-    pub playhead: &'static str,
-    pub lane_band: &'static str,
-    pub hover: &'static str,
-}
-
-/// The page's light theme (kept in step with www/style.css).
-pub const LIGHT: Palette = Palette {
-    background: "#ffffff",
-    guide: "#e3e7ee",
-    text: "#1d2430",
-    muted: "#5b6472",
-    node_text: "#ffffff",
-    rsp: "#2f6fde",
-    check: "#7b3fc4",
-    verified: "#2e9d5b",
-    inject: "#e67700",
-    stall: "#d62828",
-    data: "#d4a106",
-    idle: "#9aa3b2",
-    direct: "#6b7280",
-    failed: "#f19a94",
-    restart: "#a4161a",
-    link: "#8591a5",
-    pair: "#2e9d5b",
-    pair_empty: "#d5dae3",
-    pair_used: "#5b6472",
-    box_bg: "#f7f9fc",
-    stall_bg: "#fdecec",
-    token: "#f5b700",
-    playhead: "#111111",
-    lane_band: "#f4f6f9",
-    hover: "#111111",
-};
-
-/// Presentation mode: high contrast on black, for projectors.
-pub const DARK: Palette = Palette {
-    background: "#000000",
-    guide: "#333333",
-    text: "#ffffff",
-    muted: "#c8c8c8",
-    node_text: "#ffffff",
-    rsp: "#3d8bff",
-    check: "#b06cff",
-    verified: "#2fd07a",
-    inject: "#ff9a1f",
-    stall: "#ff3b3b",
-    data: "#ffd23f",
-    idle: "#6b6b6b",
-    direct: "#9a9a9a",
-    failed: "#ff6b6b",
-    restart: "#ff2d2d",
-    link: "#bdbdbd",
-    pair: "#2fd07a",
-    pair_empty: "#3a3a3a",
-    pair_used: "#9a9a9a",
-    box_bg: "#111111",
-    stall_bg: "#3a0a0a",
-    token: "#ffd23f",
-    playhead: "#ffffff",
-    lane_band: "#141414",
-    hover: "#ffffff",
-};
-
 /// Font scale in presentation mode.
 const PRESENT_SCALE: f64 = 1.45;
 /// Seconds of wall time a restart flashes for.
 const FLASH_SECONDS: f64 = 0.7;
 /// Frame-time samples kept for the median / max.
 const SAMPLES: usize = 128;
-
-pub fn context_2d(canvas: &HtmlCanvasElement) -> Result<CanvasRenderingContext2d, JsValue> {
-    canvas
-        .get_context("2d")?
-        .ok_or("no 2d context")?
-        .dyn_into::<CanvasRenderingContext2d>()
-        .map_err(|_| "not a 2d context".into())
-}
 
 /// One sampled run and what is derived from it once.
 struct Run {

@@ -8,7 +8,10 @@
 use std::cell::RefCell;
 use std::rc::Rc;
 
+use wasm_bindgen::JsValue;
+
 use crate::protocol::params::{ParamError, Params};
+use crate::view::plot_data::{self, XAxis};
 use crate::view::share;
 
 type Listener = Box<dyn Fn(&Params)>;
@@ -90,4 +93,27 @@ pub fn read_hash() -> String {
     web_sys::window()
         .and_then(|w| w.location().hash().ok())
         .unwrap_or_default()
+}
+
+/// The DOM event (on `window`) by which other views announce a change of the view keys in the
+/// hash (e.g. a preset choosing the x axis).
+pub const VIEW_EVENT: &str = "clinr-view";
+
+/// The x axis chosen in the URL hash (`x=`), n by default.
+pub fn current_axis() -> XAxis {
+    plot_data::axis_from_hash(&read_hash()).unwrap_or_default()
+}
+
+/// Writes the view key `x=` into the URL hash (keeping the parameters).
+pub fn write_axis(params: &Params, axis: XAxis) {
+    let Some(window) = web_sys::window() else {
+        return;
+    };
+    let hash = format!(
+        "#{}",
+        share::with_view_keys(&share::encode(params), &format!("x={}", axis.name()))
+    );
+    if let Ok(history) = window.history() {
+        let _ = history.replace_state_with_url(&JsValue::NULL, "", Some(&hash));
+    }
 }

@@ -10,7 +10,8 @@ use web_sys::{CanvasRenderingContext2d, Document, HtmlCanvasElement};
 use crate::protocol::schedule::Implementation;
 use crate::view::frame::{Lane, SegmentKind};
 
-use super::ring_view::{context_2d, Palette};
+use super::dom::context_2d;
+use super::palette::Palette;
 
 /// Width of the lane-label column (CSS px, before the presentation scale).
 const LABEL_W: f64 = 64.0;
