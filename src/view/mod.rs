@@ -5,5 +5,7 @@
 
 pub mod frame;
 pub mod layout;
+pub mod palette;
 pub mod plot_data;
+pub mod provenance;
 pub mod share;

@@ -1,19 +1,19 @@
 //! The app shell: the page's fixed skeleton that the panels fill.
 //!
 //! A header with the title, `<aside id="controls">` for the control panel, `<main>` with the
-//! ring panel (`<canvas id="ring">`) and `<div id="plots">`.
+//! ring panel (`<canvas id="ring">`) and `<div id="plots">`, and the polite live region that
+//! `dom::announce` writes status changes to.
 
 use wasm_bindgen::prelude::*;
 use web_sys::{Document, Element, HtmlCanvasElement};
 
-use super::dom::{add, el, el_as};
+use super::dom::{add, el, el_as, ANNOUNCER_ID};
 
 /// The elements of the app shell that the panels fill.
 pub struct Shell {
     pub controls: Element,
     pub ring: HtmlCanvasElement,
     pub plots: Element,
-    pub worker_status: Element,
 }
 
 /// Creates the shell inside `<body>` (replacing what was there, e.g. the `<noscript>` note).
@@ -48,15 +48,6 @@ pub fn build(document: &Document) -> Result<Shell, JsValue> {
             "p",
             &[("class", "placeholder")],
             Some("Protocol parameters will appear here."),
-        )?,
-    )?;
-    let worker_status = add(
-        &controls,
-        el(
-            document,
-            "p",
-            &[("id", "worker-status"), ("class", "status")],
-            Some("Worker: starting…"),
         )?,
     )?;
 
@@ -96,12 +87,27 @@ pub fn build(document: &Document) -> Result<Shell, JsValue> {
     layout.append_child(&main)?;
     app.append_child(&header)?;
     app.append_child(&layout)?;
+    // Status changes for assistive technology (`dom::announce`): out of sight, read politely.
+    add(
+        &app,
+        el(
+            document,
+            "div",
+            &[
+                ("id", ANNOUNCER_ID),
+                ("class", "visually-hidden"),
+                ("role", "status"),
+                ("aria-live", "polite"),
+                ("aria-atomic", "true"),
+            ],
+            None,
+        )?,
+    )?;
     body.append_child(&app)?;
 
     Ok(Shell {
         controls,
         ring,
         plots,
-        worker_status,
     })
 }
