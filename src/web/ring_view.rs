@@ -12,10 +12,10 @@
 //! painter as the timeline and the legend.
 //!
 //! Keyboard: the ring and the timeline canvases take focus; there (or with nothing focused)
-//! space plays/pauses, ←/→ step one layer (Shift: 2 % of the axis), Home/End jump to the ends,
-//! ↑/↓ select each QPU, link and lane in turn and show its explanation in `#ring-explain` (a
-//! polite live region), Escape clears the selection. Keys pressed in any other control belong
-//! to that control.
+//! space plays/pauses, ←/→ step one layer (Shift: 2 % of the axis), Home/End jump to the ends;
+//! on the focused ring or timeline, ↑/↓ also select each QPU, link and lane in turn and show its
+//! explanation in `#ring-explain` (a polite live region), and Escape clears the selection. Keys
+//! pressed in any other control belong to that control.
 //!
 //! State for tests is exposed as data attributes on `canvas#ring` (never pixels): data-time,
 //! data-playing, data-depth-{direct,monolithic,distributed}, data-stalled-links,
@@ -56,6 +56,9 @@ const SWATCH_PX: f64 = 14.0;
 const EXPLAIN_HINT: &str = "Hover over or tap a QPU, a link or a lane, or focus the ring and press ↑/↓, to see what it is doing and why.";
 /// While playing, the playhead is written to the hash at most this often (ms).
 const HASH_EVERY_MS: f64 = 1000.0;
+/// While paused (stepping, scrubbing), at most this often: browsers throttle bursts of
+/// `history.replaceState`; the last position is always written.
+const HASH_PAUSED_MS: f64 = 250.0;
 /// While playing, the explanation (a live region) is rewritten at most this often (ms).
 const EXPLAIN_EVERY_MS: f64 = 1000.0;
 
@@ -209,8 +212,9 @@ struct Viz {
     /// playing it is refreshed about once a second, not every frame).
     explain_for: Option<Hover>,
     explain_ms: f64,
-    /// When the playhead was last written to the hash while playing.
+    /// When the playhead was last written to the hash, and whether it may have moved since.
     hash_ms: f64,
+    hash_pending: bool,
     scratch: String,
 }
 
@@ -468,6 +472,7 @@ pub fn mount(shell: &Shell, store: Rc<Store>) -> Result<(), JsValue> {
         explain_for: None,
         explain_ms: 0.0,
         hash_ms: 0.0,
+        hash_pending: false,
         scratch: String::new(),
     }));
     viz.borrow_mut().new_run_dom()?;
@@ -644,6 +649,9 @@ fn keyboard(viz: &Rc<RefCell<Viz>>) -> Result<(), JsValue> {
         if !ring_has_keys(target.as_ref(), &ring, &tl) {
             return;
         }
+        // ↑/↓ choose what to explain only on the focused ring or timeline: on the page body
+        // they keep scrolling the page.
+        let focused = target.as_ref().is_some_and(|t| *t == ring || *t == tl);
         let end = v.pb.end;
         let big = (end / 50.0).max(1.0);
         match e.key().as_str() {
@@ -652,12 +660,9 @@ fn keyboard(viz: &Rc<RefCell<Viz>>) -> Result<(), JsValue> {
             "ArrowLeft" => v.pb.step(if e.shift_key() { -big } else { -1.0 }),
             "Home" => v.pb.seek(0.0),
             "End" => v.pb.seek(end),
-            "ArrowDown" => v.select_step(1),
-            "ArrowUp" => v.select_step(-1),
-            "Escape" if v.hover.is_some() => {
-                v.hover = None;
-                v.explain_for = None;
-            }
+            "ArrowDown" if focused => v.select_step(1),
+            "ArrowUp" if focused => v.select_step(-1),
+            "Escape" if focused && v.hover.is_some() => v.hover = None,
             _ => return,
         }
         e.prevent_default();
@@ -794,9 +799,15 @@ impl Viz {
     /// about once a second. `time` is left out at τ = 0.
     fn sync_hash(&mut self) {
         let now = now_ms(&self.el.window);
-        if self.pb.playing && now - self.hash_ms < HASH_EVERY_MS {
+        let every = if self.pb.playing {
+            HASH_EVERY_MS
+        } else {
+            HASH_PAUSED_MS
+        };
+        if now - self.hash_ms < every {
             return;
         }
+        self.hash_pending = false;
         let want = (self.pb.time > 0.0).then(|| share::time_text(self.pb.time));
         if self.store.snapshot().view("time") != want.as_deref() {
             self.hash_ms = now;
@@ -977,6 +988,9 @@ impl Viz {
             self.static_dirty = true;
         }
         if !(moved || self.dirty || self.static_dirty || was_playing != self.pb.playing) {
+            if self.hash_pending {
+                self.sync_hash();
+            }
             return Ok(());
         }
         let t0 = now_ms(&self.el.window);
@@ -984,6 +998,7 @@ impl Viz {
             self.layout()?;
         }
         self.draw()?;
+        self.hash_pending = true;
         self.sync_hash();
         let t1 = now_ms(&self.el.window);
         if was_playing {

@@ -15,8 +15,9 @@
 //!   entry, the rest replace it, and [`Store::end_drag`] (the slider's `change` event, when the
 //!   pointer is released) closes the gesture;
 //! - [`History::Replace`]: no entry of its own — the playhead (written when playback pauses or
-//!   the user seeks, and about once a second while playing) and the canonical form of a hash
-//!   read from the address bar.
+//!   the user seeks, at most four times a second while seeking and about once a second while
+//!   playing, the last position always) and the canonical form of a hash read from the address
+//!   bar.
 //!
 //! Single-threaded (the page's main thread): an `Rc<Store>` is handed to each view at start-up.
 //! Listeners may call back into the store (the list is copied before they run).

@@ -231,6 +231,25 @@ test('a shared link with the shot and the playhead reopens the same frame', asyn
       await page.click('#ring-new-sample');
       await page.waitForSelector(`canvas#ring[data-shot="${shot}"]`);
     }
+    // Scrubbing: the playhead goes to the hash without a history entry, a few times at most.
+    const length = await page.evaluate(() => {
+      window.__writes = { push: 0, replace: 0 };
+      const { pushState, replaceState } = history;
+      history.pushState = function (...args) { window.__writes.push += 1; return pushState.apply(this, args); };
+      history.replaceState = function (...args) { window.__writes.replace += 1; return replaceState.apply(this, args); };
+      return history.length;
+    });
+    const box = await page.locator('#ring-scrub').boundingBox();
+    await page.mouse.move(box.x + 4, box.y + box.height / 2);
+    await page.mouse.down();
+    await page.mouse.move(box.x + box.width * 0.6, box.y + box.height / 2, { steps: 40 });
+    await page.mouse.up();
+    await page.waitForFunction(() => /[&#]time=/.test(location.hash));
+    const writes = await page.evaluate(() => window.__writes);
+    assert.equal(writes.push, 0, 'no history entry for the playhead');
+    assert.ok(writes.replace <= 12, `playhead written ${writes.replace} times for 40 drag steps`);
+    assert.equal(await page.evaluate(() => history.length), length);
+    console.log(`# scrub drag of 40 steps: ${writes.replace} hash writes, no history entry`);
     await page.locator('#ring-scrub').fill('57.5');
     await waitTime(page, 57.5);
     await waitHash(page, 'time', '57.5');
