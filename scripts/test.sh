@@ -31,7 +31,8 @@ section "cargo test --target $WASM --test web (headless Chromium)"
 cargo test --target "$WASM" --test web
 
 section "trunk build --release"
-trunk build --release
+# The page's exports name the version: the crate's, plus this commit when git knows it.
+CLINR_GIT_COMMIT=$(git rev-parse --short HEAD 2>/dev/null || true) trunk build --release
 
 section "cargo build --release --bin clinr (the native side of tests/e2e/bench.test.mjs)"
 cargo build --release --bin clinr

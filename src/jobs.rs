@@ -18,7 +18,6 @@ use serde::{Deserialize, Serialize};
 
 use crate::circuit::Circuit;
 use crate::estimate;
-use crate::protocol::block::Instance;
 use crate::protocol::params::Params;
 use crate::rng;
 use crate::sim::EngineKind;
@@ -50,7 +49,8 @@ pub enum Job {
         #[serde(default)]
         engine: EngineKind,
     },
-    /// The random circuit `index` of `params` (`Instance::generate`) as Stim text.
+    /// The random circuit `index` of `params` as a Stim file, as `clinr circuit` writes it
+    /// ([`circuit_file_text`]: header line, then the gates).
     Circuit { params: Params, index: u32 },
 }
 
@@ -157,10 +157,51 @@ pub fn run_with(job: &Job, progress: &mut dyn FnMut(Outcome)) -> Outcome {
                 ),
             },
             Ok(()) => Outcome::Stim {
-                text: stim_text(&Instance::generate(params, *index).circuit),
+                text: circuit_file_text(params, *index),
             },
         },
     }
+}
+
+/// The serde name of a unit enum value (`synthesized_elimination`), as the CLI prints it.
+fn serde_name<T: serde::Serialize>(value: &T) -> String {
+    match serde_json::to_value(value) {
+        Ok(serde_json::Value::String(s)) => s,
+        Ok(other) => other.to_string(),
+        Err(_) => String::new(),
+    }
+}
+
+/// The header line of a circuit file: `# clinr circuit: n=… s=… seed=… index=…` and the
+/// knobs that shape the circuit (K4–K6). `clinr circuit` and the page's Stim export write it.
+pub fn circuit_header(params: &Params, index: u32) -> String {
+    format!(
+        "# clinr circuit: n={} s={} seed={} index={} circuit_generator={} size_count={} padding_gates={}\n",
+        params.n,
+        params.size(),
+        params.seed,
+        index,
+        serde_name(&params.knobs.circuit_generator),
+        serde_name(&params.knobs.size_count),
+        serde_name(&params.knobs.padding_gates),
+    )
+}
+
+/// Random circuit `index` of `params` as a Stim file: [`circuit_header`], then the gates. A
+/// file's qubit count is 1 + its largest index, so the last qubit is declared with
+/// `QUBIT_COORDS` when no gate uses it. What `clinr circuit` prints, byte for byte.
+pub fn circuit_file_text(params: &Params, index: u32) -> String {
+    let c = crate::protocol::block::random_circuit(params, index);
+    let mut text = circuit_header(params, index);
+    let stim = c.to_stim();
+    if stim.num_qubits() < c.n {
+        text += &format!("QUBIT_COORDS({}) {}\n", c.n - 1, c.n - 1);
+    }
+    text += &stim.to_string();
+    if !text.ends_with('\n') {
+        text.push('\n');
+    }
+    text
 }
 
 /// A circuit as Stim text ending with a newline.
@@ -356,8 +397,22 @@ mod tests {
         };
         let parsed = crate::circuit::stim_text::parse(&text).unwrap();
         assert!(!parsed.instructions.is_empty());
-        assert_eq!(text, stim_text(&Instance::generate(&p, 1).circuit));
+        // The CLI's header line, then the circuit's gates.
+        let header = circuit_header(&p, 1);
+        assert!(
+            header.starts_with("# clinr circuit: n=12 s=144 seed=5 index=1 "),
+            "{header}"
+        );
+        assert!(header.contains(" index=1 circuit_generator="), "{header}");
+        let body = text.strip_prefix(&header).expect("starts with the header");
+        let circuit = crate::protocol::block::Instance::generate(&p, 1).circuit;
+        let gates = stim_text(&circuit);
+        assert!(
+            body == gates || body == format!("QUBIT_COORDS({0}) {0}\n{gates}", circuit.n - 1),
+            "{body}"
+        );
         assert!(text.ends_with('\n'));
+        assert_eq!(text, circuit_file_text(&p, 1));
     }
 
     #[test]

@@ -7,8 +7,8 @@ use clinr_explorer::jobs::{self, Outcome, Reply};
 use clinr_explorer::protocol::block::Instance;
 use clinr_explorer::sim::sampler::sample_run;
 use clinr_explorer::view::layout::{node_radius, ring_layout};
-use clinr_explorer::web::app::Shell;
 use clinr_explorer::web::ring_view;
+use clinr_explorer::web::shell::Shell;
 use clinr_explorer::web::state::Store;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_test::*;
@@ -74,7 +74,6 @@ fn ring_view_mounts_and_exposes_the_sampled_run() {
         controls: make("aside"),
         ring: ring.clone(),
         plots: make("div"),
-        worker_status: make("p"),
     };
     let (store, err) = Store::from_hash("#n=8&t=2&tau_e=5");
     assert!(err.is_none());
@@ -109,6 +108,24 @@ fn ring_view_mounts_and_exposes_the_sampled_run() {
     // A parameter change re-samples the run.
     store.update(|p| p.t = 3).unwrap();
     assert_eq!(attr("data-qpus"), "4");
+    // A hash read from the address bar (a shared link, Back, a hand edit) picks the shown run.
+    store.apply_hash("#n=8&t=2&tau_e=5&shot=2&time=10").unwrap();
+    let params = store.get();
+    let run = sample_run(&Instance::generate(&params, 0), &params, 0, 2).expect("accepted");
+    assert_eq!(attr("data-qpus"), "3");
+    assert_eq!(attr("data-shot"), "2");
+    assert_eq!(
+        attr("data-depth-distributed"),
+        run.distributed.0.depth.to_string()
+    );
+    assert_eq!(store.snapshot().time(), Some(10.0));
+    // A malformed hash changes nothing and says why.
+    let err = store.apply_hash("#n=8&shot=minus-one").unwrap_err();
+    assert!(err.contains("shot"), "{err}");
+    assert_eq!(attr("data-shot"), "2");
+    // Every state colour is on the canvas for tests, restart and stall apart.
+    assert_ne!(attr("data-colour-restart"), attr("data-colour-stall"));
+    assert_eq!(attr("data-colour-restart"), "#cc79a7");
     root.remove();
 }
 

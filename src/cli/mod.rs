@@ -15,7 +15,6 @@ use crate::circuit::random::{CircuitGenerator, PaddingGates, SizeCount};
 use crate::circuit::stim_text;
 use crate::circuit::Circuit;
 use crate::estimate::{self, EngineError, Progress, Vary};
-use crate::protocol::block::random_circuit;
 use crate::protocol::params::*;
 use crate::sim::EngineKind;
 use clap::{ArgAction, Args, CommandFactory, FromArgMatches, Parser, Subcommand, ValueEnum};
@@ -595,24 +594,8 @@ fn run_circuit(a: &CircuitArgs) -> Result<String, Failure> {
     params
         .validate()
         .map_err(|e| Failure::input(e.to_string()))?;
-    let c = random_circuit(&params, a.index);
-    let mut text = format!(
-        "# clinr circuit: n={} s={} seed={} index={} circuit_generator={} size_count={} padding_gates={}\n",
-        params.n,
-        params.size(),
-        params.seed,
-        a.index,
-        serde_arg::serde_name(&params.knobs.circuit_generator),
-        serde_arg::serde_name(&params.knobs.size_count),
-        serde_arg::serde_name(&params.knobs.padding_gates),
-    );
-    let stim = c.to_stim();
-    // A file's qubit count is 1 + its largest index; declare the last qubit if no gate uses it.
-    if stim.num_qubits() < c.n {
-        text += &format!("QUBIT_COORDS({}) {}\n", c.n - 1, c.n - 1);
-    }
-    text += &stim.to_string();
-    Ok(text)
+    // One writer for the CLI and the page's Stim export (header line included).
+    Ok(crate::jobs::circuit_file_text(&params, a.index))
 }
 
 fn run_export_stim(a: &ExportStimArgs) -> Result<String, Failure> {

@@ -5,6 +5,8 @@
 
 pub mod frame;
 pub mod layout;
+pub mod palette;
 pub mod plot_data;
+pub mod provenance;
 pub mod scaling;
 pub mod share;

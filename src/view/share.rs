@@ -12,6 +12,17 @@ use serde_json::{Map, Value};
 /// axis): [`decode`] skips them and the page keeps them when it rewrites the hash.
 pub const VIEW_KEYS: [&str; 1] = ["x"];
 
+/// Keys of the hash that hold the ring animation's view: the shown run (`shot`, the shot
+/// index of circuit 0 that `sim::sampler::sample_run` draws; 0 when absent) and the playhead
+/// (`time`, τ in layers; 0 when absent). Like [`VIEW_KEYS`], [`decode`] skips them.
+pub const PLAYBACK_KEYS: [&str; 2] = ["shot", "time"];
+
+/// Whether `key` belongs to a view (the plots' [`VIEW_KEYS`] or the ring's [`PLAYBACK_KEYS`])
+/// rather than to [`Params`].
+pub fn is_view_key(key: &str) -> bool {
+    VIEW_KEYS.contains(&key) || PLAYBACK_KEYS.contains(&key)
+}
+
 /// `encoded` (from [`encode`]) followed by the view-key pairs of `old_hash`, so rewriting the
 /// parameters keeps the views' settings.
 pub fn with_view_keys(encoded: &str, old_hash: &str) -> String {
@@ -20,7 +31,7 @@ pub fn with_view_keys(encoded: &str, old_hash: &str) -> String {
         old_hash
             .trim_start_matches('#')
             .split('&')
-            .filter(|pair| VIEW_KEYS.contains(&pair.split_once('=').map_or(*pair, |(k, _)| k))),
+            .filter(|pair| is_view_key(pair.split_once('=').map_or(*pair, |(k, _)| k))),
     );
     parts.retain(|s| !s.is_empty());
     parts.join("&")
@@ -66,7 +77,7 @@ pub fn decode(hash: &str) -> Result<Params, ParamError> {
     };
     for pair in hash.split('&').filter(|s| !s.is_empty()) {
         let (key, raw) = pair.split_once('=').unwrap_or((pair, ""));
-        if VIEW_KEYS.contains(&key) {
+        if is_view_key(key) {
             continue;
         }
         let target = if knobs.contains_key(key) {
@@ -89,6 +100,79 @@ pub fn decode(hash: &str) -> Result<Params, ParamError> {
         .map_err(|e| ParamError::Unsupported(format!("bad value in the link: {e}")))?;
     params.validate()?;
     Ok(params)
+}
+
+/// The view pairs of a hash (with or without `#`), in order of first appearance; a key given
+/// twice keeps its last value. Parameter pairs are left out.
+pub fn view_pairs(hash: &str) -> Vec<(String, String)> {
+    let mut out: Vec<(String, String)> = Vec::new();
+    for pair in hash.trim_start_matches('#').split('&') {
+        let (key, value) = pair.split_once('=').unwrap_or((pair, ""));
+        if !is_view_key(key) {
+            continue;
+        }
+        match out.iter_mut().find(|(k, _)| k == key) {
+            Some(slot) => slot.1 = value.to_string(),
+            None => out.push((key.to_string(), value.to_string())),
+        }
+    }
+    out
+}
+
+/// The whole hash (without `#`): [`encode`]`(params)` followed by the view pairs.
+pub fn compose(params: &Params, view: &[(String, String)]) -> String {
+    let mut parts = vec![encode(params)];
+    parts.extend(view.iter().map(|(k, v)| format!("{k}={v}")));
+    parts.retain(|s| !s.is_empty());
+    parts.join("&")
+}
+
+/// Parses the `shot` view key: a shot index, 0 ≤ shot < 2³².
+pub fn parse_shot(text: &str) -> Result<u32, String> {
+    text.trim()
+        .parse::<u32>()
+        .map_err(|_| format!("shot={text}: a shot is a whole number from 0 to 4294967295"))
+}
+
+/// Parses the `time` view key: the playhead τ ≥ 0 in layers (the page clamps it to the run).
+pub fn parse_time(text: &str) -> Result<f64, String> {
+    match text.trim().parse::<f64>() {
+        Ok(t) if t.is_finite() && t >= 0.0 => Ok(t),
+        _ => Err(format!(
+            "time={text}: the playhead is a number of layers, 0 or more"
+        )),
+    }
+}
+
+/// The `time` view value for τ: at most two decimals, no trailing zeros (`57.5`, `120`).
+pub fn time_text(tau: f64) -> String {
+    let s = format!("{:.2}", if tau.is_finite() { tau.max(0.0) } else { 0.0 });
+    let s = s.trim_end_matches('0').trim_end_matches('.');
+    if s.is_empty() {
+        "0".into()
+    } else {
+        s.to_string()
+    }
+}
+
+/// Checks the view pairs this crate knows (`x`, `shot`, `time`); a message naming the key
+/// when one is malformed. Keys of other views pass unchecked.
+pub fn check_view(view: &[(String, String)]) -> Result<(), String> {
+    for (k, v) in view {
+        match k.as_str() {
+            "x" if crate::view::plot_data::XAxis::parse(v).is_none() => {
+                return Err(format!("x={v}: the x axis is one of n, tau_e, p, t"));
+            }
+            "shot" => {
+                parse_shot(v)?;
+            }
+            "time" => {
+                parse_time(v)?;
+            }
+            _ => {}
+        }
+    }
+    Ok(())
 }
 
 #[cfg(test)]
@@ -141,5 +225,70 @@ mod tests {
         assert_eq!(with_view_keys("n=3&t=2", "#n=9&x=p"), "n=3&t=2&x=p");
         assert_eq!(with_view_keys("n=3", "#n=9"), "n=3");
         assert_eq!(with_view_keys("n=3", ""), "n=3");
+    }
+
+    #[test]
+    fn playback_keys_are_view_keys() {
+        assert!(is_view_key("shot") && is_view_key("time") && is_view_key("x"));
+        assert!(!is_view_key("n") && !is_view_key("shots"));
+        // `shots` (a parameter) and `shot` (the shown run) are different keys.
+        let p = decode("#n=12&shots=7&shot=3&time=57.5").expect("valid");
+        assert_eq!((p.n, p.shots), (12, 7));
+        assert_eq!(
+            with_view_keys("n=3", "#n=9&shot=2&x=p&time=4"),
+            "n=3&shot=2&x=p&time=4"
+        );
+    }
+
+    #[test]
+    fn view_pairs_and_compose_round_trip() {
+        let p = Params {
+            n: 12,
+            ..Default::default()
+        };
+        let view = view_pairs("#n=9&x=tau_e&shot=3&time=1&time=57.5");
+        assert_eq!(
+            view,
+            vec![
+                ("x".to_string(), "tau_e".to_string()),
+                ("shot".to_string(), "3".to_string()),
+                ("time".to_string(), "57.5".to_string()),
+            ]
+        );
+        let hash = compose(&p, &view);
+        assert_eq!(hash, format!("{}&x=tau_e&shot=3&time=57.5", encode(&p)));
+        assert_eq!(decode(&hash), Ok(p));
+        assert_eq!(view_pairs(&hash), view);
+        assert_eq!(compose(&p, &[]), encode(&p));
+        assert!(view_pairs("").is_empty());
+    }
+
+    #[test]
+    fn shot_and_time_are_checked() {
+        assert_eq!(parse_shot("3"), Ok(3));
+        assert_eq!(parse_shot("4294967295"), Ok(u32::MAX));
+        for bad in ["-1", "3.5", "abc", "", "4294967296"] {
+            let e = parse_shot(bad).expect_err(bad);
+            assert!(e.starts_with("shot="), "{e}");
+        }
+        assert_eq!(parse_time("57.5"), Ok(57.5));
+        assert_eq!(parse_time("0"), Ok(0.0));
+        for bad in ["-1", "nan", "inf", "x", ""] {
+            assert!(parse_time(bad).is_err(), "{bad}");
+        }
+        assert_eq!(time_text(57.5), "57.5");
+        assert_eq!(time_text(120.0), "120");
+        assert_eq!(time_text(0.004), "0");
+        assert_eq!(time_text(1.23456), "1.23");
+        assert_eq!(time_text(-2.0), "0");
+        for t in [0.0, 1.25, 57.5, 5430.0] {
+            assert_eq!(parse_time(&time_text(t)), Ok(t));
+        }
+        let ok = view_pairs("x=p&shot=2&time=3.5&future=anything");
+        assert_eq!(check_view(&ok), Ok(()));
+        for bad in ["x=q", "shot=-2", "time=soon"] {
+            let e = check_view(&view_pairs(bad)).expect_err(bad);
+            assert!(e.starts_with(bad.split('=').next().unwrap_or("")), "{e}");
+        }
     }
 }

@@ -8,7 +8,6 @@
 //! on the row, a "changed" mark). Controls are generic over the serde names of `Params`, so
 //! the identifiers are those of the CLI and the JSON output.
 
-use super::app::element as el;
 use std::rc::Rc;
 
 use serde_json::Value;
@@ -16,12 +15,13 @@ use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use web_sys::{Document, Element, HtmlInputElement, HtmlSelectElement};
 
-use crate::protocol::params::{Knobs, ParamError, Params};
+use crate::protocol::params::{Knobs, Params};
 use crate::view::plot_data::{ui_range, Preset};
 
-use super::app::Shell;
-use super::plots;
-use super::state::Store;
+use super::dom::{el, on};
+use super::format::value_text as shown;
+use super::shell::Shell;
+use super::state::{History, Store};
 
 /// How a control edits its value.
 #[derive(Clone, Copy)]
@@ -242,17 +242,6 @@ fn with(params: &Params, spec: &Spec, value: Value) -> Result<Params, String> {
     serde_json::from_value(v).map_err(|e| format!("bad value: {e}"))
 }
 
-fn shown(v: &Value) -> String {
-    match v {
-        Value::String(s) => s.clone(),
-        Value::Number(n) => n
-            .as_f64()
-            .filter(|f| f.fract() != 0.0 || f.abs() >= 1e15)
-            .map_or_else(|| n.to_string(), |f| format!("{f}")),
-        other => other.to_string(),
-    }
-}
-
 fn slider_pos(x: f64, min: f64, max: f64, log: bool) -> f64 {
     if log {
         LOG_STEPS * (x.max(min).ln() - min.ln()) / (max.ln() - min.ln())
@@ -311,10 +300,6 @@ fn num_value(x: f64, integer: bool) -> Value {
     }
 }
 
-fn message(e: &ParamError) -> String {
-    e.to_string()
-}
-
 /// Builds the panel into `shell.controls` and keeps it in step with `store`.
 pub fn mount(shell: &Shell, store: Rc<Store>) -> Result<(), JsValue> {
     let doc = web_sys::window()
@@ -324,7 +309,6 @@ pub fn mount(shell: &Shell, store: Rc<Store>) -> Result<(), JsValue> {
     while let Some(placeholder) = aside.query_selector(".placeholder")? {
         placeholder.remove();
     }
-    let before = shell.worker_status.clone();
 
     let presets = el(&doc, "div", &[("class", "presets")], None)?;
     presets.append_child(&*el(&doc, "h3", &[], Some("Presets"))?)?;
@@ -340,29 +324,24 @@ pub fn mount(shell: &Shell, store: Rc<Store>) -> Result<(), JsValue> {
         )?;
         let store = store.clone();
         let c = Closure::<dyn FnMut()>::new(move || {
-            let (p, axis) = preset.apply(&store.get(), plots::current_axis());
-            plots::write_axis(&store.get(), axis);
-            if let Err(e) = store.set(p) {
+            let (p, axis) = preset.apply(&store.get(), store.snapshot().axis());
+            let view = [("x", Some(axis.name().to_string()))];
+            if let Err(e) = store.set_with(p, &view, History::Push) {
                 web_sys::console::warn_1(&format!("preset refused: {e}").into());
-            }
-            if let Some(w) = web_sys::window() {
-                if let Ok(ev) = web_sys::Event::new(plots::VIEW_EVENT) {
-                    let _ = w.dispatch_event(&ev);
-                }
             }
         });
         b.add_event_listener_with_callback("click", c.as_ref().unchecked_ref())?;
         c.forget();
         presets.append_child(&b)?;
     }
-    aside.insert_before(&presets, Some(&before))?;
+    aside.append_child(&presets)?;
 
     let mut rows = Vec::new();
     let main = el(&doc, "div", &[("class", "params")], None)?;
     for spec in MAIN {
         rows.push(build_row(&doc, &main, spec, &store)?);
     }
-    aside.insert_before(&main, Some(&before))?;
+    aside.append_child(&main)?;
     let details = el(&doc, "details", &[("class", "knobs")], None)?;
     let summary = el(
         &doc,
@@ -374,13 +353,17 @@ pub fn mount(shell: &Shell, store: Rc<Store>) -> Result<(), JsValue> {
     for spec in KNOBS {
         rows.push(build_row(&doc, &details, spec, &store)?);
     }
-    aside.insert_before(&details, Some(&before))?;
+    aside.append_child(&details)?;
 
     let rows = Rc::new(rows);
     refresh(&rows, &summary, &store.get());
     {
         let rows = rows.clone();
-        store.subscribe(move |p| refresh(&rows, &summary, p));
+        store.subscribe(move |s, change| {
+            if change.params {
+                refresh(&rows, &summary, &s.params);
+            }
+        });
     }
     // Edits: a slider moves the value at once, a number field when it is committed.
     for (i, r) in rows.iter().enumerate() {
@@ -388,11 +371,11 @@ pub fn mount(shell: &Shell, store: Rc<Store>) -> Result<(), JsValue> {
         let commit = {
             let store = store.clone();
             let rows = rows.clone();
-            move |value: Result<Value, String>| {
+            move |value: Result<Value, String>, how: History| {
                 let row = &rows[i];
                 let result = value
                     .and_then(|v| with(&store.get(), spec, v))
-                    .and_then(|p| store.set(p).map_err(|e| message(&e)));
+                    .and_then(|p| store.set_with(p, &[], how));
                 match result {
                     Ok(()) => {
                         row.error.set_text_content(None);
@@ -418,17 +401,23 @@ pub fn mount(shell: &Shell, store: Rc<Store>) -> Result<(), JsValue> {
             },
         ) = (&r.slider, spec.input)
         {
+            // Dragging: one history entry for the whole gesture, closed on release.
             let commit = commit.clone();
             let s = slider.clone();
             let c = Closure::<dyn FnMut()>::new(move || {
                 let pos: f64 = s.value().parse().unwrap_or(0.0);
-                commit(Ok(num_value(
-                    slider_value(pos, min, max, log, integer),
-                    integer,
-                )));
+                commit(
+                    Ok(num_value(
+                        slider_value(pos, min, max, log, integer),
+                        integer,
+                    )),
+                    History::Drag,
+                );
             });
             slider.add_event_listener_with_callback("input", c.as_ref().unchecked_ref())?;
             c.forget();
+            let store = store.clone();
+            on(slider, "change", move || store.end_drag())?;
         }
         let field = r.field.clone();
         let c = Closure::<dyn FnMut()>::new(move || {
@@ -447,7 +436,7 @@ pub fn mount(shell: &Shell, store: Rc<Store>) -> Result<(), JsValue> {
                     field.unchecked_ref::<HtmlSelectElement>().value(),
                 )),
             };
-            commit(value);
+            commit(value, History::Push);
         });
         r.field
             .add_event_listener_with_callback("change", c.as_ref().unchecked_ref())?;
@@ -456,27 +445,46 @@ pub fn mount(shell: &Shell, store: Rc<Store>) -> Result<(), JsValue> {
     Ok(())
 }
 
-/// Shows why the link's parameters were refused (the page then uses the defaults).
-pub fn show_link_error(shell: &Shell, error: &ParamError) -> Result<(), JsValue> {
-    let doc = web_sys::window()
-        .and_then(|w| w.document())
-        .ok_or("no document")?;
-    let p = el(
-        &doc,
-        "p",
-        &[("id", "link-error"), ("class", "error"), ("role", "alert")],
-        Some(&format!(
-            "The link's parameters were refused ({error}); showing the defaults."
-        )),
-    )?;
-    shell.controls.insert_before(
-        &p,
-        shell
-            .controls
-            .first_child()
-            .and_then(|c| c.next_sibling())
-            .as_ref(),
-    )?;
+/// Shows why a link's state was refused (`Some`), or removes that message (`None`). At
+/// start-up the page then shows the defaults; later (a hand-edited hash) it keeps what it
+/// showed.
+pub fn show_link_error(shell: &Shell, error: Option<&str>, at_start: bool) -> Result<(), JsValue> {
+    let doc = super::dom::document()?;
+    let existing = doc.get_element_by_id("link-error");
+    let Some(error) = error else {
+        if let Some(p) = existing {
+            p.remove();
+        }
+        return Ok(());
+    };
+    let text = if at_start {
+        format!("The link's settings were refused ({error}); showing the defaults.")
+    } else {
+        format!(
+            "The address was not applied ({error}); the page still shows the previous settings."
+        )
+    };
+    let p = match existing {
+        Some(p) => p,
+        None => {
+            let p = el(
+                &doc,
+                "p",
+                &[("id", "link-error"), ("class", "error"), ("role", "alert")],
+                None,
+            )?;
+            shell.controls.insert_before(
+                &p,
+                shell
+                    .controls
+                    .first_child()
+                    .and_then(|c| c.next_sibling())
+                    .as_ref(),
+            )?;
+            p
+        }
+    };
+    p.set_text_content(Some(&text));
     Ok(())
 }
 

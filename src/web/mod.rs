@@ -4,13 +4,24 @@
 //! Two wasm modules are built from this crate (see index.html): the page (the library, whose
 //! start function is [`start`]) and the Web Worker (`src/bin/worker.rs` with the `worker`
 //! feature, which leaves [`start`] out so the worker does not build a page).
+//!
+//! Layers (each module imports only from the layers below it; no cycles):
+//! - `app`: wires everything; nothing imports it.
+//! - panels: `export` → `plots`; `ring_view` → `timeline`, `playback`; `controls`.
+//! - shared state and services: `state` (parameters ↔ URL hash), `worker_pool`, `shell`.
+//! - helpers: `dom`, `palette`, `format`.
+//! - `worker`: the Web Worker's side (the engine's job handler), used by `src/bin/worker.rs`.
 
 pub mod app;
 pub mod controls;
+pub mod dom;
 pub mod export;
+pub mod format;
+pub mod palette;
 pub mod playback;
 pub mod plots;
 pub mod ring_view;
+pub mod shell;
 pub mod state;
 pub mod timeline;
 pub mod worker;

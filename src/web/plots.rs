@@ -7,10 +7,10 @@
 //! the change to the first estimate at the current point), `data-done-ms`, `data-progress`
 //! and `data-current` (a JSON summary of the current point).
 
-use super::app::element as el;
 use std::cell::{Cell, RefCell};
 use std::rc::Rc;
 
+use plotters::element::DashedPathElement;
 use plotters::prelude::*;
 use plotters_canvas::CanvasBackend;
 use wasm_bindgen::prelude::*;
@@ -25,23 +25,71 @@ use crate::view::plot_data::{
     self, format_value, from_plot_x, nearest, passes, point_params, to_plot_x, Pass, PlotPoint,
     XAxis,
 };
-use crate::view::share;
 
-use super::app::Shell;
-use super::state::{self, Store};
-use super::worker_pool::{pool_size, Callback, Pool};
+use super::dom::{announce, el};
+use super::palette::SERIES;
+use super::shell::Shell;
+use super::state::{History, Store};
+use super::worker_pool::{Callback, Pool};
 
-/// The DOM event (on `window`) by which other views announce a change of the view keys in the
-/// hash (e.g. a preset choosing the x axis).
-pub const VIEW_EVENT: &str = "clinr-view";
+/// Series: direct, monolithic, distributed (colours from `view::palette::SERIES`, which the
+/// CSS and the ring's numbers use too). Each also has its own marker and dash, so the plots
+/// read in grayscale and for colour-blind viewers.
+fn series_colour(s: usize) -> RGBColor {
+    let (r, g, b) = crate::view::palette::rgb(SERIES[s].1);
+    RGBColor(r, g, b)
+}
+const NAMES: [&str; 3] = [SERIES[0].0, SERIES[1].0, SERIES[2].0];
 
-/// Series colours: direct, monolithic, distributed (kept in step with www/style.css).
-const COLOURS: [RGBColor; 3] = [
-    RGBColor(91, 100, 114),
-    RGBColor(224, 138, 0),
-    RGBColor(47, 111, 222),
-];
-const NAMES: [&str; 3] = ["direct", "monolithic", "distributed"];
+/// The marker of series `s` at `at`: direct ▲, monolithic ■, distributed ●.
+fn marker<C: Clone + 'static>(
+    s: usize,
+    at: C,
+    r: i32,
+    style: ShapeStyle,
+) -> DynElement<'static, CanvasBackend, C> {
+    let e = EmptyElement::at(at);
+    match s {
+        0 => (e + TriangleMarker::new((0, 0), r + 1, style)).into_dyn(),
+        1 => (e + Rectangle::new([(-r, -r), (r, r)], style)).into_dyn(),
+        _ => (e + Circle::new((0, 0), r, style)).into_dyn(),
+    }
+}
+
+/// The legend's sample of series `s`: its line (with its dash) and its marker.
+fn legend_sample(
+    s: usize,
+    at: (i32, i32),
+    c: RGBColor,
+    dpr: f64,
+) -> DynElement<'static, CanvasBackend, (i32, i32)> {
+    let px = |v: f64| (v * dpr).round() as i32;
+    let (on, off) = dash(s).map_or((px(24.0), 0), |(a, b)| (px(a), px(b)));
+    let line = DashedPathElement::new(
+        vec![(0, 0), (px(24.0), 0)],
+        on.max(1),
+        off.max(1),
+        c.stroke_width(px(2.0) as u32),
+    );
+    let r = px(3.5);
+    let m = (px(12.0), 0);
+    let e = EmptyElement::at(at) + line;
+    match s {
+        0 => (e + TriangleMarker::new(m, r + 1, c.filled())).into_dyn(),
+        1 => (e + Rectangle::new([(m.0 - r, -r), (m.0 + r, r)], c.filled())).into_dyn(),
+        _ => (e + Circle::new(m, r, c.filled())).into_dyn(),
+    }
+}
+
+/// Dash and gap (px) of series `s`'s line: direct dotted, monolithic dashed, distributed solid.
+fn dash(s: usize) -> Option<(f64, f64)> {
+    match s {
+        0 => Some((2.0, 4.0)),
+        1 => Some((8.0, 5.0)),
+        _ => None,
+    }
+}
+
 /// Fraction of the plot height kept free above the data for the legend (3 and 5 rows).
 const LEGEND_PL: f64 = 0.34;
 const LEGEND_DEPTH: f64 = 0.5;
@@ -88,6 +136,8 @@ struct Run {
 pub struct Plots {
     store: Rc<Store>,
     pool: Pool,
+    /// Where the export buttons go (filled by `export`).
+    export_bar: Element,
     root: Element,
     status: Element,
     bar: Element,
@@ -97,6 +147,8 @@ pub struct Plots {
     run: RefCell<Run>,
     /// A repaint is scheduled for the next animation frame (bursts of results paint once).
     draw_pending: Cell<bool>,
+    /// The last state announced to assistive technology (only transitions are announced).
+    announced: Cell<&'static str>,
 }
 
 fn now() -> f64 {
@@ -114,27 +166,8 @@ fn dpr() -> f64 {
     }
 }
 
-/// The x axis chosen in the URL hash (`x=`), n by default.
-pub fn current_axis() -> XAxis {
-    plot_data::axis_from_hash(&state::read_hash()).unwrap_or_default()
-}
-
-/// Writes the view key `x=` into the URL hash (keeping the parameters).
-pub fn write_axis(params: &Params, axis: XAxis) {
-    let Some(window) = web_sys::window() else {
-        return;
-    };
-    let hash = format!(
-        "#{}",
-        share::with_view_keys(&share::encode(params), &format!("x={}", axis.name()))
-    );
-    if let Ok(history) = window.history() {
-        let _ = history.replace_state_with_url(&JsValue::NULL, "", Some(&hash));
-    }
-}
-
 /// Builds the panel inside `#plots`, starts the worker pool and follows the store.
-pub fn mount(shell: &Shell, store: Rc<Store>) -> Result<Rc<Plots>, JsValue> {
+pub fn mount(shell: &Shell, store: Rc<Store>, pool: Pool) -> Result<Rc<Plots>, JsValue> {
     let window = web_sys::window().ok_or("no window")?;
     let doc = window.document().ok_or("no document")?;
     let root = shell.plots.clone();
@@ -213,18 +246,13 @@ pub fn mount(shell: &Shell, store: Rc<Store>) -> Result<Rc<Plots>, JsValue> {
     let exports = el(&doc, "div", &[("class", "exports")], None)?;
     root.append_child(&exports)?;
 
-    let cores = js_sys::Reflect::get(&window, &"navigator".into())
-        .and_then(|n| js_sys::Reflect::get(&n, &"hardwareConcurrency".into()))
-        .ok()
-        .and_then(|c| c.as_f64())
-        .unwrap_or(2.0);
-    let pool = Pool::new(pool_size(cores))?;
     root.set_attribute("data-workers", &pool.size().to_string())?;
     let [pl, depth]: [Chart; 2] = charts.try_into().map_err(|_| "two charts")?;
     let params = store.get();
     let plots = Rc::new(Plots {
         store: store.clone(),
-        pool: pool.clone(),
+        pool,
+        export_bar: exports,
         root,
         status,
         bar,
@@ -233,7 +261,7 @@ pub fn mount(shell: &Shell, store: Rc<Store>) -> Result<Rc<Plots>, JsValue> {
         charts: [pl, depth],
         run: RefCell::new(Run {
             generation: 0,
-            axis: current_axis(),
+            axis: store.snapshot().axis(),
             params,
             xs: Vec::new(),
             current: 0,
@@ -247,32 +275,28 @@ pub fn mount(shell: &Shell, store: Rc<Store>) -> Result<Rc<Plots>, JsValue> {
             error: None,
         }),
         draw_pending: Cell::new(false),
+        announced: Cell::new(""),
     });
 
     {
         let p = plots.clone();
-        store.subscribe(move |_| p.restart());
+        // Parameters or a view key of the plots (not the ring's playhead or shot).
+        store.subscribe(move |_, change| {
+            if change.params || change.plot_keys() {
+                p.restart();
+            }
+        });
     }
     {
         let p = plots.clone();
         let on_axis = Closure::<dyn FnMut()>::new(move || {
             if let Some(a) = XAxis::parse(&p.axis_select.value()) {
-                write_axis(&p.store.get(), a);
-                p.restart();
+                p.store
+                    .set_view("x", Some(a.name().to_string()), History::Push);
             }
         });
         axis_select.add_event_listener_with_callback("change", on_axis.as_ref().unchecked_ref())?;
         on_axis.forget();
-    }
-    {
-        let p = plots.clone();
-        let on_view = Closure::<dyn FnMut()>::new(move || {
-            if current_axis() != p.run.borrow().axis {
-                p.restart();
-            }
-        });
-        window.add_event_listener_with_callback(VIEW_EVENT, on_view.as_ref().unchecked_ref())?;
-        on_view.forget();
     }
     {
         let p = plots.clone();
@@ -293,7 +317,6 @@ pub fn mount(shell: &Shell, store: Rc<Store>) -> Result<Rc<Plots>, JsValue> {
         canvas.add_event_listener_with_callback("mouseleave", on_leave.as_ref().unchecked_ref())?;
         on_leave.forget();
     }
-    super::export::mount(&exports, plots.clone(), shell.ring.clone(), pool)?;
     plots.restart();
     Ok(plots)
 }
@@ -302,6 +325,16 @@ impl Plots {
     /// The store the plots follow.
     pub fn store(&self) -> &Rc<Store> {
         &self.store
+    }
+
+    /// The element the export buttons go into.
+    pub fn export_bar(&self) -> &Element {
+        &self.export_bar
+    }
+
+    /// The parameters the plotted points were computed around (the x value varies).
+    pub fn params(&self) -> Params {
+        self.run.borrow().params
     }
 
     /// The x axis currently plotted.
@@ -348,7 +381,7 @@ impl Plots {
             self.show_error(&format!("cannot restart the workers: {e:?}"));
         }
         let params = self.store.get();
-        let axis = current_axis();
+        let axis = self.store.snapshot().axis();
         self.axis_select.set_value(axis.name());
         let xs = axis.values(&params);
         let cur = axis.value(&params);
@@ -547,6 +580,11 @@ impl Plots {
             }
         };
         self.status.set_text_content(Some(&text));
+        // The status line changes with every progress step; the live region hears only when
+        // a computation finishes or fails.
+        if self.announced.replace(state) != state && state != "computing" {
+            announce(&format!("Plots: {text}"));
+        }
         if let Some(Some(r)) = run.results.get(run.current) {
             let pl = r.point.logical_error_rates();
             let d = r.point.depths();
@@ -752,7 +790,7 @@ fn draw_chart(chart: &Chart, run: &Run) -> Result<Vec<f64>, String> {
     ch.draw_series(std::iter::once(PathElement::new(
         vec![(ucur, y0), (ucur, y1)],
         ShapeStyle {
-            color: RGBColor(47, 111, 222).mix(0.15),
+            color: series_colour(2).mix(0.15),
             filled: false,
             stroke_width: px(10.0),
         },
@@ -760,7 +798,8 @@ fn draw_chart(chart: &Chart, run: &Run) -> Result<Vec<f64>, String> {
     .map_err(|e| err(&e))?;
 
     let cap = 0.008 * (x1 - x0);
-    for (s, colour) in COLOURS.iter().enumerate() {
+    for (s, name) in NAMES.iter().enumerate() {
+        let colour = &series_colour(s);
         let line: Vec<(f64, f64)> = run
             .results
             .iter()
@@ -773,10 +812,16 @@ fn draw_chart(chart: &Chart, run: &Run) -> Result<Vec<f64>, String> {
             .collect();
         let style = colour.stroke_width(px(2.0));
         let c = *colour;
-        ch.draw_series(LineSeries::new(line.clone(), style))
-            .map_err(|e| err(&e))?
-            .label(NAMES[s])
-            .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 20, y)], c.stroke_width(3)));
+        let anno = match dash(s) {
+            None => ch.draw_series(LineSeries::new(line.clone(), style)),
+            Some((on, off)) => {
+                ch.draw_series(DashedLineSeries::new(line.clone(), px(on), px(off), style))
+            }
+        }
+        .map_err(|e| err(&e))?;
+        let d = dpr();
+        anno.label(*name)
+            .legend(move |(x, y)| legend_sample(s, (x, y), c, d));
         // Error bars: ± std over circuits.
         let bars = run.results.iter().zip(&us).filter_map(|(r, &u)| {
             let m = series_values(chart.kind, &r.as_ref()?.point)[s];
@@ -799,7 +844,7 @@ fn draw_chart(chart: &Chart, run: &Run) -> Result<Vec<f64>, String> {
         }
         ch.draw_series(line.iter().map(|&(u, m)| {
             let r = if (u - ucur).abs() < 1e-12 { 6.0 } else { 3.5 };
-            Circle::new((u, m), px(r) as i32, c.filled())
+            marker(s, (u, m), px(r) as i32, c.filled())
         }))
         .map_err(|e| err(&e))?;
     }
@@ -814,8 +859,8 @@ fn draw_chart(chart: &Chart, run: &Run) -> Result<Vec<f64>, String> {
         };
         let p1 = bound(|p| p.prop1_monolithic_depth_uniform_model);
         let p2 = bound(|p| p.prop2_distributed_depth_bound_uniform_model);
-        let s1 = COLOURS[1].mix(0.7).stroke_width(px(1.0));
-        let s2 = COLOURS[2].mix(0.7).stroke_width(px(1.0));
+        let s1 = series_colour(1).mix(0.7).stroke_width(px(1.0));
+        let s2 = series_colour(2).mix(0.7).stroke_width(px(1.0));
         ch.draw_series(
             p1.iter()
                 .map(|&(u, v)| Cross::new((u, v), px(4.0) as i32, s1)),

@@ -6,12 +6,24 @@
 //! Schedule with requestAnimationFrame. Everything shown is read from the Schedule through
 //! `view::frame`; nothing here models time.
 //!
+//! The shown run and the playhead live in the URL hash (`shot=`, `time=`; see `state` for the
+//! history policy): a shared link reopens the same frame, Back/Forward and a hand-edited hash
+//! move the ring. Colours and patterns come from `view::palette` through `palette`, the same
+//! painter as the timeline and the legend.
+//!
+//! Keyboard: the ring and the timeline canvases take focus; there (or with nothing focused)
+//! space plays/pauses, ←/→ step one layer (Shift: 2 % of the axis), Home/End jump to the ends;
+//! on the focused ring or timeline, ↑/↓ also select each QPU, link and lane in turn and show its
+//! explanation in `#ring-explain` (a polite live region), and Escape clears the selection. Keys
+//! pressed in any other control belong to that control.
+//!
 //! State for tests is exposed as data attributes on `canvas#ring` (never pixels): data-time,
 //! data-playing, data-depth-{direct,monolithic,distributed}, data-stalled-links,
 //! data-ever-stalled, data-restarts, data-qpu-stages, data-shot, data-rsi-starts,
-//! data-max-time, data-frame-ms-{median,max} (draw time), data-raf-ms-{median,max}.
+//! data-max-time, data-frame-ms-{median,max} (draw time), data-raf-ms-{median,max},
+//! data-selected (the item chosen by keyboard or pointer), data-colour-<state> (the colour the
+//! ring paints each state with).
 
-use super::app::element as el;
 use std::cell::RefCell;
 use std::f64::consts::{FRAC_PI_2, TAU};
 use std::fmt::Write as _;
@@ -24,9 +36,11 @@ use web_sys::{
     HtmlInputElement, HtmlSelectElement, KeyboardEvent, PointerEvent, Window,
 };
 
-use super::app::Shell;
+use super::dom::{announce, context_2d, device_pixel_ratio, el, el_as};
+use super::palette::{self, State, Theme, DARK, LIGHT};
 use super::playback::Playback;
-use super::state::Store;
+use super::shell::Shell;
+use super::state::{Change, History, Snapshot, Store};
 use super::timeline;
 use crate::protocol::block::Instance;
 use crate::protocol::params::Params;
@@ -34,93 +48,19 @@ use crate::protocol::schedule::{Implementation, InjectionKind, Schedule};
 use crate::sim::sampler::sample_run;
 use crate::sim::{SampledRun, SimError};
 use crate::view::frame::{self, Frame, Lane, SegmentKind, Stage, Summary};
+use crate::view::share;
 
-/// Colours of the ring and the timeline.
-pub struct Palette {
-    pub background: &'static str,
-    pub guide: &'static str,
-    pub text: &'static str,
-    pub muted: &'static str,
-    pub node_text: &'static str,
-    pub rsp: &'static str,
-    pub check: &'static str,
-    pub verified: &'static str,
-    pub inject: &'static str,
-    pub stall: &'static str,
-    pub data: &'static str,
-    pub idle: &'static str,
-    pub direct: &'static str,
-    pub failed: &'static str,
-    pub restart: &'static str,
-    pub link: &'static str,
-    pub pair: &'static str,
-    pub pair_empty: &'static str,
-    pub pair_used: &'static str,
-    pub box_bg: &'static str,
-    pub stall_bg: &'static str,
-    pub token: &'static str,
-    pub playhead: &'static str,
-    pub lane_band: &'static str,
-    pub hover: &'static str,
-}
-
-/// The page's light theme (kept in step with www/style.css).
-pub const LIGHT: Palette = Palette {
-    background: "#ffffff",
-    guide: "#e3e7ee",
-    text: "#1d2430",
-    muted: "#5b6472",
-    node_text: "#ffffff",
-    rsp: "#2f6fde",
-    check: "#7b3fc4",
-    verified: "#2e9d5b",
-    inject: "#e67700",
-    stall: "#d62828",
-    data: "#d4a106",
-    idle: "#9aa3b2",
-    direct: "#6b7280",
-    failed: "#f19a94",
-    restart: "#a4161a",
-    link: "#8591a5",
-    pair: "#2e9d5b",
-    pair_empty: "#d5dae3",
-    pair_used: "#5b6472",
-    box_bg: "#f7f9fc",
-    stall_bg: "#fdecec",
-    token: "#f5b700",
-    playhead: "#111111",
-    lane_band: "#f4f6f9",
-    hover: "#111111",
-};
-
-/// Presentation mode: high contrast on black, for projectors.
-pub const DARK: Palette = Palette {
-    background: "#000000",
-    guide: "#333333",
-    text: "#ffffff",
-    muted: "#c8c8c8",
-    node_text: "#ffffff",
-    rsp: "#3d8bff",
-    check: "#b06cff",
-    verified: "#2fd07a",
-    inject: "#ff9a1f",
-    stall: "#ff3b3b",
-    data: "#ffd23f",
-    idle: "#6b6b6b",
-    direct: "#9a9a9a",
-    failed: "#ff6b6b",
-    restart: "#ff2d2d",
-    link: "#bdbdbd",
-    pair: "#2fd07a",
-    pair_empty: "#3a3a3a",
-    pair_used: "#9a9a9a",
-    box_bg: "#111111",
-    stall_bg: "#3a0a0a",
-    token: "#ffd23f",
-    playhead: "#ffffff",
-    lane_band: "#141414",
-    hover: "#ffffff",
-};
+/// CSS size of a legend swatch.
+const SWATCH_PX: f64 = 14.0;
+/// What `#ring-explain` says before anything is chosen.
+const EXPLAIN_HINT: &str = "Hover over or tap a QPU, a link or a lane, or focus the ring and press ↑/↓, to see what it is doing and why.";
+/// While playing, the playhead is written to the hash at most this often (ms).
+const HASH_EVERY_MS: f64 = 1000.0;
+/// While paused (stepping, scrubbing), at most this often: browsers throttle bursts of
+/// `history.replaceState`; the last position is always written.
+const HASH_PAUSED_MS: f64 = 250.0;
+/// While playing, the explanation (a live region) is rewritten at most this often (ms).
+const EXPLAIN_EVERY_MS: f64 = 1000.0;
 
 /// Font scale in presentation mode.
 const PRESENT_SCALE: f64 = 1.45;
@@ -128,14 +68,6 @@ const PRESENT_SCALE: f64 = 1.45;
 const FLASH_SECONDS: f64 = 0.7;
 /// Frame-time samples kept for the median / max.
 const SAMPLES: usize = 128;
-
-pub fn context_2d(canvas: &HtmlCanvasElement) -> Result<CanvasRenderingContext2d, JsValue> {
-    canvas
-        .get_context("2d")?
-        .ok_or("no 2d context")?
-        .dyn_into::<CanvasRenderingContext2d>()
-        .map_err(|_| "not a 2d context".into())
-}
 
 /// One sampled run and what is derived from it once.
 struct Run {
@@ -188,7 +120,38 @@ fn sample(
 enum Hover {
     Qpu(usize),
     Link(usize),
+    /// A lane at the time under the pointer.
     Lane(usize, f64),
+    /// A lane chosen by keyboard: explained at the playhead.
+    LaneNow(usize),
+}
+
+impl Hover {
+    /// `data-selected` value: `qpu-1`, `link-0`, `lane-4`.
+    fn code(self) -> String {
+        match self {
+            Hover::Qpu(q) => format!("qpu-{q}"),
+            Hover::Link(l) => format!("link-{l}"),
+            Hover::Lane(i, _) | Hover::LaneNow(i) => format!("lane-{i}"),
+        }
+    }
+}
+
+/// Stage → the state whose colour and pattern the ring paints it with.
+fn stage_state(stage: Stage) -> State {
+    match stage {
+        Stage::Rsp => State::Rsp,
+        Stage::Check { .. } => State::Check,
+        Stage::Verified => State::Verified,
+        Stage::Injecting { stalled: true, .. } => State::Stall,
+        Stage::Injecting {
+            which: InjectionKind::Teleport,
+            ..
+        } => State::Teleport,
+        Stage::Injecting { .. } => State::Rsi,
+        Stage::HoldingData | Stage::Done => State::Data,
+        Stage::Idle => State::Idle,
+    }
 }
 
 /// A link's line ends and its storage box centre (CSS px).
@@ -221,10 +184,13 @@ struct Elements {
     speed: HtmlSelectElement,
     info: Element,
     explain: Element,
+    /// The legend's swatches, repainted when the theme changes.
+    swatches: Vec<(State, HtmlCanvasElement)>,
 }
 
 struct Viz {
     el: Elements,
+    store: Rc<Store>,
     inst: Instance,
     run: Run,
     pb: Playback,
@@ -242,6 +208,13 @@ struct Viz {
     raf_count: usize,
     last_raf: Option<f64>,
     explain_text: String,
+    /// What the explanation shows and when it was last rewritten (it is a live region: while
+    /// playing it is refreshed about once a second, not every frame).
+    explain_for: Option<Hover>,
+    explain_ms: f64,
+    /// When the playhead was last written to the hash, and whether it may have moved since.
+    hash_ms: f64,
+    hash_pending: bool,
     scratch: String,
 }
 
@@ -365,42 +338,61 @@ pub fn mount(shell: &Shell, store: Rc<Store>) -> Result<(), JsValue> {
     for b in [&next_restart, &next_stall, &new_sample, &present] {
         toolbar.append_child(b)?;
     }
-    let tl = el(
+    let tl = el_as::<HtmlCanvasElement>(
         &document,
         "canvas",
         &[
             ("id", "timeline"),
-            ("role", "img"),
+            ("tabindex", "0"),
+            ("role", "application"),
             (
                 "aria-label",
-                "Timeline lanes: distributed QPUs, monolithic, direct",
+                "Timeline lanes of the same run: one per distributed QPU, then monolithic and direct. Space plays or pauses, left and right arrows step, up and down arrows explain each lane.",
             ),
+            ("aria-describedby", "ring-explain"),
         ],
         None,
-    )?
-    .dyn_into::<HtmlCanvasElement>()
-    .map_err(|_| "not a canvas")?;
-    let legend = el(&document, "div", &[("class", "ring-legend")], None)?;
-    for (cls, label) in [
-        ("rsp", "RSP&V attempt (accepted)"),
-        ("failed", "attempt discarded (restart)"),
-        ("verified", "verified, waiting"),
-        ("inject", "RSI / teleport"),
-        ("stall", "waiting for Bell pairs"),
-        ("data", "data waiting"),
-        ("direct", "direct C"),
+    )?;
+    for (name, value) in [
+        ("tabindex", "0"),
+        ("role", "application"),
+        (
+            "aria-label",
+            "Ring of QPUs. Space plays or pauses, left and right arrows step one layer, Home and End jump to the ends, up and down arrows explain each QPU, link and lane.",
+        ),
+        ("aria-describedby", "ring-explain"),
     ] {
-        let item = el(&document, "span", &[("class", "legend-item")], None)?;
-        let swatch = el(
+        ring.set_attribute(name, value)?;
+    }
+    let legend = el(
+        &document,
+        "ul",
+        &[("class", "ring-legend"), ("aria-label", "Legend")],
+        None,
+    )?;
+    let mut swatches = Vec::new();
+    for state in State::ALL {
+        let item = el(
             &document,
-            "i",
-            &[("class", &format!("swatch sw-{cls}"))],
+            "li",
+            &[
+                ("class", "legend-item"),
+                ("data-state", state.id()),
+                ("data-colour", state.colour_in(&LIGHT)),
+            ],
             None,
         )?;
+        let swatch = el_as::<HtmlCanvasElement>(
+            &document,
+            "canvas",
+            &[("class", "swatch"), ("aria-hidden", "true")],
+            None,
+        )?;
+        palette::paint_swatch(&swatch, state, &LIGHT, SWATCH_PX, device_pixel_ratio())?;
         item.append_child(&swatch)?;
-        let text = el(&document, "span", &[], Some(label))?;
-        item.append_child(&text)?;
+        item.append_child(&*el(&document, "span", &[], Some(state.label()))?)?;
         legend.append_child(&item)?;
+        swatches.push((state, swatch));
     }
     let explain = el(
         &document,
@@ -409,8 +401,9 @@ pub fn mount(shell: &Shell, store: Rc<Store>) -> Result<(), JsValue> {
             ("id", "ring-explain"),
             ("class", "ring-explain"),
             ("aria-live", "polite"),
+            ("aria-atomic", "true"),
         ],
-        Some("Hover over or tap a QPU, a link or a lane to see what it is doing and why."),
+        Some(EXPLAIN_HINT),
     )?;
     let how = el(&document, "details", &[("class", "how-it-works")], None)?;
     let summary = el(&document, "summary", &[], Some("How it works"))?;
@@ -424,10 +417,11 @@ pub fn mount(shell: &Shell, store: Rc<Store>) -> Result<(), JsValue> {
         panel.insert_before(node, after_ring.as_ref())?;
     }
 
-    let mut params = store.get();
+    let start = store.snapshot();
+    let mut params = start.params;
     let mut inst = Instance::generate(&params, 0);
     let w = window.clone();
-    let run = match sample(&inst, &params, 0, move || now_ms(&w)) {
+    let run = match sample(&inst, &params, start.shot(), move || now_ms(&w)) {
         Ok(run) => run,
         Err(e) => {
             // The link's parameters cannot be animated: start from the paper's point instead.
@@ -440,7 +434,8 @@ pub fn mount(shell: &Shell, store: Rc<Store>) -> Result<(), JsValue> {
         }
     };
     let cache = timeline::cache_canvas(&document)?;
-    let pb = Playback::new(run.end);
+    let mut pb = Playback::new(run.end);
+    pb.seek(start.time().unwrap_or(0.0));
     let viz = Rc::new(RefCell::new(Viz {
         el: Elements {
             window: window.clone(),
@@ -455,7 +450,9 @@ pub fn mount(shell: &Shell, store: Rc<Store>) -> Result<(), JsValue> {
             speed,
             info,
             explain,
+            swatches,
         },
+        store: store.clone(),
         inst,
         run,
         pb,
@@ -472,38 +469,63 @@ pub fn mount(shell: &Shell, store: Rc<Store>) -> Result<(), JsValue> {
         raf_count: 0,
         last_raf: None,
         explain_text: String::new(),
+        explain_for: None,
+        explain_ms: 0.0,
+        hash_ms: 0.0,
+        hash_pending: false,
         scratch: String::new(),
     }));
     viz.borrow_mut().new_run_dom()?;
 
     {
         let viz = viz.clone();
-        store.subscribe(move |p| {
+        // The ring's own writes (shot, playhead) come back while it is borrowed: skipped.
+        store.subscribe(move |s, change| {
             if let Ok(mut v) = viz.try_borrow_mut() {
-                v.set_params(p);
+                v.follow(s, change);
             }
         });
     }
-    on(&next_restart, "click", &viz, |v| {
-        if let Some(t) = frame::next_restart(v.run.dist(), v.pb.time) {
-            v.pb.playing = false;
-            v.pb.seek(t + 0.01);
-        }
-    })?;
+    on(
+        &next_restart,
+        "click",
+        &viz,
+        |v| match frame::next_restart(v.run.dist(), v.pb.time) {
+            Some(t) => {
+                v.pb.playing = false;
+                v.pb.seek(t + 0.01);
+                announce(&format!("Restart at τ = {}", share::time_text(t)));
+            }
+            None => announce("No restart after this point of the run"),
+        },
+    )?;
     on(&next_stall, "click", &viz, |v| {
-        if let Some(t) = frame::next_stall(v.run.dist(), v.pb.time) {
-            v.pb.playing = false;
-            v.pb.seek(t);
+        match frame::next_stall(v.run.dist(), v.pb.time) {
+            Some(t) => {
+                v.pb.playing = false;
+                v.pb.seek(t);
+                announce(&format!(
+                    "Injection waiting for Bell pairs at τ = {}",
+                    share::time_text(t)
+                ));
+            }
+            None => announce("No stall after this point of the run"),
         }
     })?;
     on(&new_sample, "click", &viz, |v| {
         let shot = v.run.shot.wrapping_add(1);
-        v.resample(shot);
+        if v.resample(shot) {
+            // A new run is a new history entry: Back returns to the previous one.
+            let value = (shot != 0).then(|| shot.to_string());
+            v.store.set_view("shot", value, History::Push);
+            v.hash_ms = 0.0;
+            announce(&v.run_sentence());
+        }
     })?;
     on(&back, "click", &viz, |v| v.pb.step(-1.0))?;
     on(&step, "click", &viz, |v| v.pb.step(1.0))?;
     let play_btn = viz.borrow().el.play.clone();
-    on(&play_btn, "click", &viz, |v| v.pb.toggle())?;
+    on(&play_btn, "click", &viz, Viz::toggle_play)?;
     let present_btn = viz.borrow().el.present.clone();
     on(&present_btn, "click", &viz, Viz::toggle_presentation)?;
     {
@@ -602,29 +624,45 @@ fn pointer_handlers(viz: &Rc<RefCell<Viz>>) -> Result<(), JsValue> {
     Ok(())
 }
 
+/// Whether a key pressed with `target` focused belongs to the ring: the ring and timeline
+/// canvases, or nothing in particular (the page body). Every other control keeps its keys.
+fn ring_has_keys(target: Option<&Element>, ring: &Element, timeline: &Element) -> bool {
+    match target {
+        None => true,
+        Some(t) => t == ring || t == timeline || matches!(t.tag_name().as_str(), "BODY" | "HTML"),
+    }
+}
+
 fn keyboard(viz: &Rc<RefCell<Viz>>) -> Result<(), JsValue> {
     let v2 = viz.clone();
     let window = viz.borrow().el.window.clone();
     let cb = Closure::<dyn FnMut(KeyboardEvent)>::new(move |e: KeyboardEvent| {
-        if let Some(target) = e.target().and_then(|t| t.dyn_into::<Element>().ok()) {
-            let tag = target.tag_name();
-            let is_range = target.get_attribute("type").as_deref() == Some("range");
-            if tag == "TEXTAREA" || tag == "SELECT" || (tag == "INPUT" && !is_range) {
-                return;
-            }
-            if tag == "BUTTON" && e.key() == " " {
-                return; // the focused button handles its own activation
-            }
+        if e.ctrl_key() || e.meta_key() || e.alt_key() {
+            return;
         }
-        let mut v = v2.borrow_mut();
+        let target = e.target().and_then(|t| t.dyn_into::<Element>().ok());
+        let Ok(mut v) = v2.try_borrow_mut() else {
+            return;
+        };
+        let (ring, tl): (Element, Element) =
+            (v.el.ring.clone().into(), v.el.timeline.clone().into());
+        if !ring_has_keys(target.as_ref(), &ring, &tl) {
+            return;
+        }
+        // ↑/↓ choose what to explain only on the focused ring or timeline: on the page body
+        // they keep scrolling the page.
+        let focused = target.as_ref().is_some_and(|t| *t == ring || *t == tl);
         let end = v.pb.end;
         let big = (end / 50.0).max(1.0);
         match e.key().as_str() {
-            " " => v.pb.toggle(),
+            " " => v.toggle_play(),
             "ArrowRight" => v.pb.step(if e.shift_key() { big } else { 1.0 }),
             "ArrowLeft" => v.pb.step(if e.shift_key() { -big } else { -1.0 }),
             "Home" => v.pb.seek(0.0),
             "End" => v.pb.seek(end),
+            "ArrowDown" if focused => v.select_step(1),
+            "ArrowUp" if focused => v.select_step(-1),
+            "Escape" if focused && v.hover.is_some() => v.hover = None,
             _ => return,
         }
         e.prevent_default();
@@ -669,11 +707,111 @@ fn median_max(samples: &[f64; SAMPLES], count: usize) -> (f64, f64) {
 }
 
 impl Viz {
-    fn palette(&self) -> &'static Palette {
+    fn palette(&self) -> &'static Theme {
         if self.presentation {
             &DARK
         } else {
             &LIGHT
+        }
+    }
+
+    /// Follows a change of the page's state: new parameters or another shot re-sample the
+    /// run; a state read from the URL also moves the playhead to its `time`.
+    fn follow(&mut self, s: &Snapshot, change: &Change) {
+        let shot = s.shot();
+        // The statistics (circuits × shots) do not change the run shown: circuit 0's shot k is
+        // the same whatever their number, so the playhead stays where it is.
+        let same_run = Params {
+            circuits: self.run.params.circuits,
+            shots: self.run.params.shots,
+            ..s.params
+        } == self.run.params;
+        if change.params && !same_run {
+            self.set_params(&s.params, shot);
+        } else {
+            if same_run {
+                self.run.params = s.params;
+            }
+            if shot != self.run.shot {
+                self.resample(shot);
+            }
+        }
+        if change.from_url {
+            self.pb.playing = false;
+            self.pb.seek(s.time().unwrap_or(0.0));
+            self.dirty = true;
+        }
+    }
+
+    fn toggle_play(&mut self) {
+        self.pb.toggle();
+        announce(&if self.pb.playing {
+            "Playing".to_string()
+        } else {
+            format!("Paused at τ = {} layers", share::time_text(self.pb.time))
+        });
+    }
+
+    /// One sentence on the run shown (announced when a new one is sampled).
+    fn run_sentence(&self) -> String {
+        let s = &self.run.summary;
+        format!(
+            "Shot {}: distributed depth {}, {} restart(s), {} injection(s) waiting for Bell pairs",
+            self.run.shot,
+            s.depth_distributed,
+            s.restarts.iter().sum::<u32>(),
+            s.stalls
+        )
+    }
+
+    /// The items ↑/↓ cycle through: every QPU, every link, every lane.
+    fn items(&self) -> Vec<Hover> {
+        let qpus = self.run.params.t as usize + 1;
+        (0..qpus)
+            .map(Hover::Qpu)
+            .chain((0..self.run.dist().links.len()).map(Hover::Link))
+            .chain((0..self.run.lanes.len()).map(Hover::LaneNow))
+            .collect()
+    }
+
+    /// Selects the next (`+1`) or previous (`-1`) item.
+    fn select_step(&mut self, by: i32) {
+        let items = self.items();
+        if items.is_empty() {
+            return;
+        }
+        let n = items.len() as i32;
+        let current = self.hover.and_then(|h| {
+            items.iter().position(|&i| match (i, h) {
+                (Hover::LaneNow(a), Hover::Lane(b, _)) => a == b,
+                _ => i == h,
+            })
+        });
+        let next = match current {
+            Some(i) => (i as i32 + by).rem_euclid(n),
+            None if by > 0 => 0,
+            None => n - 1,
+        };
+        self.hover = Some(items[next as usize]);
+    }
+
+    /// Writes the playhead to the hash (no history entry): when paused at once, while playing
+    /// about once a second. `time` is left out at τ = 0.
+    fn sync_hash(&mut self) {
+        let now = now_ms(&self.el.window);
+        let every = if self.pb.playing {
+            HASH_EVERY_MS
+        } else {
+            HASH_PAUSED_MS
+        };
+        if now - self.hash_ms < every {
+            return;
+        }
+        self.hash_pending = false;
+        let want = (self.pb.time > 0.0).then(|| share::time_text(self.pb.time));
+        if self.store.snapshot().view("time") != want.as_deref() {
+            self.hash_ms = now;
+            self.store.set_view("time", want, History::Replace);
         }
     }
 
@@ -687,19 +825,19 @@ impl Viz {
 
     /// Shows a run of new parameters (a new circuit instance). If it cannot be sampled, the
     /// previous instance, parameters and run stay together on screen with the reason.
-    fn set_params(&mut self, p: &Params) {
+    fn set_params(&mut self, p: &Params, shot: u32) {
         let inst = Instance::generate(p, 0);
         let w = self.el.window.clone();
-        if self.install(sample(&inst, p, self.run.shot, move || now_ms(&w))) {
+        if self.install(sample(&inst, p, shot, move || now_ms(&w))) {
             self.inst = inst;
         }
     }
 
-    /// Shows shot `shot` of the current instance and parameters.
-    fn resample(&mut self, shot: u32) {
+    /// Shows shot `shot` of the current instance and parameters; false if it cannot be sampled.
+    fn resample(&mut self, shot: u32) -> bool {
         let w = self.el.window.clone();
         let run = sample(&self.inst, &self.run.params, shot, move || now_ms(&w));
-        self.install(run);
+        self.install(run)
     }
 
     /// Installs a sampled run; on failure keeps the current one, says why and returns false.
@@ -707,6 +845,8 @@ impl Viz {
         match sampled {
             Ok(run) => {
                 self.run = run;
+                self.hover = None;
+                self.explain_for = None;
                 let _ = self.el.ring.remove_attribute("data-error");
             }
             Err(e) => {
@@ -737,6 +877,10 @@ impl Viz {
             let _ = root.set_attribute("data-presentation", on);
         }
         let _ = self.el.present.set_attribute("aria-pressed", on);
+        let theme = self.palette();
+        for (state, canvas) in &self.el.swatches {
+            let _ = palette::paint_swatch(canvas, *state, theme, SWATCH_PX, device_pixel_ratio());
+        }
         if self.presentation {
             let _ = self.el.panel.request_fullscreen();
         } else if self.el.document.fullscreen_element().is_some() {
@@ -752,6 +896,12 @@ impl Viz {
         let s = &r.summary;
         let ring = &self.el.ring;
         ring.set_attribute("data-qpus", &(p.t + 1).to_string())?;
+        for state in State::ALL {
+            ring.set_attribute(
+                &format!("data-colour-{}", state.id()),
+                state.colour_in(self.palette()),
+            )?;
+        }
         ring.set_attribute("data-shot", &r.shot.to_string())?;
         ring.set_attribute("data-n", &p.n.to_string())?;
         ring.set_attribute("data-tau-e", &p.tau_e.to_string())?;
@@ -838,6 +988,9 @@ impl Viz {
             self.static_dirty = true;
         }
         if !(moved || self.dirty || self.static_dirty || was_playing != self.pb.playing) {
+            if self.hash_pending {
+                self.sync_hash();
+            }
             return Ok(());
         }
         let t0 = now_ms(&self.el.window);
@@ -845,6 +998,8 @@ impl Viz {
             self.layout()?;
         }
         self.draw()?;
+        self.hash_pending = true;
+        self.sync_hash();
         let t1 = now_ms(&self.el.window);
         if was_playing {
             self.draw_ms[self.draw_count % SAMPLES] = t1 - t0;
@@ -993,6 +1148,10 @@ impl Viz {
         let ctx = context_2d(&self.el.ring)?;
         draw_ring(&ctx, self, &f)?;
         let tctx = context_2d(&self.el.timeline)?;
+        let selected_lane = match self.hover {
+            Some(Hover::Lane(i, _) | Hover::LaneNow(i)) => Some(i),
+            _ => None,
+        };
         timeline::draw(
             &tctx,
             &self.el.cache,
@@ -1000,6 +1159,7 @@ impl Viz {
             self.run.lanes.len(),
             self.size.3,
             tau,
+            selected_lane,
             self.palette(),
         )?;
         // Test-facing state.
@@ -1039,28 +1199,51 @@ impl Viz {
         if (self.el.scrub.value_as_number() - tau).abs() > 1e-6 {
             self.el.scrub.set_value_as_number(tau);
         }
-        // Explanation of what the pointer is over.
+        self.explain(&f)?;
+        Ok(())
+    }
+
+    /// Shows the explanation of the hovered or selected item in `#ring-explain`, a polite live
+    /// region: rewritten when the item changes, and while playing at most once a second.
+    fn explain(&mut self, f: &Frame) -> Result<(), JsValue> {
+        let now = now_ms(&self.el.window);
+        let same_item = self.explain_for == self.hover;
+        if same_item && self.pb.playing && now - self.explain_ms < EXPLAIN_EVERY_MS {
+            return Ok(());
+        }
         let text = match self.hover {
-            Some(Hover::Qpu(q)) => {
-                frame::explain_qpu(self.run.dist(), &f, q, self.run.params.tau_e)
-            }
-            Some(Hover::Link(l)) => frame::explain_link(&f, l, self.run.params.tau_e),
-            Some(Hover::Lane(i, t)) => {
-                let lane = &self.run.lanes[i];
-                let depth = match lane.implementation {
-                    Implementation::Distributed => self.run.summary.depth_distributed,
-                    Implementation::Monolithic => self.run.summary.depth_monolithic,
-                    Implementation::Direct => self.run.summary.depth_direct,
-                };
-                frame::explain_lane(lane, t, depth)
-            }
+            Some(Hover::Qpu(q)) => frame::explain_qpu(self.run.dist(), f, q, self.run.params.tau_e),
+            Some(Hover::Link(l)) => frame::explain_link(f, l, self.run.params.tau_e),
+            Some(Hover::Lane(i, t)) => self.explain_lane(i, t),
+            Some(Hover::LaneNow(i)) => self.explain_lane(i, f.time),
+            None if self.explain_for.is_some() => EXPLAIN_HINT.to_string(),
             None => String::new(),
         };
+        if !same_item {
+            match self.hover {
+                Some(h) => self.el.ring.set_attribute("data-selected", &h.code())?,
+                None => self.el.ring.remove_attribute("data-selected")?,
+            }
+        }
+        self.explain_for = self.hover;
+        self.explain_ms = now;
         if !text.is_empty() && text != self.explain_text {
             self.el.explain.set_text_content(Some(&text));
             self.explain_text = text;
         }
         Ok(())
+    }
+
+    fn explain_lane(&self, i: usize, t: f64) -> String {
+        let Some(lane) = self.run.lanes.get(i) else {
+            return String::new();
+        };
+        let depth = match lane.implementation {
+            Implementation::Distributed => self.run.summary.depth_distributed,
+            Implementation::Monolithic => self.run.summary.depth_monolithic,
+            Implementation::Direct => self.run.summary.depth_direct,
+        };
+        frame::explain_lane(lane, t, depth)
     }
 
     fn hit_ring(&self, x: f64, y: f64) -> Option<Hover> {
@@ -1102,19 +1285,6 @@ fn link_box_size(u: f64, n: u32) -> (f64, f64) {
         1.0
     };
     (162.0 * u, (22.0 + 10.0 * rows) * u)
-}
-
-fn stage_colour(stage: Stage, pal: &Palette) -> &'static str {
-    match stage {
-        Stage::Rsp => pal.rsp,
-        Stage::Check { .. } => pal.check,
-        Stage::Verified => pal.verified,
-        Stage::Injecting { stalled: true, .. } => pal.stall,
-        Stage::Injecting { .. } => pal.inject,
-        Stage::HoldingData => pal.data,
-        Stage::Idle => pal.idle,
-        Stage::Done => pal.verified,
-    }
 }
 
 fn font(ctx: &CanvasRenderingContext2d, weight: u32, px: f64) {
@@ -1187,27 +1357,43 @@ fn draw_ring(ctx: &CanvasRenderingContext2d, v: &Viz, f: &Frame) -> Result<(), J
     let (bw, bh) = link_box_size(u, n);
     for (lf, (p0, p1, b)) in f.links.iter().zip(&g.links) {
         let hovered = v.hover == Some(Hover::Link(lf.link as usize));
-        ctx.set_stroke_style_str(if lf.stalled { pal.stall } else { pal.link });
+        let stall = State::Stall.colour();
+        ctx.set_stroke_style_str(if lf.stalled { stall } else { pal.link });
         ctx.set_line_width(if lf.stalled { 5.0 * u } else { 3.0 * u });
         ctx.set_line_cap("round");
         ctx.begin_path();
         ctx.move_to(p0.0, p0.1);
         ctx.line_to(p1.0, p1.1);
         ctx.stroke();
-        // Storage box.
+        // Storage box (hatched like every stall while the injection waits for pairs).
         let (x0, y0) = (b.0 - bw / 2.0, b.1 - bh / 2.0);
-        ctx.set_fill_style_str(if lf.stalled { pal.stall_bg } else { pal.box_bg });
+        ctx.set_fill_style_str(pal.box_bg);
         ctx.begin_path();
         ctx.round_rect_with_f64(x0, y0, bw, bh, 6.0 * u)?;
         ctx.fill();
+        if lf.stalled {
+            ctx.save();
+            ctx.clip();
+            ctx.set_global_alpha(0.22);
+            palette::fill_rect(ctx, State::Stall, pal, x0, y0, bw, bh, u);
+            ctx.restore();
+            ctx.begin_path();
+            ctx.round_rect_with_f64(x0, y0, bw, bh, 6.0 * u)?;
+        }
         ctx.set_stroke_style_str(if hovered {
-            pal.hover
+            pal.focus
         } else if lf.stalled {
-            pal.stall
+            stall
         } else {
             pal.guide
         });
-        ctx.set_line_width(if hovered || lf.stalled { 2.0 } else { 1.0 });
+        ctx.set_line_width(if hovered {
+            3.0
+        } else if lf.stalled {
+            2.0
+        } else {
+            1.0
+        });
         ctx.stroke();
         ctx.set_text_align("left");
         ctx.set_text_baseline("top");
@@ -1232,32 +1418,27 @@ fn draw_ring(ctx: &CanvasRenderingContext2d, v: &Viz, f: &Frame) -> Result<(), J
                     ix + dx * ((j % per_row) as f64 + 0.5),
                     iy + 4.0 * u + 10.0 * u * (j / per_row) as f64,
                 );
-                let colour = if (j as u32) < lf.consumed {
-                    pal.pair_used
-                } else if (j as u32) < lf.generated {
-                    pal.pair
+                if (j as u32) < lf.generated {
+                    palette::pair_dot(ctx, (j as u32) < lf.consumed, pal, cx, cy, rad)?;
                 } else {
-                    pal.pair_empty
-                };
-                ctx.set_fill_style_str(colour);
-                ctx.begin_path();
-                ctx.arc(cx, cy, rad, 0.0, TAU)?;
-                ctx.fill();
+                    ctx.set_fill_style_str(pal.pair_empty);
+                    ctx.begin_path();
+                    ctx.arc(cx, cy, rad * 0.7, 0.0, TAU)?;
+                    ctx.fill();
+                }
             }
         } else {
+            // A bar of n slots: consumed pairs hollow (outlined), stored ones filled.
             let bar_h = 7.0 * u;
             let nn = f64::from(n.max(1));
             ctx.set_fill_style_str(pal.pair_empty);
             ctx.fill_rect(ix, iy, iw, bar_h);
-            ctx.set_fill_style_str(pal.pair_used);
-            ctx.fill_rect(ix, iy, iw * f64::from(lf.consumed) / nn, bar_h);
-            ctx.set_fill_style_str(pal.pair);
-            ctx.fill_rect(
-                ix + iw * f64::from(lf.consumed) / nn,
-                iy,
-                iw * f64::from(lf.stored) / nn,
-                bar_h,
-            );
+            let used = iw * f64::from(lf.consumed) / nn;
+            if lf.consumed > 0 {
+                palette::fill_rect(ctx, State::PairConsumed, pal, ix, iy, used, bar_h, u);
+            }
+            ctx.set_fill_style_str(State::PairStored.colour_in(pal));
+            ctx.fill_rect(ix + used, iy, iw * f64::from(lf.stored) / nn, bar_h);
         }
         if lf.stalled {
             pill(
@@ -1266,8 +1447,8 @@ fn draw_ring(ctx: &CanvasRenderingContext2d, v: &Viz, f: &Frame) -> Result<(), J
                 b.0,
                 y0 + bh + 9.0 * u,
                 10.5 * u,
-                pal.stall,
-                "#ffffff",
+                stall,
+                palette::text_on(stall),
             )?;
         }
     }
@@ -1277,25 +1458,33 @@ fn draw_ring(ctx: &CanvasRenderingContext2d, v: &Viz, f: &Frame) -> Result<(), J
     for (q, qf) in f.qpus.iter().enumerate() {
         let (x, y) = g.centres[q];
         let r = g.node_r;
-        let colour = stage_colour(qf.stage, pal);
+        let state = stage_state(qf.stage);
+        let colour = state.colour_in(pal);
+        let restart = State::Restart.colour();
         if qf.flash {
-            ctx.set_stroke_style_str(pal.restart);
+            // A restart: a dashed ring in the restart colour (never the stall's).
+            ctx.set_stroke_style_str(restart);
             ctx.set_line_width(8.0 * u);
+            ctx.set_line_dash(&js_sys::Array::of2(&(10.0 * u).into(), &(6.0 * u).into()))?;
             ctx.begin_path();
             ctx.arc(x, y, r + 12.0 * u, 0.0, TAU)?;
             ctx.stroke();
+            ctx.set_line_dash(&js_sys::Array::new())?;
         }
-        ctx.set_fill_style_str(colour);
-        ctx.begin_path();
-        ctx.arc(x, y, r, 0.0, TAU)?;
-        ctx.fill();
+        palette::fill_circle(ctx, state, pal, x, y, r, u)?;
         if v.hover == Some(Hover::Qpu(q)) {
-            ctx.set_stroke_style_str(pal.hover);
+            ctx.set_stroke_style_str(pal.focus);
             ctx.set_line_width(3.0);
+            ctx.begin_path();
+            ctx.arc(x, y, r + 2.0, 0.0, TAU)?;
             ctx.stroke();
         }
         // Progress arc within the stage.
-        if qf.progress > 0.0 && !matches!(qf.stage, Stage::Idle | Stage::Done | Stage::HoldingData)
+        if qf.progress > 0.0
+            && !matches!(
+                qf.stage,
+                Stage::Idle | Stage::Done | Stage::HoldingData | Stage::Verified
+            )
         {
             ctx.set_stroke_style_str(pal.text);
             ctx.set_line_width(4.0 * u);
@@ -1311,7 +1500,7 @@ fn draw_ring(ctx: &CanvasRenderingContext2d, v: &Viz, f: &Frame) -> Result<(), J
         }
         ctx.set_text_align("center");
         ctx.set_text_baseline("middle");
-        ctx.set_fill_style_str(pal.node_text);
+        ctx.set_fill_style_str(palette::label_colour(state, pal));
         font(ctx, 700, (r * 0.5).clamp(9.0, 40.0));
         ctx.fill_text(&format!("Q{q}"), x, y - r * 0.12)?;
         font(ctx, 500, (r * 0.24).clamp(7.0, 20.0));
@@ -1329,14 +1518,19 @@ fn draw_ring(ctx: &CanvasRenderingContext2d, v: &Viz, f: &Frame) -> Result<(), J
         } else {
             (y - r - 16.0 * u, y + r + 14.0 * u)
         };
+        let (pill_bg, pill_fg) = if state.pattern() == palette::Pattern::Hollow {
+            (pal.guide, pal.text)
+        } else {
+            (colour, palette::text_on(colour))
+        };
         pill(
             ctx,
             &qf.stage.label(),
             x,
             label_y,
             12.0 * u,
-            colour,
-            "#ffffff",
+            pill_bg,
+            pill_fg,
         )?;
         if qf.restarts > 0 || qf.flash {
             let text = if qf.flash {
@@ -1346,7 +1540,15 @@ fn draw_ring(ctx: &CanvasRenderingContext2d, v: &Viz, f: &Frame) -> Result<(), J
             } else {
                 format!("{} restarts", qf.restarts)
             };
-            pill(ctx, &text, x, badge_y, 11.0 * u, pal.restart, "#ffffff")?;
+            pill(
+                ctx,
+                &text,
+                x,
+                badge_y,
+                11.0 * u,
+                restart,
+                palette::text_on(restart),
+            )?;
         }
     }
 
@@ -1365,14 +1567,15 @@ fn draw_ring(ctx: &CanvasRenderingContext2d, v: &Viz, f: &Frame) -> Result<(), J
     let b = inner((i + 1) % k);
     let (tx, ty) = (a.0 + (b.0 - a.0) * frac, a.1 + (b.1 - a.1) * frac);
     let tr = (g.node_r * 0.32).max(7.0);
-    ctx.set_fill_style_str(pal.token);
+    let data = State::Data.colour();
+    ctx.set_fill_style_str(data);
     ctx.begin_path();
     ctx.arc(tx, ty, tr, 0.0, TAU)?;
     ctx.fill();
-    ctx.set_stroke_style_str(pal.text);
+    ctx.set_stroke_style_str(pal.ink);
     ctx.set_line_width(1.5);
     ctx.stroke();
-    ctx.set_fill_style_str("#1d2430");
+    ctx.set_fill_style_str(palette::text_on(data));
     font(ctx, 700, (tr * 0.62).max(7.0));
     ctx.set_text_align("center");
     ctx.set_text_baseline("middle");

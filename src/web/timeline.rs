@@ -1,16 +1,18 @@
 //! The timeline lanes under the ring: one lane per QPU of the distributed run, one for
 //! monolithic and one for direct CliNR, on one time axis in layers, with a shared playhead.
 //!
-//! The lanes are static for a run: they are painted once into an off-screen canvas and copied
+//! Segments are painted with the states of `view::palette` (the legend uses the same
+//! painter). The lanes are static for a run: they are painted once into an off-screen canvas and copied
 //! each frame, so a frame only draws the playhead.
 
 use wasm_bindgen::prelude::*;
 use web_sys::{CanvasRenderingContext2d, Document, HtmlCanvasElement};
 
-use crate::protocol::schedule::Implementation;
+use crate::protocol::schedule::{Implementation, InjectionKind};
 use crate::view::frame::{Lane, SegmentKind};
 
-use super::ring_view::{context_2d, Palette};
+use super::dom::context_2d;
+use super::palette::{self, State, Theme};
 
 /// Width of the lane-label column (CSS px, before the presentation scale).
 const LABEL_W: f64 = 64.0;
@@ -70,7 +72,7 @@ pub fn paint_static(
     width: f64,
     height: f64,
     dpr: f64,
-    pal: &Palette,
+    pal: &Theme,
     scale: f64,
 ) -> Result<(), JsValue> {
     let (pw, ph) = ((width * dpr).round() as u32, (height * dpr).round() as u32);
@@ -101,13 +103,27 @@ pub fn paint_static(
         ctx.fill_text(&lane.label, g.left - 6.0, y + g.lane_h / 2.0)?;
         for s in &lane.segments {
             let x0 = g.x(s.start);
-            let x1 = g.x(s.end).max(x0 + 1.0);
-            ctx.set_fill_style_str(segment_colour(s.kind, pal));
-            ctx.fill_rect(x0, y + 2.0, x1 - x0, g.lane_h - 4.0);
-            if matches!(s.kind, SegmentKind::Attempt { failed: true, .. }) {
-                // A restart: a dark tick where the check failed.
-                ctx.set_fill_style_str(pal.restart);
-                ctx.fill_rect(x1 - 2.0, y + 1.0, 2.0, g.lane_h - 2.0);
+            let mut x1 = g.x(s.end).max(x0 + 1.0);
+            // Consecutive attempts of a block stay countable: a 1 px gap after each.
+            if matches!(s.kind, SegmentKind::Attempt { .. }) && x1 - x0 > 3.0 {
+                x1 -= 1.0;
+            }
+            let state = segment_state(s.kind);
+            palette::fill_rect(
+                &ctx,
+                state,
+                pal,
+                x0,
+                y + 2.0,
+                x1 - x0,
+                g.lane_h - 4.0,
+                scale,
+            );
+            if state == State::Data {
+                // The data's yellow is faint on white: an ink edge keeps the segment visible.
+                ctx.set_stroke_style_str(pal.muted);
+                ctx.set_line_width(0.75);
+                ctx.stroke_rect(x0 + 0.4, y + 2.4, (x1 - x0 - 0.8).max(0.2), g.lane_h - 4.8);
             }
         }
     }
@@ -172,19 +188,25 @@ fn nice_step(x: f64) -> f64 {
         .unwrap_or(10.0 * p)
 }
 
-pub fn segment_colour(kind: SegmentKind, pal: &Palette) -> &'static str {
+/// The state a timeline segment shows (its colour and pattern in `view::palette`).
+pub fn segment_state(kind: SegmentKind) -> State {
     match kind {
-        SegmentKind::Attempt { failed: true, .. } => pal.failed,
-        SegmentKind::Attempt { .. } => pal.rsp,
-        SegmentKind::Verified { .. } => pal.verified,
-        SegmentKind::Inject { .. } => pal.inject,
-        SegmentKind::Stall { .. } => pal.stall,
-        SegmentKind::Data => pal.data,
-        SegmentKind::Direct => pal.direct,
+        SegmentKind::Attempt { failed: true, .. } => State::Restart,
+        SegmentKind::Attempt { .. } => State::Rsp,
+        SegmentKind::Verified { .. } => State::Verified,
+        SegmentKind::Inject {
+            which: InjectionKind::Teleport,
+        } => State::Teleport,
+        SegmentKind::Inject { .. } => State::Rsi,
+        SegmentKind::Stall { .. } => State::Stall,
+        SegmentKind::Data => State::Data,
+        SegmentKind::Direct => State::Direct,
     }
 }
 
-/// Copies the cached lanes and draws the playhead at `time`.
+/// Copies the cached lanes, outlines the `selected` lane (hovered or chosen by keyboard) and
+/// draws the playhead at `time`.
+#[allow(clippy::too_many_arguments)]
 pub fn draw(
     ctx: &CanvasRenderingContext2d,
     cache: &HtmlCanvasElement,
@@ -192,11 +214,17 @@ pub fn draw(
     lanes: usize,
     dpr: f64,
     time: f64,
-    pal: &Palette,
+    selected: Option<usize>,
+    pal: &Theme,
 ) -> Result<(), JsValue> {
     ctx.set_transform(1.0, 0.0, 0.0, 1.0, 0.0, 0.0)?;
     ctx.draw_image_with_html_canvas_element(cache, 0.0, 0.0)?;
     ctx.set_transform(dpr, 0.0, 0.0, dpr, 0.0, 0.0)?;
+    if let Some(i) = selected.filter(|&i| i < lanes) {
+        ctx.set_stroke_style_str(pal.focus);
+        ctx.set_line_width(2.0);
+        ctx.stroke_rect(1.0, g.top + i as f64 * g.lane_h, g.right + 10.0, g.lane_h);
+    }
     let x = g.x(time);
     ctx.set_fill_style_str(pal.playhead);
     ctx.fill_rect(x - 1.0, 0.0, 2.0, g.top + lanes as f64 * g.lane_h + 4.0);

@@ -19,7 +19,8 @@ use web_sys::{MessageEvent, Worker};
 
 use crate::jobs::{Job, Outcome, Reply, Request};
 
-use super::app::WORKER_URL;
+/// Where Trunk puts the worker's loader shim, relative to the page.
+pub const WORKER_URL: &str = "./worker_loader.js";
 
 /// Called with every progress reply and then the final one of a job.
 pub type Callback = Rc<RefCell<dyn FnMut(Outcome)>>;
@@ -57,6 +58,15 @@ pub struct Pool {
 pub fn pool_size(cores: f64) -> usize {
     let cores = if cores.is_finite() { cores as usize } else { 2 };
     1 + cores.saturating_sub(1).clamp(1, 3)
+}
+
+/// Logical cores of this machine (`navigator.hardwareConcurrency`), 2 when unknown.
+pub fn hardware_concurrency() -> f64 {
+    web_sys::window()
+        .and_then(|w| js_sys::Reflect::get(&w, &"navigator".into()).ok())
+        .and_then(|n| js_sys::Reflect::get(&n, &"hardwareConcurrency".into()).ok())
+        .and_then(|c| c.as_f64())
+        .unwrap_or(2.0)
 }
 
 impl Pool {

@@ -76,9 +76,12 @@ test('the exported JSON of a seeded point equals the native CLI output, and its 
     await waitDone(page);
     const json = await exportText(page, '#export-json');
     assert.equal(json, FIXTURE, 'page export = clinr simulate --format json, byte for byte');
+    // Under its header block (# lines, checked in exports.test.mjs), the data: a header row
+    // and one row per x value.
     const csv = await exportText(page, '#export-csv');
-    assert.match(csv.split('\n')[0], /^n,direct_logical_error_rate_mean,/);
-    assert.equal(csv.trim().split('\n').length, 1 + (await plots(page).getAttribute('data-xs')).split(',').length);
+    const rows = csv.trim().split('\n').filter((l) => !l.startsWith('#'));
+    assert.match(rows[0], /^n,direct_logical_error_rate_mean,/);
+    assert.equal(rows.length, 1 + (await plots(page).getAttribute('data-xs')).split(',').length);
     const stim = await exportText(page, '#export-stim');
     assert.match(stim, /^(H|S|CX|S_DAG|SQRT_X|CZ|X|Y|Z|I)\b/m, 'Stim text');
     // Hover read-out.

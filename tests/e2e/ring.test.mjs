@@ -150,7 +150,8 @@ test('restarts show up at high p: "new sample" until a run restarts, then jump t
     // Just after a restart the QPU is back in RSP.
     assert.match(await attr(page, 'data-qpu-stages'), /rsp/);
     await shoot(page, 'ring-3.png');
-    // Keyboard: space plays and pauses, arrows step one layer.
+    // Keyboard: with the ring focused, space plays and pauses, arrows step one layer.
+    await page.focus('#ring');
     await page.keyboard.press('ArrowRight');
     await page.waitForFunction((x) => Number(document.getElementById('ring').dataset.time) > x, t);
     assert.ok(Math.abs((await num(page, 'data-time')) - (t + 1)) < 0.02);
