@@ -706,6 +706,34 @@ impl Tableau {
         Self::from_outputs_unchecked(&xs, &zs)
     }
 
+    /// Row `r` (0..2n; q = image of X_q, n+q = image of Z_q) as packed `(x, z)` words,
+    /// `ceil(n/64)` each, sign-free (builds the row-major copy on first use).
+    pub(crate) fn row_words(&self, r: u32) -> (&[u64], &[u64]) {
+        let rows = self.rows();
+        let s = r as usize * self.w;
+        (&rows.x[s..s + self.w], &rows.z[s..s + self.w])
+    }
+
+    /// The tableau of `U†` without its signs (every image `+`): the symplectic inverse
+    /// `[[A B] [C D]]⁻¹ = [[Dᵀ Bᵀ] [Cᵀ Aᵀ]]`, whose columns are this tableau's rows. One block
+    /// transpose; used by the syntheses, which fix the signs separately.
+    pub(crate) fn symplectic_inverse_unsigned(&self) -> Tableau {
+        let rows = self.rows();
+        let (n, w) = (self.n as usize, self.w);
+        let mut inv = Tableau::zeroed(self.n);
+        for k in 0..n {
+            let c = k * 2 * w;
+            let (rx, rz) = (k * w, (n + k) * w);
+            // x of U†'s X-images at k: z of U Z_k U†; x of its Z-images: x of U Z_k U†.
+            inv.cx[c..c + w].copy_from_slice(&rows.z[rz..rz + w]);
+            inv.cx[c + w..c + 2 * w].copy_from_slice(&rows.x[rz..rz + w]);
+            // z of U†'s X-images at k: z of U X_k U†; of its Z-images: x of U X_k U†.
+            inv.cz[c..c + w].copy_from_slice(&rows.z[rx..rx + w]);
+            inv.cz[c + w..c + 2 * w].copy_from_slice(&rows.x[rx..rx + w]);
+        }
+        inv
+    }
+
     /// `U P U†`, phase exact.
     pub fn conjugate(&self, p: &PauliString) -> PauliString {
         assert_eq!(

@@ -471,7 +471,7 @@ mod tests {
         let v = serde_json::to_value(Knobs::default()).expect("serializes");
         assert_eq!(v["check_kind"], "uniform");
         assert_eq!(v["check_measurement"], "h_then_mz");
-        assert_eq!(v["circuit_generator"], "synthesized_elimination");
+        assert_eq!(v["circuit_generator"], "stim_elimination");
         assert_eq!(v["padding_gates"], "h_s_cx");
         assert_eq!(v["input_timing"], "from_start");
         assert_eq!(v["correction_noise"], "applied_paulis");
