@@ -93,6 +93,12 @@ where
             .map(|l| format!("--{l}"))
             .unwrap_or_else(|| "value".into());
         let s = value.to_string_lossy();
+        // A former identifier (a serde alias) is accepted with a one-line notice.
+        if let Some(note) = arg.and_then(|a| {
+            crate::protocol::params::renamed_value_notice(a.get_id().as_str(), &s)
+        }) {
+            eprintln!("clinr: note: {note}");
+        }
         parse_serde::<T>(&s).map_err(|why| {
             clap::Error::raw(
                 ErrorKind::InvalidValue,
@@ -129,7 +135,19 @@ mod tests {
     fn names_round_trip() {
         assert_eq!(round_trip::<CheckKind>(2), ["uniform", "single_qubit"]);
         assert_eq!(round_trip::<CheckMeasurement>(2), ["h_then_mz", "mx"]);
-        round_trip::<CircuitGenerator>(3);
+        // Former names (serde aliases) are accepted but not listed.
+        assert_eq!(
+            round_trip::<CircuitGenerator>(4),
+            ["stim_elimination", "qiskit_greedy", "qiskit_ag", "random_gates"]
+        );
+        assert_eq!(
+            parse_serde::<CircuitGenerator>("synthesized_elimination"),
+            Ok(CircuitGenerator::QiskitAg)
+        );
+        assert_eq!(
+            round_trip::<crate::circuit::synthesis::Method>(3),
+            ["stim_elimination", "qiskit_greedy", "qiskit_ag"]
+        );
         round_trip::<SizeCount>(2);
         round_trip::<PaddingGates>(2);
         round_trip::<SplitRule>(2);
