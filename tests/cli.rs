@@ -452,7 +452,11 @@ fn clinr_stdin(args: &[&str], input: &str) -> Output {
         .spawn()
         .expect("clinr runs");
     // The CLI may exit before reading (bad flags): a broken pipe is then expected.
-    let _ = child.stdin.take().expect("stdin").write_all(input.as_bytes());
+    let _ = child
+        .stdin
+        .take()
+        .expect("stdin")
+        .write_all(input.as_bytes());
     child.wait_with_output().expect("clinr finishes")
 }
 
@@ -465,11 +469,25 @@ fn tableau_of(text: &str, n: u32) -> clinr_explorer::tableau::Tableau {
 
 #[test]
 fn synthesize_rewrites_a_circuit_into_the_same_clifford() {
-    let input = ok(&["circuit", "--n", "7", "--seed", "3", "--circuit-generator", "random_gates"]);
+    let input = ok(&[
+        "circuit",
+        "--n",
+        "7",
+        "--seed",
+        "3",
+        "--circuit-generator",
+        "random_gates",
+    ]);
     let file = temp_file("synth-in.stim", &input);
     let want = tableau_of(&input, 7);
     for method in ["stim_elimination", "qiskit_greedy", "qiskit_ag"] {
-        let out = ok(&["synthesize", "--method", method, "--circuit-file", file.to_str().unwrap()]);
+        let out = ok(&[
+            "synthesize",
+            "--method",
+            method,
+            "--circuit-file",
+            file.to_str().unwrap(),
+        ]);
         let header = out.lines().next().unwrap();
         assert!(
             header.starts_with(&format!("# clinr synthesize: n=7 method={method} gates=")),
@@ -484,17 +502,29 @@ fn synthesize_rewrites_a_circuit_into_the_same_clifford() {
     // The default method is Stim's elimination.
     assert_eq!(
         ok(&["synthesize", "--circuit-file", file.to_str().unwrap()]),
-        ok(&["synthesize", "--method", "stim_elimination", "--circuit-file", file.to_str().unwrap()])
+        ok(&[
+            "synthesize",
+            "--method",
+            "stim_elimination",
+            "--circuit-file",
+            file.to_str().unwrap()
+        ])
     );
 }
 
 #[test]
 fn synthesize_pads_with_n_and_declares_every_qubit() {
     // Qiskit's syntheses of the identity have no gate: the last qubit is declared instead.
-    let o = clinr_stdin(&["synthesize", "--method", "qiskit_ag", "--n", "5"], "H 1\nH 1\n");
+    let o = clinr_stdin(
+        &["synthesize", "--method", "qiskit_ag", "--n", "5"],
+        "H 1\nH 1\n",
+    );
     assert!(o.status.success(), "{}", stderr(&o));
     let out = stdout(&o);
-    assert!(out.starts_with("# clinr synthesize: n=5 method=qiskit_ag gates=0 "), "{out}");
+    assert!(
+        out.starts_with("# clinr synthesize: n=5 method=qiskit_ag gates=0 "),
+        "{out}"
+    );
     assert_eq!(stim_text::parse(&out).unwrap().num_qubits(), 5);
     // Stim's elimination of the identity is H H on the last qubit, as Stim writes it.
     let o = clinr_stdin(&["synthesize", "--n", "3"], "");
@@ -530,7 +560,10 @@ fn synthesize_refuses_non_unitary_or_bad_input() {
         assert!(line.contains(what) && line.contains("line"), "{line}");
     }
     let line = bad_stdin(&["synthesize", "--n", "2"], "CX 0 3\n");
-    assert!(line.contains("4 qubits") && line.contains("--n is 2"), "{line}");
+    assert!(
+        line.contains("4 qubits") && line.contains("--n is 2"),
+        "{line}"
+    );
     let line = bad_stdin(&["synthesize"], "# nothing\n");
     assert!(line.contains("no qubit"), "{line}");
     let line = bad_stdin(&["synthesize"], "H 99999\n");
@@ -547,13 +580,29 @@ fn former_generator_names_work_with_a_one_line_note() {
         ("synthesized_elimination", "qiskit_ag"),
         ("synthesized_greedy", "qiskit_greedy"),
     ] {
-        let o = clinr(&["circuit", "--n", "5", "--seed", "2", "--circuit-generator", old]);
+        let o = clinr(&[
+            "circuit",
+            "--n",
+            "5",
+            "--seed",
+            "2",
+            "--circuit-generator",
+            old,
+        ]);
         assert!(o.status.success());
         assert_eq!(
             stderr(&o),
             format!("clinr: note: circuit_generator '{old}' is now called '{new}'\n")
         );
-        let same = ok(&["circuit", "--n", "5", "--seed", "2", "--circuit-generator", new]);
+        let same = ok(&[
+            "circuit",
+            "--n",
+            "5",
+            "--seed",
+            "2",
+            "--circuit-generator",
+            new,
+        ]);
         assert_eq!(stdout(&o), same);
         assert!(same.contains(&format!("circuit_generator={new}")));
     }
@@ -565,10 +614,22 @@ fn former_generator_names_work_with_a_one_line_note() {
 #[test]
 fn table_names_the_k1_reading() {
     let t = ok(&with(&["simulate", "--format", "table"], &SMALL));
-    assert!(t.contains("idle_on_resource_during_rspv=false (paper-consistent reading)"), "{t}");
+    assert!(
+        t.contains("idle_on_resource_during_rspv=false (paper-consistent reading)"),
+        "{t}"
+    );
     let t = ok(&with(
-        &["simulate", "--format", "table", "--idle-on-resource-during-rspv", "true"],
+        &[
+            "simulate",
+            "--format",
+            "table",
+            "--idle-on-resource-during-rspv",
+            "true",
+        ],
         &SMALL,
     ));
-    assert!(t.contains("*idle_on_resource_during_rspv=true (literal reading)"), "{t}");
+    assert!(
+        t.contains("*idle_on_resource_during_rspv=true (literal reading)"),
+        "{t}"
+    );
 }

@@ -30,7 +30,10 @@ fn flat(g: &Gate) -> Flat {
 /// Expands the token line of one method (`H3,5`, `C3:7,9`, `T7:3,5`).
 fn decode(line: &str) -> Vec<Flat> {
     let mut out = Vec::new();
-    let num = |s: &str| s.parse::<u32>().unwrap_or_else(|_| panic!("bad number {s:?}"));
+    let num = |s: &str| {
+        s.parse::<u32>()
+            .unwrap_or_else(|_| panic!("bad number {s:?}"))
+    };
     for tok in line.split_whitespace() {
         let (kind, rest) = tok.split_at(1);
         match kind {
@@ -69,7 +72,10 @@ struct Case {
 }
 
 fn load(n: u32) -> Vec<Case> {
-    let path = format!("{}/tests/fixtures/synthesis/n{n}.txt", env!("CARGO_MANIFEST_DIR"));
+    let path = format!(
+        "{}/tests/fixtures/synthesis/n{n}.txt",
+        env!("CARGO_MANIFEST_DIR")
+    );
     let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{path}: {e}"));
     let mut lines = text.lines().filter(|l| !l.starts_with('#'));
     let mut cases = Vec::new();
@@ -80,14 +86,18 @@ fn load(n: u32) -> Vec<Case> {
         let rows: Vec<PauliString> = (0..2 * n)
             .map(|_| lines.next().expect("row").parse().expect("Pauli string"))
             .collect();
-        let tableau = Tableau::from_outputs(&rows[..n as usize], &rows[n as usize..])
-            .expect("valid tableau");
+        let tableau =
+            Tableau::from_outputs(&rows[..n as usize], &rows[n as usize..]).expect("valid tableau");
         let expected = Method::ALL
             .iter()
             .map(|&m| {
                 let line = lines.next().expect("method line");
                 let (name, tokens) = line.split_once(' ').unwrap_or((line, ""));
-                assert_eq!(name, m.name(), "{path}: methods in the order of Method::ALL");
+                assert_eq!(
+                    name,
+                    m.name(),
+                    "{path}: methods in the order of Method::ALL"
+                );
                 (m, decode(tokens))
             })
             .collect();
@@ -108,8 +118,13 @@ fn every_method_matches_its_reference_gate_for_gate() {
         assert!(cases.len() >= if n == 1 { 24 } else { 5 }, "n={n}");
         for case in &cases {
             for (method, want) in &case.expected {
-                let got: Vec<Flat> = synthesize(&case.tableau, *method).gates.iter().map(flat).collect();
-                if let Some(i) = (0..got.len().max(want.len())).find(|&i| got.get(i) != want.get(i)) {
+                let got: Vec<Flat> = synthesize(&case.tableau, *method)
+                    .gates
+                    .iter()
+                    .map(flat)
+                    .collect();
+                if let Some(i) = (0..got.len().max(want.len())).find(|&i| got.get(i) != want.get(i))
+                {
                     panic!(
                         "n={n} {} {}: first difference at gate {i} of {} (reference {}): ours {:?}, reference {:?}",
                         case.label,
@@ -163,11 +178,20 @@ fn clinr_synthesize_matches_the_references_gate_for_gate() {
     use std::io::Write;
     use std::process::{Command, Stdio};
     for n in [2u32, 17, 85] {
-        for case in load(n).iter().filter(|c| c.label.starts_with("random") || c.label == "identity") {
+        for case in load(n)
+            .iter()
+            .filter(|c| c.label.starts_with("random") || c.label == "identity")
+        {
             let input = stim_text(&case.expected[0].1);
             for (method, want) in &case.expected {
                 let mut child = Command::new(env!("CARGO_BIN_EXE_clinr"))
-                    .args(["synthesize", "--method", method.name(), "--n", &n.to_string()])
+                    .args([
+                        "synthesize",
+                        "--method",
+                        method.name(),
+                        "--n",
+                        &n.to_string(),
+                    ])
                     .stdin(Stdio::piped())
                     .stdout(Stdio::piped())
                     .spawn()

@@ -149,7 +149,14 @@ fn pauli_difference(t: &Tableau, sim: &Tableau) -> (Vec<u64>, Vec<u64>) {
         }
     }
     let (mut px, mut pz) = (vec![0u64; w], vec![0u64; w]);
-    let parity = |col: &[u64]| col.iter().zip(&sel).map(|(a, b)| (a & b).count_ones()).sum::<u32>() & 1 == 1;
+    let parity = |col: &[u64]| {
+        col.iter()
+            .zip(&sel)
+            .map(|(a, b)| (a & b).count_ones())
+            .sum::<u32>()
+            & 1
+            == 1
+    };
     for k in 0..n {
         let (cx, cz) = t.column(k);
         let (wi, b) = ((k / 64) as usize, k % 64);
@@ -240,15 +247,16 @@ pub fn stim_elimination(t: &Tableau) -> Circuit {
     }
     // Signs. The recorded circuit is Π·t for a Pauli Π, and Stim's `remaining` is then Π:
     // its Z_col image is negative iff Π has an X part on col, its X_col image iff a Z part.
-    let mut c = Circuit {
-        n,
-        gates: r.gates,
-    };
+    let mut c = Circuit { n, gates: r.gates };
     let (px, pz) = pauli_difference(t, &Tableau::from_circuit(&c));
     for_each_bit(&px, |q| c.gates.push(Gate::H(q as u32)));
-    for_each_bit(&px, |q| c.gates.extend([Gate::S(q as u32), Gate::S(q as u32)]));
+    for_each_bit(&px, |q| {
+        c.gates.extend([Gate::S(q as u32), Gate::S(q as u32)])
+    });
     for_each_bit(&px, |q| c.gates.push(Gate::H(q as u32)));
-    for_each_bit(&pz, |q| c.gates.extend([Gate::S(q as u32), Gate::S(q as u32)]));
+    for_each_bit(&pz, |q| {
+        c.gates.extend([Gate::S(q as u32), Gate::S(q as u32)])
+    });
     // Stim's circuit then has as many qubits as the tableau.
     let used = c
         .gates
@@ -612,7 +620,8 @@ pub(crate) fn ag_reduction(t: &Tableau) -> Circuit {
     let nonzero = |m: &[u64]| m.iter().any(|&v| v != 0);
     let swap = |r: &mut Recorder, a: u32, b: u32| {
         r.t.apply(&Gate::Swap(a, b));
-        r.gates.extend([Gate::Cx(a, b), Gate::Cx(b, a), Gate::Cx(a, b)]);
+        r.gates
+            .extend([Gate::Cx(a, b), Gate::Cx(b, a), Gate::Cx(a, b)]);
     };
     for q in 0..n {
         // _set_qubit_x_true: an X at (q, q) of row X_q, with a SWAP and/or an H.

@@ -94,9 +94,9 @@ where
             .unwrap_or_else(|| "value".into());
         let s = value.to_string_lossy();
         // A former identifier (a serde alias) is accepted with a one-line notice.
-        if let Some(note) = arg.and_then(|a| {
-            crate::protocol::params::renamed_value_notice(a.get_id().as_str(), &s)
-        }) {
+        if let Some(note) =
+            arg.and_then(|a| crate::protocol::params::renamed_value_notice(a.get_id().as_str(), &s))
+        {
             eprintln!("clinr: note: {note}");
         }
         parse_serde::<T>(&s).map_err(|why| {
@@ -138,7 +138,12 @@ mod tests {
         // Former names (serde aliases) are accepted but not listed.
         assert_eq!(
             round_trip::<CircuitGenerator>(4),
-            ["stim_elimination", "qiskit_greedy", "qiskit_ag", "random_gates"]
+            [
+                "stim_elimination",
+                "qiskit_greedy",
+                "qiskit_ag",
+                "random_gates"
+            ]
         );
         assert_eq!(
             parse_serde::<CircuitGenerator>("synthesized_elimination"),

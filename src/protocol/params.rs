@@ -529,7 +529,10 @@ mod tests {
             Some("circuit_generator 'synthesized_greedy' is now called 'qiskit_greedy'")
         );
         assert_eq!(renamed_value_notice("circuit_generator", "qiskit_ag"), None);
-        assert_eq!(renamed_value_notice("check_kind", "synthesized_greedy"), None);
+        assert_eq!(
+            renamed_value_notice("check_kind", "synthesized_greedy"),
+            None
+        );
         let v = serde_json::json!({"circuit_generator": "synthesized_greedy", "n": 3});
         assert_eq!(renamed_value_notices(&v).len(), 1);
         let p: Params = serde_json::from_value(serde_json::json!({

@@ -533,7 +533,10 @@ mod tests {
         let (l, _) = Preset::LiteralVsIdleFree.apply(&cur, XAxis::N);
         assert!(l.knobs.idle_on_resource_during_rspv, "literal reading");
         let (l2, _) = Preset::LiteralVsIdleFree.apply(&l, XAxis::N);
-        assert!(!l2.knobs.idle_on_resource_during_rspv, "paper-consistent reading");
+        assert!(
+            !l2.knobs.idle_on_resource_during_rspv,
+            "paper-consistent reading"
+        );
     }
 
     #[test]
