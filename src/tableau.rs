@@ -496,6 +496,27 @@ impl Tableau {
         }
     }
 
+    /// H (`h = true`) or S (`h = false`) on every qubit q of the packed mask `qubits`, in
+    /// increasing order (`U := G_q·U` each): the same as [`Self::apply`] gate by gate, with the
+    /// checks and the row-copy reset done once for the run (syntheses apply thousands).
+    pub(crate) fn h_or_s_each(&mut self, h: bool, qubits: &[u64]) {
+        self.rows.take();
+        let n = self.n as usize;
+        for (wi, &word) in qubits.iter().enumerate() {
+            let mut m = word;
+            while m != 0 {
+                let q = wi * 64 + m.trailing_zeros() as usize;
+                m &= m - 1;
+                assert!(q < n, "qubit {q} out of range for {n} qubits");
+                if h {
+                    self.map1(q as u32, rules::h);
+                } else {
+                    self.map1(q as u32, rules::s);
+                }
+            }
+        }
+    }
+
     /// Applies a one-qubit rule to column a. Columns hold `2w` words, an even number, so the
     /// loop takes two words per step (half the loop overhead for the usual w = 1 or 2).
     #[inline(always)]
@@ -536,6 +557,7 @@ impl Tableau {
     /// and the shared column then stays in registers instead of making a store/load round trip
     /// per gate. The result is that of applying the gates one by one.
     pub fn apply_circuit(&mut self, c: &Circuit) {
+        self.rows.take();
         let mut qubits = Vec::new();
         let mut rest = c.gates.as_slice();
         while let Some(g) = rest.first() {
@@ -564,7 +586,18 @@ impl Tableau {
                     continue;
                 }
             }
-            self.apply(g);
+            // H and S (most one-qubit gates of synthesized circuits) skip `apply`'s generic
+            // dispatch; the row copy was dropped once above.
+            match *g {
+                Gate::H(q) | Gate::S(q) if q < self.n => {
+                    if matches!(g, Gate::H(_)) {
+                        self.map1(q, rules::h);
+                    } else {
+                        self.map1(q, rules::s);
+                    }
+                }
+                _ => self.apply(g),
+            }
             rest = &rest[1..];
         }
     }

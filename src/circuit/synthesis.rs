@@ -103,12 +103,16 @@ impl Recorder {
         self.t.apply(&g);
         self.gates.push(g);
     }
-    /// `g(q)` for every set bit q of `mask`, in increasing order.
-    fn each(&mut self, mask: &[u64], g: fn(u32) -> Gate) {
+    /// H (`h = true`) or S on every set bit q of `mask`, in increasing order.
+    fn each(&mut self, mask: &[u64], h: bool) {
+        self.t.h_or_s_each(h, mask);
+        let gates = &mut self.gates;
         for_each_bit(mask, |q| {
-            let gate = g(q as u32);
-            self.t.apply(&gate);
-            self.gates.push(gate);
+            gates.push(if h {
+                Gate::H(q as u32)
+            } else {
+                Gate::S(q as u32)
+            })
         });
     }
     /// CX(c, i) for every set bit i of `mask`, in increasing order.
@@ -188,6 +192,7 @@ pub fn stim_elimination(t: &Tableau) -> Circuit {
     let mut r = Recorder::new(t.symplectic_inverse_unsigned());
     let (mut xx, mut xz, mut zx, mut zz) = (vec![0; w], vec![0; w], vec![0; w], vec![0; w]);
     let mut mask = vec![0u64; w];
+    let bit = |m: &[u64], i: u32| (m[(i / 64) as usize] >> (i % 64)) & 1;
     for col in 0..n {
         // The pivot: images of X_col and Z_col anticommute on one qubit.
         r.t.row_masks(col, col, &mut xx, &mut xz);
@@ -202,8 +207,19 @@ pub fn stim_elimination(t: &Tableau) -> Circuit {
             r.g(Gate::Cx(pivot, col));
             r.g(Gate::Cx(col, pivot));
             r.g(Gate::Cx(pivot, col));
+            // The three CX swap qubits col and pivot (as columns; signs aside): the masks
+            // follow, for the qubits > col they are about to describe.
+            for m in [&mut xx, &mut xz, &mut zx, &mut zz] {
+                let at_col = bit(m, col);
+                m[(pivot / 64) as usize] &= !(1 << (pivot % 64));
+                m[(pivot / 64) as usize] |= at_col << (pivot % 64);
+            }
         }
-        // Stim's code: 1 = X, 2 = Z, 3 = Y.
+        // Qubit col leaves the masks: from here on they describe the qubits > col.
+        for m in [&mut xx, &mut xz, &mut zx, &mut zz] {
+            m[(col / 64) as usize] &= !(1 << (col % 64));
+        }
+        // Stim's code: 1 = X, 2 = Z, 3 = Y. These gates act on qubit col only.
         let pauli = |t: &Tableau, row: u32| {
             let (x, z) = t.row_bits(row, col);
             u8::from(x) + 2 * u8::from(z)
@@ -218,28 +234,38 @@ pub fn stim_elimination(t: &Tableau) -> Circuit {
             r.g(Gate::S(col));
         }
         // The X image, qubits > col. Each gate of the three loops changes only its own qubit
-        // (and col), so the masks read here are what Stim reads qubit by qubit: S turns Y into
-        // X, H turns the Z's (only) into X, and then every non-identity qubit holds an X.
-        r.t.row_masks(col, col + 1, &mut xx, &mut xz);
+        // (and col), so the masks are what Stim reads qubit by qubit: S turns Y into X, H
+        // turns the Z's (only) into X, and then every non-identity qubit holds an X.
         for i in 0..w {
             mask[i] = xx[i] & xz[i];
         }
-        r.each(&mask, Gate::S);
+        r.each(&mask, false);
+        // The Z image's bits on those qubits follow the same S (z ^= x) ...
         for i in 0..w {
+            zz[i] ^= zx[i] & mask[i];
             mask[i] = xz[i] & !xx[i];
         }
-        r.each(&mask, Gate::H);
+        r.each(&mask, true);
+        // ... and H (x and z swap).
         for i in 0..w {
+            let swap = (zx[i] ^ zz[i]) & mask[i];
+            zx[i] ^= swap;
+            zz[i] ^= swap;
             mask[i] = xx[i] | xz[i];
         }
+        // CX(col, q) changes the Z image on q by its x part on col, which is 0 (Z on col).
         r.cx_out(col, &mask);
+        debug_assert!({
+            let (mut fx, mut fz) = (vec![0; w], vec![0; w]);
+            r.t.row_masks(n + col, col + 1, &mut fx, &mut fz);
+            fx == zx && fz == zz
+        });
         // The Z image: S on Y's (→ X), H on every X (the former Y's and X's), CX(·, col).
-        r.t.row_masks(n + col, col + 1, &mut zx, &mut zz);
         for i in 0..w {
             mask[i] = zx[i] & zz[i];
         }
-        r.each(&mask, Gate::S);
-        r.each(&zx, Gate::H);
+        r.each(&mask, false);
+        r.each(&zx, true);
         for i in 0..w {
             mask[i] = zx[i] | zz[i];
         }
