@@ -3,7 +3,8 @@
 
 use std::hint::black_box;
 
-use clinr_explorer::circuit::random::{random_clifford, random_gates, synthesize_elimination};
+use clinr_explorer::circuit::random::{random_clifford, random_gates};
+use clinr_explorer::circuit::synthesis::{synthesize, Method};
 use clinr_explorer::pauli::PauliString;
 use clinr_explorer::rng::from_seed;
 use clinr_explorer::tableau::Tableau;
@@ -16,10 +17,34 @@ fn clifford_sampling(c: &mut Criterion) {
         g.bench_function(format!("sample_n{n}"), |b| {
             b.iter(|| black_box(random_clifford(n, &mut rng)))
         });
+        // The default synthesis (Stim's elimination): what K4's default costs per circuit.
         let mut rng = from_seed(2);
         g.bench_function(format!("sample_and_synthesize_n{n}"), |b| {
-            b.iter(|| black_box(synthesize_elimination(&random_clifford(n, &mut rng))))
+            b.iter(|| {
+                black_box(synthesize(
+                    &random_clifford(n, &mut rng),
+                    Method::StimElimination,
+                ))
+            })
         });
+    }
+    g.finish();
+}
+
+/// Each synthesis alone on one fixed random Clifford, and sampling + synthesis.
+fn syntheses(c: &mut Criterion) {
+    let mut g = c.benchmark_group("synthesis");
+    for n in [85u32, 256] {
+        let t = random_clifford(n, &mut from_seed(5));
+        for m in Method::ALL {
+            g.bench_function(format!("{}_n{n}", m.name()), |b| {
+                b.iter(|| black_box(synthesize(&t, m)))
+            });
+            let mut rng = from_seed(6);
+            g.bench_function(format!("sample_and_{}_n{n}", m.name()), |b| {
+                b.iter(|| black_box(synthesize(&random_clifford(n, &mut rng), m)))
+            });
+        }
     }
     g.finish();
 }
@@ -69,5 +94,5 @@ fn frames(c: &mut Criterion) {
     g.finish();
 }
 
-criterion_group!(benches, clifford_sampling, tableau_gates, frames);
+criterion_group!(benches, clifford_sampling, syntheses, tableau_gates, frames);
 criterion_main!(benches);

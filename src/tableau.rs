@@ -496,6 +496,27 @@ impl Tableau {
         }
     }
 
+    /// H (`h = true`) or S (`h = false`) on every qubit q of the packed mask `qubits`, in
+    /// increasing order (`U := G_q·U` each): the same as [`Self::apply`] gate by gate, with the
+    /// checks and the row-copy reset done once for the run (syntheses apply thousands).
+    pub(crate) fn h_or_s_each(&mut self, h: bool, qubits: &[u64]) {
+        self.rows.take();
+        let n = self.n as usize;
+        for (wi, &word) in qubits.iter().enumerate() {
+            let mut m = word;
+            while m != 0 {
+                let q = wi * 64 + m.trailing_zeros() as usize;
+                m &= m - 1;
+                assert!(q < n, "qubit {q} out of range for {n} qubits");
+                if h {
+                    self.map1(q as u32, rules::h);
+                } else {
+                    self.map1(q as u32, rules::s);
+                }
+            }
+        }
+    }
+
     /// Applies a one-qubit rule to column a. Columns hold `2w` words, an even number, so the
     /// loop takes two words per step (half the loop overhead for the usual w = 1 or 2).
     #[inline(always)]
@@ -536,6 +557,7 @@ impl Tableau {
     /// and the shared column then stays in registers instead of making a store/load round trip
     /// per gate. The result is that of applying the gates one by one.
     pub fn apply_circuit(&mut self, c: &Circuit) {
+        self.rows.take();
         let mut qubits = Vec::new();
         let mut rest = c.gates.as_slice();
         while let Some(g) = rest.first() {
@@ -564,7 +586,18 @@ impl Tableau {
                     continue;
                 }
             }
-            self.apply(g);
+            // H and S (most one-qubit gates of synthesized circuits) skip `apply`'s generic
+            // dispatch; the row copy was dropped once above.
+            match *g {
+                Gate::H(q) | Gate::S(q) if q < self.n => {
+                    if matches!(g, Gate::H(_)) {
+                        self.map1(q, rules::h);
+                    } else {
+                        self.map1(q, rules::s);
+                    }
+                }
+                _ => self.apply(g),
+            }
             rest = &rest[1..];
         }
     }
@@ -704,6 +737,34 @@ impl Tableau {
             .map(|q| self.conjugate_inverse(&PauliString::single(n, q, crate::pauli::Pauli1::Z)))
             .collect();
         Self::from_outputs_unchecked(&xs, &zs)
+    }
+
+    /// Row `r` (0..2n; q = image of X_q, n+q = image of Z_q) as packed `(x, z)` words,
+    /// `ceil(n/64)` each, sign-free (builds the row-major copy on first use).
+    pub(crate) fn row_words(&self, r: u32) -> (&[u64], &[u64]) {
+        let rows = self.rows();
+        let s = r as usize * self.w;
+        (&rows.x[s..s + self.w], &rows.z[s..s + self.w])
+    }
+
+    /// The tableau of `U†` without its signs (every image `+`): the symplectic inverse
+    /// `[[A B] [C D]]⁻¹ = [[Dᵀ Bᵀ] [Cᵀ Aᵀ]]`, whose columns are this tableau's rows. One block
+    /// transpose; used by the syntheses, which fix the signs separately.
+    pub(crate) fn symplectic_inverse_unsigned(&self) -> Tableau {
+        let rows = self.rows();
+        let (n, w) = (self.n as usize, self.w);
+        let mut inv = Tableau::zeroed(self.n);
+        for k in 0..n {
+            let c = k * 2 * w;
+            let (rx, rz) = (k * w, (n + k) * w);
+            // x of U†'s X-images at k: z of U Z_k U†; x of its Z-images: x of U Z_k U†.
+            inv.cx[c..c + w].copy_from_slice(&rows.z[rz..rz + w]);
+            inv.cx[c + w..c + 2 * w].copy_from_slice(&rows.x[rz..rz + w]);
+            // z of U†'s X-images at k: z of U X_k U†; of its Z-images: x of U X_k U†.
+            inv.cz[c..c + w].copy_from_slice(&rows.z[rx..rx + w]);
+            inv.cz[c + w..c + 2 * w].copy_from_slice(&rows.x[rx..rx + w]);
+        }
+        inv
     }
 
     /// `U P U†`, phase exact.

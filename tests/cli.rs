@@ -217,9 +217,10 @@ fn bad_circuit_files_name_the_file_and_line() {
 #[test]
 fn circuit_prints_exactly_the_simulated_circuit() {
     for (n, seed, index, generator) in [
-        (6u32, 7u64, 0u32, "synthesized_elimination"),
+        (6u32, 7u64, 0u32, "stim_elimination"),
         (5, 3, 2, "random_gates"),
-        (2, 1, 1, "synthesized_greedy"),
+        (2, 1, 1, "qiskit_greedy"),
+        (4, 2, 0, "qiskit_ag"),
     ] {
         let text = ok(&[
             "circuit",
@@ -436,5 +437,199 @@ fn export_stim_writes_the_library_exports() {
     assert!(
         help.contains("rsp-attempt") && help.contains("--block"),
         "{help}"
+    );
+}
+
+/// Runs `clinr args` with `input` on standard input.
+fn clinr_stdin(args: &[&str], input: &str) -> Output {
+    use std::io::Write;
+    use std::process::Stdio;
+    let mut child = Command::new(env!("CARGO_BIN_EXE_clinr"))
+        .args(args)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("clinr runs");
+    // The CLI may exit before reading (bad flags): a broken pipe is then expected.
+    let _ = child
+        .stdin
+        .take()
+        .expect("stdin")
+        .write_all(input.as_bytes());
+    child.wait_with_output().expect("clinr finishes")
+}
+
+fn tableau_of(text: &str, n: u32) -> clinr_explorer::tableau::Tableau {
+    let mut c = stim_text::parse(text).unwrap().to_circuit().unwrap();
+    assert!(c.n <= n);
+    c.n = n;
+    clinr_explorer::tableau::Tableau::from_circuit(&c)
+}
+
+#[test]
+fn synthesize_rewrites_a_circuit_into_the_same_clifford() {
+    let input = ok(&[
+        "circuit",
+        "--n",
+        "7",
+        "--seed",
+        "3",
+        "--circuit-generator",
+        "random_gates",
+    ]);
+    let file = temp_file("synth-in.stim", &input);
+    let want = tableau_of(&input, 7);
+    for method in ["stim_elimination", "qiskit_greedy", "qiskit_ag"] {
+        let out = ok(&[
+            "synthesize",
+            "--method",
+            method,
+            "--circuit-file",
+            file.to_str().unwrap(),
+        ]);
+        let header = out.lines().next().unwrap();
+        assert!(
+            header.starts_with(&format!("# clinr synthesize: n=7 method={method} gates=")),
+            "{header}"
+        );
+        assert_eq!(tableau_of(&out, 7), want, "{method}");
+        // The same from standard input.
+        let o = clinr_stdin(&["synthesize", "--method", method], &input);
+        assert!(o.status.success(), "{}", stderr(&o));
+        assert_eq!(stdout(&o), out, "{method}: stdin and file agree");
+    }
+    // The default method is Stim's elimination.
+    assert_eq!(
+        ok(&["synthesize", "--circuit-file", file.to_str().unwrap()]),
+        ok(&[
+            "synthesize",
+            "--method",
+            "stim_elimination",
+            "--circuit-file",
+            file.to_str().unwrap()
+        ])
+    );
+}
+
+#[test]
+fn synthesize_pads_with_n_and_declares_every_qubit() {
+    // Qiskit's syntheses of the identity have no gate: the last qubit is declared instead.
+    let o = clinr_stdin(
+        &["synthesize", "--method", "qiskit_ag", "--n", "5"],
+        "H 1\nH 1\n",
+    );
+    assert!(o.status.success(), "{}", stderr(&o));
+    let out = stdout(&o);
+    assert!(
+        out.starts_with("# clinr synthesize: n=5 method=qiskit_ag gates=0 "),
+        "{out}"
+    );
+    assert_eq!(stim_text::parse(&out).unwrap().num_qubits(), 5);
+    // Stim's elimination of the identity is H H on the last qubit, as Stim writes it.
+    let o = clinr_stdin(&["synthesize", "--n", "3"], "");
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert_eq!(stdout(&o).lines().count(), 2, "{}", stdout(&o));
+    assert!(stdout(&o).ends_with("\nH 2 2\n"), "{}", stdout(&o));
+    let o = clinr_stdin(&["synthesize", "--n", "4"], "CX 0 2\nS 1\n");
+    assert!(o.status.success());
+    assert_eq!(tableau_of(&stdout(&o), 4), tableau_of("CX 0 2\nS 1\n", 4));
+}
+
+/// Fails with exit 2 and one stderr line, with `input` on stdin.
+fn bad_stdin(args: &[&str], input: &str) -> String {
+    let o = clinr_stdin(args, input);
+    let err = stderr(&o);
+    assert_eq!(o.status.code(), Some(2), "{args:?}: {err}");
+    assert!(!err.contains("panicked"), "{err}");
+    assert_eq!(err.trim_end().lines().count(), 1, "{err:?}");
+    assert!(stdout(&o).is_empty());
+    err
+}
+
+#[test]
+fn synthesize_refuses_non_unitary_or_bad_input() {
+    for (input, what) in [
+        ("H 0\nM 0\n", "M"),
+        ("R 1\nH 0\n", "R"),
+        ("H 0\nDEPOLARIZE1(0.01) 0\n", "DEPOLARIZE1"),
+        ("H 0\nX_ERROR(0.1) 1\n", "X_ERROR"),
+        ("MPP X0*Z1\n", "MPP"),
+    ] {
+        let line = bad_stdin(&["synthesize"], input);
+        assert!(line.contains(what) && line.contains("line"), "{line}");
+    }
+    let line = bad_stdin(&["synthesize", "--n", "2"], "CX 0 3\n");
+    assert!(
+        line.contains("4 qubits") && line.contains("--n is 2"),
+        "{line}"
+    );
+    let line = bad_stdin(&["synthesize"], "# nothing\n");
+    assert!(line.contains("no qubit"), "{line}");
+    let line = bad_stdin(&["synthesize"], "H 99999\n");
+    assert!(line.contains("more than"), "{line}");
+    bad_stdin(&["synthesize", "--method", "magic"], "H 0\n");
+    bad_stdin(&["synthesize"], "FOO 0\n");
+    let line = bad(&["synthesize", "--circuit-file", "/nonexistent/c.stim"]);
+    assert!(line.contains("/nonexistent/c.stim"), "{line}");
+}
+
+#[test]
+fn former_generator_names_work_with_a_one_line_note() {
+    for (old, new) in [
+        ("synthesized_elimination", "qiskit_ag"),
+        ("synthesized_greedy", "qiskit_greedy"),
+    ] {
+        let o = clinr(&[
+            "circuit",
+            "--n",
+            "5",
+            "--seed",
+            "2",
+            "--circuit-generator",
+            old,
+        ]);
+        assert!(o.status.success());
+        assert_eq!(
+            stderr(&o),
+            format!("clinr: note: circuit_generator '{old}' is now called '{new}'\n")
+        );
+        let same = ok(&[
+            "circuit",
+            "--n",
+            "5",
+            "--seed",
+            "2",
+            "--circuit-generator",
+            new,
+        ]);
+        assert_eq!(stdout(&o), same);
+        assert!(same.contains(&format!("circuit_generator={new}")));
+    }
+    // No note for current names.
+    let o = clinr(&["circuit", "--n", "5", "--circuit-generator", "qiskit_ag"]);
+    assert!(stderr(&o).is_empty(), "{}", stderr(&o));
+}
+
+#[test]
+fn table_names_the_k1_reading() {
+    let t = ok(&with(&["simulate", "--format", "table"], &SMALL));
+    assert!(
+        t.contains("idle_on_resource_during_rspv=false (paper-consistent reading)"),
+        "{t}"
+    );
+    let t = ok(&with(
+        &[
+            "simulate",
+            "--format",
+            "table",
+            "--idle-on-resource-during-rspv",
+            "true",
+        ],
+        &SMALL,
+    ));
+    assert!(
+        t.contains("*idle_on_resource_during_rspv=true (literal reading)"),
+        "{t}"
     );
 }

@@ -10,6 +10,7 @@
 
 use std::path::PathBuf;
 
+use clinr_explorer::circuit::random::CircuitGenerator;
 use clinr_explorer::protocol::block::Instance;
 use clinr_explorer::protocol::params::{CheckMeasurement, NoiseModelKind, Params};
 use clinr_explorer::protocol::stim_export::{export_direct, export_rsp_attempt};
@@ -53,6 +54,12 @@ fn cases() -> Vec<Case> {
         base("n6_mx_k1_off", 6, 2, 3, 0.01, 14, 1),
         base("n6_paper", 6, 3, 3, 0.01, 15, 3),
     ];
+    // The cases keep the settings they were made with (K4 synthesized_elimination, now
+    // qiskit_ag, and K1 on, the defaults then), so the committed Stim samples stay valid.
+    for c in &mut v {
+        c.params.knobs.circuit_generator = CircuitGenerator::QiskitAg;
+        c.params.knobs.idle_on_resource_during_rspv = true;
+    }
     v[2].params.knobs.noise_model = NoiseModelKind::Uniform;
     v[3].params.knobs.check_measurement = CheckMeasurement::Mx;
     v[3].params.knobs.idle_on_resource_during_rspv = false;

@@ -8,6 +8,7 @@ use serde::{Deserialize, Serialize};
 pub mod layers;
 pub mod random;
 pub mod stim_text;
+pub mod synthesis;
 
 /// One unitary Clifford gate of the circuit gate set. Two-qubit gates are `(control, target)`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]

@@ -4,33 +4,66 @@
 //!   Bravyi–Maslov canonical form (arXiv:2003.09412) as in Qiskit's `random_clifford`, but
 //!   with the quantum-Mallows draw done exactly in integers (no floating point, so native and
 //!   wasm agree bit for bit).
-//! * [`synthesize_elimination`]: Aaronson–Gottesman style tableau reduction (the procedure of
-//!   Qiskit's `synth_clifford_ag`), SWAP flattened to 3 CX.
-//! * [`synthesize_greedy`]: a greedy variant of the reduction in the spirit of Bravyi, Hu,
-//!   Maslov and Shaydulin (arXiv:2105.02291), see its docs for what differs.
-//! * [`random_gates`], [`fit_to_size`], [`generate`]: the recipe of §12.
+//! * [`random_gates`], [`fit_to_size`], [`generate`]: the recipe of §12; the synthesis step is
+//!   [`super::synthesis`] (Stim's or Qiskit's methods, gate for gate).
 //!
 //! All random draws use `u32`/`u64` ranges (never `usize`).
 
 use rand::RngExt;
 use serde::{Deserialize, Serialize};
 
+use super::synthesis::{ag_reduction, for_each_bit, synthesize, Method};
 use super::{Circuit, Gate};
 use crate::pauli::{transpose64, words_for};
 use crate::rng::Rng;
 use crate::tableau::Tableau;
 
-/// Circuit generator (knob K4).
+/// Circuit generator (knob K4, protocol.md §12).
+///
+/// The identifiers of earlier versions are accepted as aliases when reading (CLI flags, URL
+/// hash, JSON): `synthesized_elimination` is [`CircuitGenerator::QiskitAg`] (what it
+/// implemented) and `synthesized_greedy` is [`CircuitGenerator::QiskitGreedy`]; readers report
+/// them with [`CircuitGenerator::renamed`].
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum CircuitGenerator {
-    /// Uniform random Clifford, elimination synthesis (default).
+    /// Uniform random Clifford, Stim's `Tableau.to_circuit("elimination")` (default).
     #[default]
-    SynthesizedElimination,
-    /// Uniform random Clifford, greedy synthesis.
-    SynthesizedGreedy,
+    StimElimination,
+    /// Uniform random Clifford, Qiskit's `synth_clifford_greedy`.
+    #[serde(alias = "synthesized_greedy")]
+    QiskitGreedy,
+    /// Uniform random Clifford, Qiskit's `synth_clifford_ag`.
+    #[serde(alias = "synthesized_elimination")]
+    QiskitAg,
     /// s independent padding gates, no synthesis.
     RandomGates,
+}
+
+impl CircuitGenerator {
+    /// Former identifiers still accepted, with the current ones: `(old, new)`.
+    pub const RENAMED: [(&'static str, &'static str); 2] = [
+        ("synthesized_elimination", "qiskit_ag"),
+        ("synthesized_greedy", "qiskit_greedy"),
+    ];
+
+    /// The current identifier if `value` is a former one.
+    pub fn renamed(value: &str) -> Option<&'static str> {
+        Self::RENAMED
+            .iter()
+            .find(|(old, _)| *old == value)
+            .map(|(_, new)| *new)
+    }
+
+    /// The synthesis method, or `None` for [`CircuitGenerator::RandomGates`].
+    pub fn synthesis(self) -> Option<Method> {
+        match self {
+            CircuitGenerator::StimElimination => Some(Method::StimElimination),
+            CircuitGenerator::QiskitGreedy => Some(Method::QiskitGreedy),
+            CircuitGenerator::QiskitAg => Some(Method::QiskitAg),
+            CircuitGenerator::RandomGates => None,
+        }
+    }
 }
 
 /// What the size s counts (knob K5).
@@ -53,7 +86,8 @@ pub enum PaddingGates {
     #[default]
     HSCx,
     /// A uniform random two-qubit Clifford on a uniform ordered pair of distinct qubits,
-    /// synthesized by elimination (a uniform one-qubit Clifford when n = 1). Its gates are
+    /// synthesized by the Aaronson–Gottesman reduction of Qiskit's `synth_clifford_ag` (a
+    /// uniform one-qubit Clifford, same reduction, when n = 1). Its gates are
     /// appended one by one and the result is cut at exactly s.
     RandomTwoQubitClifford,
 }
@@ -252,18 +286,6 @@ fn xor_rows_words<const W: usize>(
     out[..W].copy_from_slice(&acc);
 }
 
-/// Calls `f(k)` for every set bit k of a packed bit vector, in increasing order.
-#[inline]
-fn for_each_bit(words: &[u64], mut f: impl FnMut(usize)) {
-    for (wi, &word) in words.iter().enumerate() {
-        let mut m = word;
-        while m != 0 {
-            f(wi * 64 + m.trailing_zeros() as usize);
-            m &= m - 1;
-        }
-    }
-}
-
 /// Random symmetric matrix (random diagonal): the lower triangle row by row, bits `0..=i` of
 /// row i in stream order, mirrored to the upper triangle.
 fn random_gamma(n: usize, bits: &mut Bits) -> BitMat {
@@ -364,217 +386,6 @@ pub fn random_clifford(n: u32, rng: &mut Rng) -> Tableau {
     Tableau::from_row_words(n, &rx, &rz, &signs)
 }
 
-/// Records gates applied (appended) to a working tableau.
-struct Reducer {
-    t: Tableau,
-    /// The inverses of the applied gates, in the order applied (SWAP as 3 CX), so the
-    /// synthesized circuit is this list reversed.
-    inverses: Vec<Gate>,
-    /// Scratch: the qubits of a CX run.
-    run: Vec<u32>,
-}
-
-impl Reducer {
-    fn new(t: &Tableau) -> Self {
-        // The reduction of a random Clifford takes about n² + 4n gates.
-        let n = t.n() as usize;
-        Reducer {
-            t: t.clone(),
-            inverses: Vec::with_capacity(n * n + 8 * n),
-            run: Vec::new(),
-        }
-    }
-    fn g(&mut self, g: Gate) {
-        self.t.apply(&g);
-        match g {
-            Gate::S(q) => self.inverses.push(Gate::Sdg(q)),
-            Gate::Sdg(q) => self.inverses.push(Gate::S(q)),
-            Gate::SqrtX(q) => self.inverses.push(Gate::SqrtXdg(q)),
-            Gate::SqrtXdg(q) => self.inverses.push(Gate::SqrtX(q)),
-            // CX(a,b)·CX(b,a)·CX(a,b) reads the same reversed.
-            Gate::Swap(a, b) => {
-                self.inverses
-                    .extend([Gate::Cx(a, b), Gate::Cx(b, a), Gate::Cx(a, b)]);
-            }
-            other => self.inverses.push(other),
-        }
-    }
-    /// CX(c, i) for every set bit i of `mask`, in increasing order.
-    fn cx_out(&mut self, c: u32, mask: &[u64]) {
-        self.run.clear();
-        for_each_bit(mask, |i| self.run.push(i as u32));
-        self.t.cx_fan_out(c, &self.run);
-        self.inverses
-            .extend(self.run.iter().map(|&i| Gate::Cx(c, i)));
-    }
-    /// CX(i, t) for every set bit i of `mask`, in increasing order.
-    fn cx_in(&mut self, mask: &[u64], t: u32) {
-        self.run.clear();
-        for_each_bit(mask, |i| self.run.push(i as u32));
-        self.t.cx_fan_in(&self.run, t);
-        self.inverses
-            .extend(self.run.iter().map(|&i| Gate::Cx(i, t)));
-    }
-    /// `(x, z)` of row X_q (`z_row = false`) or Z_q (`z_row = true`) at column k.
-    fn bits(&self, q: u32, z_row: bool, k: u32) -> (bool, bool) {
-        let r = if z_row { self.t.n() + q } else { q };
-        self.t.row_bits(r, k)
-    }
-    /// Clears the signs, then returns the circuit implementing the original tableau: the
-    /// recorded gates reversed and inverted, SWAP flattened to 3 CX.
-    fn finish(mut self) -> Circuit {
-        let n = self.t.n();
-        for q in 0..n {
-            if self.t.row_sign(q) {
-                self.g(Gate::Z(q));
-            }
-            if self.t.row_sign(n + q) {
-                self.g(Gate::X(q));
-            }
-        }
-        debug_assert!(self.t.is_identity(), "reduction did not reach the identity");
-        self.inverses.reverse();
-        Circuit {
-            n,
-            gates: self.inverses,
-        }
-    }
-}
-
-/// Tableau-reduction synthesis (Aaronson–Gottesman, as Qiskit's `synth_clifford_ag`).
-/// Gates in {H, S, S†, X, Y, Z, CX}; `Tableau::from_circuit(&result) == *t` exactly.
-///
-/// Each step reads a row once as packed masks instead of bit by bit: a CX on (q, i) or (i, q)
-/// changes only columns q and i, so while a step walks the columns i > q of row X_q or Z_q,
-/// the bits it has yet to visit are the ones gathered at the start of the step. The gate
-/// sequence is exactly that of the bit-by-bit procedure.
-pub fn synthesize_elimination(t: &Tableau) -> Circuit {
-    let n = t.n();
-    let w = words_for(n);
-    let mut r = Reducer::new(t);
-    let (mut xs, mut zs) = (vec![0u64; w], vec![0u64; w]);
-    let bit = |m: &[u64], i: u32| (m[(i / 64) as usize] >> (i % 64)) & 1 == 1;
-    let nonzero = |m: &[u64]| m.iter().any(|&v| v != 0);
-    for q in 0..n {
-        // 1. Put an X into position (q, q) of row X_q, with a SWAP and/or an H.
-        if !r.bits(q, false, q).0 {
-            r.t.row_masks(q, q, &mut xs, &mut zs);
-            if let Some(i) = (q + 1..n).find(|&i| bit(&xs, i)) {
-                r.g(Gate::Swap(i, q));
-            } else if let Some(i) = (q..n).find(|&i| bit(&zs, i)) {
-                r.g(Gate::H(i));
-                if i != q {
-                    r.g(Gate::Swap(i, q));
-                }
-            }
-        }
-        // 2. Clear the other X components of row X_q, then its Z components.
-        r.t.row_masks(q, q + 1, &mut xs, &mut zs);
-        r.cx_out(q, &xs);
-        let z_q = r.bits(q, false, q).1;
-        if z_q || nonzero(&zs) {
-            if !z_q {
-                r.g(Gate::S(q));
-            }
-            r.cx_in(&zs, q);
-            r.g(Gate::S(q));
-        }
-        // 3. Row Z_q: clear the other Z components, then the X components.
-        r.t.row_masks(n + q, q + 1, &mut xs, &mut zs);
-        r.cx_in(&zs, q);
-        if r.bits(q, true, q).0 || nonzero(&xs) {
-            r.g(Gate::H(q));
-            r.cx_out(q, &xs);
-            if r.bits(q, true, q).1 {
-                r.g(Gate::S(q));
-            }
-            r.g(Gate::H(q));
-        }
-    }
-    r.finish()
-}
-
-/// Greedy synthesis: an honest greedy variant of Bravyi–Hu–Maslov–Shaydulin.
-///
-/// Like their algorithm, it decouples one qubit at a time and picks, among the qubits not yet
-/// decoupled, the one that looks cheapest. Differences: the cost of qubit q is the total
-/// weight of its two image rows (`U X_q U†`, `U Z_q U†`) instead of their exact CNOT-cost
-/// classes, and the decoupling itself is the elimination step of [`synthesize_elimination`]
-/// with column q as the pivot (so no SWAPs are ever needed). Ties go to the lowest index.
-pub fn synthesize_greedy(t: &Tableau) -> Circuit {
-    let n = t.n();
-    let mut r = Reducer::new(t);
-    let mut remaining: Vec<u32> = (0..n).collect();
-    while !remaining.is_empty() {
-        let cost = |q: u32| -> u32 {
-            remaining
-                .iter()
-                .map(|&k| {
-                    let (a, b) = r.bits(q, false, k);
-                    let (c, d) = r.bits(q, true, k);
-                    u32::from(a | b) + u32::from(c | d)
-                })
-                .sum()
-        };
-        let (pos, &q) = remaining
-            .iter()
-            .enumerate()
-            .min_by_key(|&(_, &q)| cost(q))
-            .expect("non-empty");
-        remaining.remove(pos);
-        let others: Vec<u32> = remaining.clone();
-        // 1. Row X_q gets an X at column q.
-        if !r.bits(q, false, q).0 {
-            if let Some(&j) = others.iter().find(|&&j| r.bits(q, false, j).0) {
-                r.g(Gate::Cx(j, q));
-            } else if r.bits(q, false, q).1 {
-                r.g(Gate::H(q));
-            } else if let Some(&j) = others.iter().find(|&&j| r.bits(q, false, j).1) {
-                r.g(Gate::H(j));
-                r.g(Gate::Cx(j, q));
-            }
-        }
-        // 2. Clear the rest of row X_q.
-        for &j in &others {
-            if r.bits(q, false, j).0 {
-                r.g(Gate::Cx(q, j));
-            }
-        }
-        let any_z = r.bits(q, false, q).1 || others.iter().any(|&j| r.bits(q, false, j).1);
-        if any_z {
-            if !r.bits(q, false, q).1 {
-                r.g(Gate::S(q));
-            }
-            for &j in &others {
-                if r.bits(q, false, j).1 {
-                    r.g(Gate::Cx(j, q));
-                }
-            }
-            r.g(Gate::S(q));
-        }
-        // 3. Row Z_q.
-        for &j in &others {
-            if r.bits(q, true, j).1 {
-                r.g(Gate::Cx(j, q));
-            }
-        }
-        let any_x = r.bits(q, true, q).0 || others.iter().any(|&j| r.bits(q, true, j).0);
-        if any_x {
-            r.g(Gate::H(q));
-            for &j in &others {
-                if r.bits(q, true, j).0 {
-                    r.g(Gate::Cx(q, j));
-                }
-            }
-            if r.bits(q, true, q).1 {
-                r.g(Gate::S(q));
-            }
-            r.g(Gate::H(q));
-        }
-    }
-    r.finish()
-}
-
 /// Appends one padding gate (or one synthesized random Clifford) to `out`. Needs n ≥ 1.
 fn push_padding(n: u32, padding: PaddingGates, rng: &mut Rng, out: &mut Vec<Gate>) {
     match padding {
@@ -600,14 +411,14 @@ fn push_padding(n: u32, padding: PaddingGates, rng: &mut Rng, out: &mut Vec<Gate
                 if b >= a {
                     b += 1;
                 }
-                let c = synthesize_elimination(&random_clifford(2, rng));
+                let c = ag_reduction(&random_clifford(2, rng));
                 out.extend(
                     c.gates
                         .iter()
                         .map(|g| g.map_qubits(|q| if q == 0 { a } else { b })),
                 );
             } else {
-                let c = synthesize_elimination(&random_clifford(1, rng));
+                let c = ag_reduction(&random_clifford(1, rng));
                 out.extend(c.gates);
             }
         }
@@ -676,12 +487,9 @@ pub fn fit_to_size(mut c: Circuit, s: u32, opts: &GeneratorOptions, rng: &mut Rn
 
 /// The full recipe of §12: sample, synthesize (or draw gates), fit to size s.
 pub fn generate(n: u32, s: u32, opts: &GeneratorOptions, rng: &mut Rng) -> Circuit {
-    let base = match opts.generator {
-        CircuitGenerator::SynthesizedElimination => {
-            synthesize_elimination(&random_clifford(n, rng))
-        }
-        CircuitGenerator::SynthesizedGreedy => synthesize_greedy(&random_clifford(n, rng)),
-        CircuitGenerator::RandomGates => Circuit::new(n),
+    let base = match opts.generator.synthesis() {
+        Some(method) => synthesize(&random_clifford(n, rng), method),
+        None => Circuit::new(n),
     };
     fit_to_size(base, s, opts, rng)
 }
@@ -692,21 +500,14 @@ mod tests {
     use crate::rng::from_seed;
 
     #[test]
-    fn synthesis_roundtrips() {
+    fn random_cliffords_are_valid_tableaux() {
         let mut rng = from_seed(5);
         for n in [1u32, 2, 3, 7, 64, 65, 100] {
             for _ in 0..3 {
                 let t = random_clifford(n, &mut rng);
-                // symplectic check
                 let xs: Vec<_> = (0..n).map(|q| t.x_output(q)).collect();
                 let zs: Vec<_> = (0..n).map(|q| t.z_output(q)).collect();
                 Tableau::from_outputs(&xs, &zs).expect("valid tableau");
-                assert_eq!(
-                    Tableau::from_circuit(&synthesize_elimination(&t)),
-                    t,
-                    "n={n}"
-                );
-                assert_eq!(Tableau::from_circuit(&synthesize_greedy(&t)), t, "n={n}");
             }
         }
     }

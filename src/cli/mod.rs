@@ -13,6 +13,7 @@ pub mod sinter;
 use crate::circuit::layers::SplitRule;
 use crate::circuit::random::{CircuitGenerator, PaddingGates, SizeCount};
 use crate::circuit::stim_text;
+use crate::circuit::synthesis::{self, Method};
 use crate::circuit::Circuit;
 use crate::estimate::{self, EngineError, Progress, Vary};
 use crate::protocol::params::*;
@@ -47,6 +48,10 @@ pub enum Cmd {
     /// any observable flips) or one RSP&V attempt of block k (one detector per check; residual
     /// error iff any observable flips).
     ExportStim(ExportStimArgs),
+    /// Synthesize a Clifford again: read a unitary Clifford circuit in Stim text (a file or
+    /// standard input), compute its tableau, and print the circuit that --method makes of it
+    /// (gate for gate as Stim or Qiskit would), as Stim text.
+    Synthesize(SynthesizeArgs),
 }
 
 /// The simulation point, in the paper's notation.
@@ -90,7 +95,8 @@ pub struct ParamArgs {
 #[derive(Args, Debug, Clone)]
 #[command(next_help_heading = "Model knobs (protocol.md §16–§17)")]
 pub struct KnobArgs {
-    /// K1: idle noise (p/100 per layer) on resource qubits a, b inside RSP&V attempts
+    /// K1: idle noise (p/100 per layer) on resource qubits a, b inside RSP&V attempts: false =
+    /// paper-consistent reading (the paper's p_L ordering appears), true = literal reading
     #[arg(long, value_name = "BOOL", action = ArgAction::Set, value_parser = clap::value_parser!(bool))]
     pub idle_on_resource_during_rspv: Option<bool>,
     /// K2: verification Paulis P^(j): uniform non-identity (weight ≈ 1.5n) or one random X/Y/Z
@@ -99,7 +105,10 @@ pub struct KnobArgs {
     /// K3: check readout: H then M_Z (w+4 layers) or direct M_X (w+3)
     #[arg(long, value_parser = SerdeEnum::<CheckMeasurement>::new())]
     pub check_measurement: Option<CheckMeasurement>,
-    /// K4: random circuit generator (synthesized random Clifford, or independent random gates)
+    /// K4: random circuit generator: a uniform random Clifford synthesized as Stim's
+    /// Tableau.to_circuit("elimination"), Qiskit's synth_clifford_greedy or synth_clifford_ag
+    /// (gate for gate), or independent random gates. Former names synthesized_elimination
+    /// (= qiskit_ag) and synthesized_greedy (= qiskit_greedy) are still accepted
     #[arg(long, alias = "generator", value_parser = SerdeEnum::<CircuitGenerator>::new())]
     pub circuit_generator: Option<CircuitGenerator>,
     /// K5: what the size s counts
@@ -280,6 +289,26 @@ pub struct CircuitArgs {
     #[command(flatten)]
     pub params: ParamArgs,
 }
+
+#[derive(Args, Debug)]
+pub struct SynthesizeArgs {
+    /// Synthesis: stim_elimination (Stim 1.16.0 Tableau.to_circuit("elimination")),
+    /// qiskit_greedy (Qiskit 2.6.2 synth_clifford_greedy), qiskit_ag (Qiskit 2.6.2
+    /// synth_clifford_ag); SWAPs are written as three CX
+    #[arg(long, value_parser = SerdeEnum::<Method>::new(), default_value = "stim_elimination")]
+    pub method: Method,
+    /// Read the circuit from this Stim file [default: standard input]. Only unitary Clifford
+    /// gates (TICK and QUBIT_COORDS are ignored)
+    #[arg(long, value_name = "C.stim")]
+    pub circuit_file: Option<PathBuf>,
+    /// Qubits of the Clifford [default: the file's, 1 + its largest qubit index]; larger pads
+    /// with idle qubits, smaller is refused
+    #[arg(long)]
+    pub n: Option<u32>,
+}
+
+/// The largest n `synthesize` accepts (its tables grow as n²).
+pub const SYNTHESIZE_MAX_N: u32 = 4096;
 
 /// Parses `--vary NAME=v1,v2,…`.
 pub fn parse_vary(s: &str) -> Result<Vary, String> {
@@ -598,6 +627,69 @@ fn run_circuit(a: &CircuitArgs) -> Result<String, Failure> {
     Ok(crate::jobs::circuit_file_text(&params, a.index))
 }
 
+fn run_synthesize(a: &SynthesizeArgs) -> Result<String, Failure> {
+    use std::io::Read;
+    let (name, text) = match &a.circuit_file {
+        Some(f) => (
+            f.display().to_string(),
+            std::fs::read_to_string(f)
+                .map_err(|e| Failure::input(format!("{}: cannot read: {e}", f.display())))?,
+        ),
+        None => {
+            let mut stdin = std::io::stdin();
+            if stdin.is_terminal() {
+                return Err(Failure::input(
+                    "no circuit: give --circuit-file C.stim or pipe Stim text on standard input",
+                ));
+            }
+            let mut s = String::new();
+            stdin
+                .read_to_string(&mut s)
+                .map_err(|e| Failure::input(format!("standard input: cannot read: {e}")))?;
+            ("standard input".to_string(), s)
+        }
+    };
+    let parsed = stim_text::parse(&text).map_err(|e| Failure::input(format!("{name}: {e}")))?;
+    let used = parsed.num_qubits();
+    let n = a.n.unwrap_or(used);
+    if used > n {
+        return Err(Failure::input(format!(
+            "{name}: the circuit uses {used} qubits (1 + largest qubit index) but --n is {n}"
+        )));
+    }
+    if n == 0 {
+        return Err(Failure::input(format!(
+            "{name}: the circuit acts on no qubit (give --n to synthesize the identity)"
+        )));
+    }
+    if n > SYNTHESIZE_MAX_N {
+        return Err(Failure::input(format!(
+            "{name}: {n} qubits is more than synthesize accepts ({SYNTHESIZE_MAX_N})"
+        )));
+    }
+    let mut c = parsed
+        .to_circuit()
+        .map_err(|e| Failure::input(format!("{name}: {e}")))?;
+    c.n = n;
+    let t = crate::tableau::Tableau::from_circuit(&c);
+    let out = synthesis::synthesize(&t, a.method);
+    let counts = out.counts();
+    let mut text = format!(
+        "# clinr synthesize: n={} method={} gates={} two_qubit_gates={} depth={}\n",
+        n,
+        a.method.name(),
+        out.len(),
+        counts.two_qubit,
+        out.depth()
+    );
+    let stim = out.to_stim();
+    if stim.num_qubits() < n {
+        text += &format!("QUBIT_COORDS({}) {}\n", n - 1, n - 1);
+    }
+    text += &stim.to_string();
+    Ok(text)
+}
+
 fn run_export_stim(a: &ExportStimArgs) -> Result<String, Failure> {
     use crate::protocol::block::Instance;
     use crate::protocol::stim_export::{export_direct, export_rsp_attempt};
@@ -707,6 +799,7 @@ pub fn main_with(args: Vec<std::ffi::OsString>) -> i32 {
         Cmd::Merge(a) => run_merge(a),
         Cmd::Circuit(a) => run_circuit(a),
         Cmd::ExportStim(a) => run_export_stim(a),
+        Cmd::Synthesize(a) => run_synthesize(a),
     };
     match out {
         Ok(text) => {

@@ -23,7 +23,8 @@ fn list(xs: &[f64], prec: usize) -> String {
     format!("[{}]", items.join(", "))
 }
 
-/// Every knob with its active value; non-default ones marked with `*`.
+/// Every knob with its active value; non-default ones marked with `*`. K1 also names its
+/// reading (`idle_on_resource_during_rspv=false (paper-consistent reading)`).
 pub fn knobs_lines(k: &Knobs) -> String {
     let here = serde_json::to_value(k).unwrap_or_default();
     let base = serde_json::to_value(Knobs::default()).unwrap_or_default();
@@ -33,7 +34,13 @@ pub fn knobs_lines(k: &Knobs) -> String {
             .iter()
             .map(|(key, v)| {
                 let mark = if b.get(key) != Some(v) { "*" } else { "" };
-                format!("{mark}{key}={}", super::json_scalar(v))
+                let reading = match (key.as_str(), v.as_bool()) {
+                    ("idle_on_resource_during_rspv", Some(on)) => {
+                        format!(" ({})", crate::protocol::params::k1_reading(on))
+                    }
+                    _ => String::new(),
+                };
+                format!("{mark}{key}={}{reading}", super::json_scalar(v))
             })
             .collect();
         let mut line = String::from(" ");

@@ -237,7 +237,13 @@ mod tests {
         let params = small(4, 1, 2);
         let inst = Instance::generate(&params, 0);
         let b = &inst.blocks[0];
-        let on = b.attempt_ops_for(&b.checks, &params.knobs);
+        let on = b.attempt_ops_for(
+            &b.checks,
+            &Knobs {
+                idle_on_resource_during_rspv: true,
+                ..params.knobs
+            },
+        );
         let off = b.attempt_ops_for(
             &b.checks,
             &Knobs {

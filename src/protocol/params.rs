@@ -108,7 +108,9 @@ pub enum RestartRule {
 #[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(default)]
 pub struct Knobs {
-    /// K1: idle noise on resource qubits a, b inside RSP&V attempts.
+    /// K1: idle noise on resource qubits a, b inside RSP&V attempts. `false` (default) is the
+    /// paper-consistent reading, `true` the literal reading (protocol.md §9, §16): see
+    /// [`k1_reading`].
     pub idle_on_resource_during_rspv: bool,
     /// K2.
     pub check_kind: CheckKind,
@@ -165,7 +167,7 @@ fn is_false(b: &bool) -> bool {
 impl Default for Knobs {
     fn default() -> Self {
         Knobs {
-            idle_on_resource_during_rspv: true,
+            idle_on_resource_during_rspv: false,
             check_kind: CheckKind::default(),
             check_measurement: CheckMeasurement::default(),
             circuit_generator: CircuitGenerator::default(),
@@ -186,6 +188,40 @@ impl Default for Knobs {
             two_sided_rsp: false,
         }
     }
+}
+
+/// The name of K1's reading (protocol.md §9, §16): "paper-consistent reading" for `false`
+/// (idle-free resources inside RSP&V attempts, the default), "literal reading" for `true`.
+pub fn k1_reading(idle_on_resource_during_rspv: bool) -> &'static str {
+    if idle_on_resource_during_rspv {
+        "literal reading"
+    } else {
+        "paper-consistent reading"
+    }
+}
+
+/// A one-line notice if `value` of knob `key` is a former identifier (still accepted as an
+/// alias), e.g. `circuit_generator 'synthesized_elimination' is now called 'qiskit_ag'`.
+/// Every reader of knob values (CLI flags, URL hash, JSON) reports it this way.
+pub fn renamed_value_notice(key: &str, value: &str) -> Option<String> {
+    let new = match key {
+        "circuit_generator" => CircuitGenerator::renamed(value)?,
+        _ => return None,
+    };
+    Some(format!("{key} '{value}' is now called '{new}'"))
+}
+
+/// The notices of [`renamed_value_notice`] for every string value of a JSON object of knobs
+/// (such as the `knobs` of a [`Params`] in JSON), in key order.
+pub fn renamed_value_notices(knobs: &serde_json::Value) -> Vec<String> {
+    knobs
+        .as_object()
+        .map(|m| {
+            m.iter()
+                .filter_map(|(k, v)| renamed_value_notice(k, v.as_str()?))
+                .collect()
+        })
+        .unwrap_or_default()
 }
 
 impl Knobs {
@@ -482,14 +518,14 @@ mod tests {
     #[test]
     fn non_default_knobs_are_listed() {
         let k = Knobs {
-            idle_on_resource_during_rspv: false,
+            idle_on_resource_during_rspv: true,
             parallel_links: 2,
             ..Default::default()
         };
         let nd = k.non_default();
         assert!(nd.contains(&(
             "idle_on_resource_during_rspv".to_string(),
-            "false".to_string()
+            "true".to_string()
         )));
         assert!(nd.contains(&("parallel_links".to_string(), "2".to_string())));
         assert_eq!(nd.len(), 2);
@@ -500,12 +536,39 @@ mod tests {
         let v = serde_json::to_value(Knobs::default()).expect("serializes");
         assert_eq!(v["check_kind"], "uniform");
         assert_eq!(v["check_measurement"], "h_then_mz");
-        assert_eq!(v["circuit_generator"], "synthesized_elimination");
+        assert_eq!(v["circuit_generator"], "stim_elimination");
         assert_eq!(v["padding_gates"], "h_s_cx");
         assert_eq!(v["input_timing"], "from_start");
         assert_eq!(v["correction_noise"], "applied_paulis");
         assert_eq!(v["check_redraw"], "per_circuit");
         assert_eq!(v["noise_model"], "paper");
+        assert_eq!(v["idle_on_resource_during_rspv"], false);
+        assert_eq!(k1_reading(false), "paper-consistent reading");
+        assert_eq!(k1_reading(true), "literal reading");
+    }
+
+    #[test]
+    fn former_generator_names_give_one_notice_each() {
+        assert_eq!(
+            renamed_value_notice("circuit_generator", "synthesized_elimination").as_deref(),
+            Some("circuit_generator 'synthesized_elimination' is now called 'qiskit_ag'")
+        );
+        assert_eq!(
+            renamed_value_notice("circuit_generator", "synthesized_greedy").as_deref(),
+            Some("circuit_generator 'synthesized_greedy' is now called 'qiskit_greedy'")
+        );
+        assert_eq!(renamed_value_notice("circuit_generator", "qiskit_ag"), None);
+        assert_eq!(
+            renamed_value_notice("check_kind", "synthesized_greedy"),
+            None
+        );
+        let v = serde_json::json!({"circuit_generator": "synthesized_greedy", "n": 3});
+        assert_eq!(renamed_value_notices(&v).len(), 1);
+        let p: Params = serde_json::from_value(serde_json::json!({
+            "knobs": {"circuit_generator": "synthesized_elimination"}
+        }))
+        .expect("the alias is read");
+        assert_eq!(p.knobs.circuit_generator, CircuitGenerator::QiskitAg);
     }
 
     #[test]

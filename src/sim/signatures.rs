@@ -657,11 +657,13 @@ mod tests {
     fn coarse_run_index_agrees_with_binary_search() {
         let mut checked = 0;
         for (n, seed) in [(3u32, 1u64), (7, 2), (12, 3)] {
-            let params = Params {
+            let mut params = Params {
                 n,
                 seed,
                 ..Default::default()
             };
+            // Idle runs inside attempts exist under the literal reading of K1.
+            params.knobs.idle_on_resource_during_rspv = true;
             let inst = Instance::generate(&params, 0);
             let b = &inst.blocks[0];
             let tables = [

@@ -64,8 +64,16 @@ fn plain(v: &Value) -> String {
 }
 
 /// Parses a hash (with or without the leading `#`) on top of the defaults. Unknown keys and
-/// malformed values are errors naming the key; the result is validated.
+/// malformed values are errors naming the key; the result is validated. Former knob values
+/// are accepted silently; [`decode_with_notices`] also says which.
 pub fn decode(hash: &str) -> Result<Params, ParamError> {
+    decode_with_notices(hash).map(|(params, _)| params)
+}
+
+/// [`decode`], plus one line per knob value given under a former identifier (still accepted),
+/// e.g. `circuit_generator 'synthesized_elimination' is now called 'qiskit_ag'`, for the page
+/// to show (protocol.md §12: old links keep working, with a notice).
+pub fn decode_with_notices(hash: &str) -> Result<(Params, Vec<String>), ParamError> {
     let hash = hash.trim_start_matches('#');
     let mut top = match serde_json::to_value(Params::default()) {
         Ok(Value::Object(m)) => m,
@@ -95,11 +103,12 @@ pub fn decode(hash: &str) -> Result<Params, ParamError> {
         };
         target.insert(key.to_string(), value);
     }
+    let notices = crate::protocol::params::renamed_value_notices(&Value::Object(knobs.clone()));
     top.insert("knobs".into(), Value::Object(knobs));
     let params: Params = serde_json::from_value(Value::Object(top))
         .map_err(|e| ParamError::Unsupported(format!("bad value in the link: {e}")))?;
     params.validate()?;
-    Ok(params)
+    Ok((params, notices))
 }
 
 /// The view pairs of a hash (with or without `#`), in order of first appearance; a key given
@@ -193,13 +202,32 @@ mod tests {
             ..Default::default()
         };
         q.knobs.noise_model = NoiseModelKind::Uniform;
-        q.knobs.idle_on_resource_during_rspv = false;
+        q.knobs.idle_on_resource_during_rspv = true;
         q.knobs.restart_rule = RestartRule::EndOfRsv;
         q.knobs.parallel_links = 3;
         let h = encode(&q);
         assert!(h.contains("noise_model=uniform"), "{h}");
-        assert!(h.contains("idle_on_resource_during_rspv=false"), "{h}");
+        assert!(h.contains("idle_on_resource_during_rspv=true"), "{h}");
         assert_eq!(decode(&format!("#{h}")), Ok(q));
+    }
+
+    #[test]
+    fn former_generator_names_still_decode_with_a_notice() {
+        use crate::circuit::random::CircuitGenerator;
+        let (p, notices) = decode_with_notices("#n=12&circuit_generator=synthesized_elimination")
+            .expect("old links keep working");
+        assert_eq!(p.knobs.circuit_generator, CircuitGenerator::QiskitAg);
+        assert_eq!(
+            notices,
+            ["circuit_generator 'synthesized_elimination' is now called 'qiskit_ag'"]
+        );
+        assert!(encode(&p).contains("circuit_generator=qiskit_ag"));
+        let (g, _) = decode_with_notices("circuit_generator=synthesized_greedy").unwrap();
+        assert_eq!(g.knobs.circuit_generator, CircuitGenerator::QiskitGreedy);
+        assert_eq!(decode("circuit_generator=synthesized_greedy"), Ok(g));
+        let (_, none) = decode_with_notices("circuit_generator=qiskit_greedy").unwrap();
+        assert!(none.is_empty());
+        assert!(decode("circuit_generator=nonsense").is_err());
     }
 
     #[test]

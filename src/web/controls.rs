@@ -71,7 +71,7 @@ const MAIN: &[Spec] = &[
     Spec { key: "circuits", knob: false, label: "circuits", help: "Random circuits per point; error bars are the std over circuits.", input: num(1.0, 200.0, false, true) },
     Spec { key: "shots", knob: false, label: "shots", help: "Protocol samples per circuit.", input: num(1.0, 10000.0, true, true) },
     Spec { key: "seed", knob: false, label: "seed", help: "Seed of every random draw (same seed, same numbers).", input: Input::Plain { min: 0.0, max: 9_007_199_254_740_991.0, integer: true } },
-    Spec { key: "idle_on_resource_during_rspv", knob: true, label: "K1 idle noise on resources in RSP&V", help: "Resource qubits a, b idle (p/100 per layer) inside RSP&V attempts; off = idle-free resources.", input: Input::Check },
+    Spec { key: "idle_on_resource_during_rspv", knob: true, label: "K1 idle noise on resources in RSP&V", help: "Resource qubits a, b idle (p/100 per layer) inside RSP&V attempts: on = literal reading; off (default) = paper-consistent reading.", input: Input::Check },
 ];
 
 /// The other knobs of protocol.md §17.
@@ -94,13 +94,8 @@ const KNOBS: &[Spec] = &[
         key: "circuit_generator",
         knob: true,
         label: "K4 circuit_generator",
-        help:
-            "Random circuits: uniform Clifford by elimination or greedy synthesis, or random gates.",
-        input: Input::Choice(&[
-            "synthesized_elimination",
-            "synthesized_greedy",
-            "random_gates",
-        ]),
+        help: "Random circuits: a uniform Clifford synthesized as Stim's elimination, Qiskit's greedy or Qiskit's AG, gate for gate; or random gates.",
+        input: Input::Choice(&["stim_elimination", "qiskit_greedy", "qiskit_ag", "random_gates"]),
     },
     Spec {
         key: "size_count",

@@ -197,11 +197,11 @@ test('invalid inputs are refused next to their control; K1 is in the main view',
 
     const k1 = page.locator('#ctl-idle_on_resource_during_rspv');
     assert.ok(await k1.isVisible(), 'K1 visible');
-    assert.equal(await k1.isChecked(), true);
+    assert.equal(await k1.isChecked(), false, 'K1 off by default (paper-consistent reading)');
     await page.click('#preset-k1-toggle');
-    assert.equal(await k1.isChecked(), false);
+    assert.equal(await k1.isChecked(), true, 'the preset switches to the literal reading');
     assert.equal(await page.locator('.control[data-key="idle_on_resource_during_rspv"][data-non-default]').count(), 1);
-    assert.match(page.url(), /idle_on_resource_during_rspv=false/);
+    assert.match(page.url(), /idle_on_resource_during_rspv=true/);
     assert.match(await page.textContent('#knobs-summary'), /1 changed/);
     assert.deepEqual(problems, []);
   } finally {
