@@ -5,5 +5,6 @@ pub mod block;
 pub mod bounds;
 pub mod ops;
 pub mod params;
+pub mod reading;
 pub mod schedule;
 pub mod stim_export;

@@ -7,3 +7,4 @@ pub mod frame;
 pub mod layout;
 pub mod plot_data;
 pub mod share;
+pub mod thresholds;
