@@ -419,7 +419,8 @@ mod tests {
             seed: 3,
             ..Default::default()
         };
-        let json = r#"{"id": 9, "kind": "claim_map", "params": {"circuits": 2, "shots": 4, "seed": 3}}"#;
+        let json =
+            r#"{"id": 9, "kind": "claim_map", "params": {"circuits": 2, "shots": 4, "seed": 3}}"#;
         let mut posted = Vec::new();
         let reply = Reply::parse(&handle_with(json, &mut |m| posted.push(m))).unwrap();
         assert_eq!(reply.id, 9);
@@ -454,7 +455,10 @@ mod tests {
         );
         // Bad requests get an error reply.
         let bad = Job::ClaimMap {
-            params: Params { circuits: 0, ..params },
+            params: Params {
+                circuits: 0,
+                ..params
+            },
             figures: Figure::PAPER.to_vec(),
         };
         assert!(matches!(run(&bad), Outcome::Error { .. }));

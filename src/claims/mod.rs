@@ -611,15 +611,32 @@ fn means(r: &Report) -> Means {
 }
 
 fn fmt_quantity(q: Quantity, v: f64) -> String {
+    // Rounding noise (a mean of equal rates off by 1e-17) prints as 0, not −0.0000.
+    let v = if v.abs() < 1e-12 { 0.0 } else { v };
     match q {
         Quantity::LogicalErrorRate => format!("{v:.4}"),
         Quantity::Depth | Quantity::DepthAdvantage => format!("{v:.1}"),
     }
 }
 
+/// The paper's symbol of an axis' parameter, for sentences (n, τ_e, p, t).
+fn symbol(axis: XAxis) -> &'static str {
+    match axis {
+        XAxis::N => "n",
+        XAxis::TauE => "τ_e",
+        XAxis::P => "p",
+        XAxis::T => "t",
+    }
+}
+
 fn side_words(axis: XAxis, s: &Side) -> String {
     match s.x {
-        Some(x) => format!("{} at {} = {}", s.implementation, axis.name(), format_value(x)),
+        Some(x) => format!(
+            "{} at {} = {}",
+            s.implementation,
+            symbol(axis),
+            format_value(x)
+        ),
         None => s.implementation.clone(),
     }
 }
@@ -720,7 +737,7 @@ fn point_evidence(
 
 fn list_x(axis: XAxis, xs: &[f64]) -> String {
     let items: Vec<String> = xs.iter().map(|&x| format_value(x)).collect();
-    format!("{} = {}", axis.name(), items.join(", "))
+    format!("{} = {}", symbol(axis), items.join(", "))
 }
 
 type Evaluated = (Verdict, Vec<PointEvidence>, Vec<Comparison>, String);
@@ -819,13 +836,16 @@ fn trend_claim(id: ClaimId, axis: XAxis, pts: &[(f64, &Report)]) -> Evaluated {
             point_evidence(x, r, cs, None)
         })
         .collect();
-    let trend = points.last().map(|p| p.comparisons.clone()).unwrap_or_default();
+    let trend = points
+        .last()
+        .map(|p| p.comparisons.clone())
+        .unwrap_or_default();
     let verdict = Verdict::combine(trend.iter().map(|c| c.outcome));
     let (x0, x1) = (pts[0].0, pts[pts.len() - 1].0);
     let texts: Vec<&str> = trend.iter().map(|c| c.text.as_str()).collect();
     let span = format!(
         "from {} = {} to {}",
-        axis.name(),
+        symbol(axis),
         format_value(x0),
         format_value(x1)
     );

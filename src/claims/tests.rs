@@ -18,12 +18,10 @@ pub(crate) fn synthetic_report(params: &Params, rows: &[Row]) -> Report {
         circuits: rows.len() as u32,
         ..*params
     };
-    let tiny = Params {
-        n: 4,
-        s: None,
-        ..p
-    };
-    let instances: Vec<Instance> = (0..p.circuits).map(|i| Instance::generate(&tiny, i)).collect();
+    let tiny = Params { n: 4, s: None, ..p };
+    let instances: Vec<Instance> = (0..p.circuits)
+        .map(|i| Instance::generate(&tiny, i))
+        .collect();
     let shots = |(errors, depth): (u32, u32)| -> Vec<Shot> {
         (0..p.shots)
             .map(|k| Shot {
@@ -75,7 +73,12 @@ fn n_series(reports: &[(f64, Report)]) -> Series<'_> {
 fn fig3a(base: Row, tau_e: f64) -> Vec<(f64, Report)> {
     [50u32, 60, 70, 85, 100]
         .iter()
-        .map(|&n| (f64::from(n), synthetic_report(&paper(n, tau_e), &rows(5, base))))
+        .map(|&n| {
+            (
+                f64::from(n),
+                synthetic_report(&paper(n, tau_e), &rows(5, base)),
+            )
+        })
         .collect()
 }
 
@@ -102,14 +105,21 @@ fn q1_holds_at_every_point_with_its_numbers() {
     let c = &p0.comparisons[0];
     assert_eq!(c.quantity, Quantity::Depth);
     assert_eq!(
-        (c.left.implementation.as_str(), c.right.implementation.as_str()),
+        (
+            c.left.implementation.as_str(),
+            c.right.implementation.as_str()
+        ),
         ("distributed", "direct")
     );
     assert_eq!(c.expected, Relation::Less);
     // Every circuit differs by exactly −400: SE 0, resolved.
     assert_eq!(c.paired.difference, -400.0);
     assert_eq!(c.paired.standard_error, Some(0.0));
-    assert!(c.text.contains("distributed − direct = -400.0"), "{}", c.text);
+    assert!(
+        c.text.contains("distributed − direct = -400.0"),
+        "{}",
+        c.text
+    );
     assert!(c.text.ends_with(": holds"), "{}", c.text);
     assert!(r.evidence.reason.starts_with("Holds at every point"));
     // Only the statistics differ from the paper's setting.
@@ -123,13 +133,24 @@ fn q1_holds_at_every_point_with_its_numbers() {
 fn q1_fails_when_one_point_fails_significantly() {
     let mut data = fig3a([(60, 1000), (40, 2000), (30, 600)], 1.0);
     // At n = 100 distributed is deeper than direct in every circuit.
-    data[4].1 = synthetic_report(&paper(100, 1.0), &rows(5, [(60, 1000), (40, 2000), (30, 1100)]));
+    data[4].1 = synthetic_report(
+        &paper(100, 1.0),
+        &rows(5, [(60, 1000), (40, 2000), (30, 1100)]),
+    );
     let r = evaluate_claim(ClaimId::Q1, &[n_series(&data)]);
     assert_eq!(r.verdict, Verdict::Fails);
     assert_eq!(r.evidence.points[4].verdict, Some(Verdict::Fails));
     assert_eq!(r.evidence.points[0].verdict, Some(Verdict::Holds));
-    assert!(r.evidence.reason.contains("n = 100"), "{}", r.evidence.reason);
-    assert!(r.evidence.reason.contains("+100.0"), "{}", r.evidence.reason);
+    assert!(
+        r.evidence.reason.contains("n = 100"),
+        "{}",
+        r.evidence.reason
+    );
+    assert!(
+        r.evidence.reason.contains("+100.0"),
+        "{}",
+        r.evidence.reason
+    );
 }
 
 #[test]
@@ -193,7 +214,10 @@ fn identical_logical_error_rates_are_unresolved_and_identical_depths_are_not_sha
         .contains("every circuit equal"));
     // Equal depths: distributed is not shallower than direct, certainly.
     let same_depth = fig3a([(0, 1000), (0, 2000), (0, 1000)], 1.0);
-    assert_eq!(verdict(ClaimId::Q1, &[n_series(&same_depth)]), Verdict::Fails);
+    assert_eq!(
+        verdict(ClaimId::Q1, &[n_series(&same_depth)]),
+        Verdict::Fails
+    );
 }
 
 #[test]
@@ -211,16 +235,51 @@ fn relation_outcomes() {
         (Less, Depth, p(5.0, Some(1.0), false), Verdict::Fails),
         (Less, Depth, p(-1.5, Some(1.0), false), Verdict::Unresolved),
         (Less, Depth, p(0.0, Some(0.0), true), Verdict::Fails),
-        (Less, LogicalErrorRate, p(0.0, Some(0.0), true), Verdict::Unresolved),
+        (
+            Less,
+            LogicalErrorRate,
+            p(0.0, Some(0.0), true),
+            Verdict::Unresolved,
+        ),
         (Less, Depth, p(-5.0, None, false), Verdict::Unresolved),
         (Greater, Depth, p(5.0, Some(1.0), false), Verdict::Holds),
         (Greater, Depth, p(-5.0, Some(1.0), false), Verdict::Fails),
-        (Greater, DepthAdvantage, p(0.0, Some(0.0), true), Verdict::Fails),
-        (AtMost, LogicalErrorRate, p(-5.0, Some(1.0), false), Verdict::Holds),
-        (AtMost, LogicalErrorRate, p(1.0, Some(1.0), false), Verdict::Holds),
-        (AtMost, LogicalErrorRate, p(3.0, Some(1.0), false), Verdict::Fails),
-        (AtMost, LogicalErrorRate, p(0.0, Some(0.0), true), Verdict::Holds),
-        (AtMost, LogicalErrorRate, p(1.0, None, false), Verdict::Unresolved),
+        (
+            Greater,
+            DepthAdvantage,
+            p(0.0, Some(0.0), true),
+            Verdict::Fails,
+        ),
+        (
+            AtMost,
+            LogicalErrorRate,
+            p(-5.0, Some(1.0), false),
+            Verdict::Holds,
+        ),
+        (
+            AtMost,
+            LogicalErrorRate,
+            p(1.0, Some(1.0), false),
+            Verdict::Holds,
+        ),
+        (
+            AtMost,
+            LogicalErrorRate,
+            p(3.0, Some(1.0), false),
+            Verdict::Fails,
+        ),
+        (
+            AtMost,
+            LogicalErrorRate,
+            p(0.0, Some(0.0), true),
+            Verdict::Holds,
+        ),
+        (
+            AtMost,
+            LogicalErrorRate,
+            p(1.0, None, false),
+            Verdict::Unresolved,
+        ),
     ];
     for (rel, q, d, want) in cases {
         assert_eq!(rel.outcome(q, &d), want, "{rel:?} {q:?} {d:?}");
@@ -268,7 +327,10 @@ fn q3_uses_only_tau_e_up_to_5() {
     assert_eq!(xs, [1.0, 2.0, 3.0, 5.0]);
     assert_eq!(r.evidence.points[0].comparisons.len(), 4);
     // Losing at τ_e = 5 makes it fail.
-    let data = fig3b(&[1.0, 5.0], |tau| if tau < 5.0 { (50, 600) } else { (90, 2500) });
+    let data = fig3b(
+        &[1.0, 5.0],
+        |tau| if tau < 5.0 { (50, 600) } else { (90, 2500) },
+    );
     assert_eq!(verdict(ClaimId::Q3, &[tau_series(&data)]), Verdict::Fails);
 }
 
@@ -279,7 +341,11 @@ fn q4_compares_the_largest_and_smallest_tau_e_up_to_15() {
     let rising = fig3b(&taus, |tau| (50 + tau as u32 * 2, 600 + tau as u32 * 30));
     let r = evaluate_claim(ClaimId::Q4, &[tau_series(&rising)]);
     assert_eq!(r.verdict, Verdict::Holds, "{}", r.evidence.reason);
-    assert_eq!(r.evidence.points.len(), 5, "τ_e = 40 is outside the paper's 1…15");
+    assert_eq!(
+        r.evidence.points.len(),
+        5,
+        "τ_e = 40 is outside the paper's 1…15"
+    );
     assert_eq!(r.evidence.trend.len(), 2);
     let depth = &r.evidence.trend[0];
     assert_eq!(depth.left.x, Some(15.0));
@@ -288,7 +354,11 @@ fn q4_compares_the_largest_and_smallest_tau_e_up_to_15() {
     assert!(r.evidence.points[0].comparisons.is_empty());
     assert_eq!(r.evidence.points[2].comparisons.len(), 2);
     assert!(r.evidence.points.iter().all(|p| p.verdict.is_none()));
-    assert!(r.evidence.reason.contains("from tau_e = 1 to 15"), "{}", r.evidence.reason);
+    assert!(
+        r.evidence.reason.contains("from τ_e = 1 to 15"),
+        "{}",
+        r.evidence.reason
+    );
     // Perfectly flat (no stall below τ_e = 15): the depth does not rise, certainly.
     let flat = fig3b(&taus, |_| (50, 600));
     let r = evaluate_claim(ClaimId::Q4, &[tau_series(&flat)]);
@@ -296,12 +366,19 @@ fn q4_compares_the_largest_and_smallest_tau_e_up_to_15() {
     assert_eq!(r.evidence.trend[1].outcome, Verdict::Unresolved, "p_L tie");
     // Depth rises, p_L does not move: unresolved.
     let depth_only = fig3b(&taus, |tau| (50, 600 + tau as u32 * 30));
-    assert_eq!(verdict(ClaimId::Q4, &[tau_series(&depth_only)]), Verdict::Unresolved);
+    assert_eq!(
+        verdict(ClaimId::Q4, &[tau_series(&depth_only)]),
+        Verdict::Unresolved
+    );
     // One point in 1…15 is not a trend.
     let one = fig3b(&[1.0, 40.0], |_| (50, 600));
     let r = evaluate_claim(ClaimId::Q4, &[tau_series(&one)]);
     assert_eq!(r.verdict, Verdict::NotShown);
-    assert!(r.evidence.reason.contains("only 1 point"), "{}", r.evidence.reason);
+    assert!(
+        r.evidence.reason.contains("only 1 point"),
+        "{}",
+        r.evidence.reason
+    );
 }
 
 #[test]
@@ -309,10 +386,16 @@ fn q5_needs_a_t_axis_and_compares_the_depth_advantage() {
     let data: Vec<(f64, Report)> = [2u32, 3, 4, 6]
         .iter()
         .map(|&t| {
-            let p = Params { t, ..paper(100, 1.0) };
+            let p = Params {
+                t,
+                ..paper(100, 1.0)
+            };
             // Distributed gets shallower as t grows; direct stays.
             let d = 4000 - 300 * t;
-            (f64::from(t), synthetic_report(&p, &rows(5, [(90, 5000), (80, 9000), (60, d)])))
+            (
+                f64::from(t),
+                synthetic_report(&p, &rows(5, [(90, 5000), (80, 9000), (60, d)])),
+            )
         })
         .collect();
     let s = [Series::new(XAxis::T, data.iter().map(|(x, r)| (*x, r)))];
@@ -329,7 +412,11 @@ fn q5_needs_a_t_axis_and_compares_the_depth_advantage() {
     let r = evaluate_claim(ClaimId::Q5, &[n_series(&fig)]);
     assert_eq!(r.verdict, Verdict::NotShown);
     assert_eq!(r.evidence.shown_by.as_deref(), Some("larger-t"));
-    assert!(r.evidence.reason.contains("Larger t"), "{}", r.evidence.reason);
+    assert!(
+        r.evidence.reason.contains("Larger t"),
+        "{}",
+        r.evidence.reason
+    );
 }
 
 #[test]
@@ -346,20 +433,42 @@ fn claims_outside_the_data_are_not_shown_with_the_preset_that_shows_them() {
     for r in &all {
         assert_eq!(r.verdict, Verdict::NotShown, "{:?}", r.claim);
     }
-    assert!(all[0].evidence.reason.contains("not at τ_e = 1"), "{}", all[0].evidence.reason);
-    assert!(all[2].evidence.reason.contains("Paper Fig. 3b"), "{}", all[2].evidence.reason);
-    assert!(all[2].evidence.reason.contains("on the n axis"), "{}", all[2].evidence.reason);
+    assert!(
+        all[0].evidence.reason.contains("not at τ_e = 1"),
+        "{}",
+        all[0].evidence.reason
+    );
+    assert!(
+        all[2].evidence.reason.contains("Paper Fig. 3b"),
+        "{}",
+        all[2].evidence.reason
+    );
+    assert!(
+        all[2].evidence.reason.contains("on the n axis"),
+        "{}",
+        all[2].evidence.reason
+    );
     // An n axis outside 50…100.
     let small: Vec<(f64, Report)> = [6u32, 8]
         .iter()
-        .map(|&n| (f64::from(n), synthetic_report(&paper(n, 1.0), &rows(3, [(1, 10), (1, 20), (1, 5)]))))
+        .map(|&n| {
+            (
+                f64::from(n),
+                synthetic_report(&paper(n, 1.0), &rows(3, [(1, 10), (1, 20), (1, 5)])),
+            )
+        })
         .collect();
     let r = evaluate_claim(ClaimId::Q1, &[n_series(&small)]);
     assert_eq!(r.verdict, Verdict::NotShown);
-    assert!(r.evidence.reason.contains("no point of the axis lies in the claim's range"));
+    assert!(r
+        .evidence
+        .reason
+        .contains("no point of the axis lies in the claim's range"));
     // With both figures every claim but Q5 is shown; the best series is picked per claim.
     let a = fig3a([(60, 1000), (40, 2000), (30, 600)], 1.0);
-    let b = fig3b(&[1.0, 2.0, 5.0, 15.0], |tau| (50 + tau as u32, 600 + tau as u32 * 10));
+    let b = fig3b(&[1.0, 2.0, 5.0, 15.0], |tau| {
+        (50 + tau as u32, 600 + tau as u32 * 10)
+    });
     let all = evaluate(&[tau_series(&b), n_series(&a)]);
     let got: Vec<(ClaimId, Verdict)> = all.iter().map(|r| (r.claim, r.verdict)).collect();
     assert_eq!(
@@ -383,11 +492,16 @@ fn caveats_name_what_differs_from_the_paper() {
         knobs: ReadingKind::Literal.knobs().unwrap(),
         ..paper(85, 1.0)
     };
-    let one = [(85.0, synthetic_report(&params, &rows(1, [(10, 1000), (5, 2000), (3, 600)])))];
+    let one = [(
+        85.0,
+        synthetic_report(&params, &rows(1, [(10, 1000), (5, 2000), (3, 600)])),
+    )];
     let r = evaluate_claim(ClaimId::Q1, &[n_series(&one)]);
     // One circuit: nothing can be resolved.
     assert_eq!(r.verdict, Verdict::Unresolved);
-    assert!(r.evidence.points[0].comparisons[0].text.contains("no standard error"));
+    assert!(r.evidence.points[0].comparisons[0]
+        .text
+        .contains("no standard error"));
     let c = r.evidence.caveats.join(" | ");
     for want in [
         "p = 0.001 (paper: 1e-4)",
@@ -421,7 +535,10 @@ fn verdicts_serialize_with_the_test_hook_names() {
     let results = evaluate(&[n_series(&data)]);
     let v = verdicts_json(&results);
     let obj = v.as_object().unwrap();
-    assert_eq!(obj.keys().collect::<Vec<_>>(), ["Q1", "Q2", "Q3", "Q4", "Q5"]);
+    assert_eq!(
+        obj.keys().collect::<Vec<_>>(),
+        ["Q1", "Q2", "Q3", "Q4", "Q5"]
+    );
     for (k, claim) in obj {
         let keys: Vec<&String> = claim.as_object().unwrap().keys().collect();
         assert_eq!(keys, ["evidence", "verdict"], "{k}");
@@ -429,7 +546,10 @@ fn verdicts_serialize_with_the_test_hook_names() {
     }
     assert_eq!(v["Q1"]["verdict"], "holds");
     assert_eq!(v["Q3"]["verdict"], "not-shown");
-    assert_eq!(v["Q1"]["evidence"]["points"][0]["comparisons"][0]["standard_error"], 0.0);
+    assert_eq!(
+        v["Q1"]["evidence"]["points"][0]["comparisons"][0]["standard_error"],
+        0.0
+    );
     // A result round-trips.
     let back: ClaimResult =
         serde_json::from_value(serde_json::to_value(&results[0]).unwrap()).unwrap();

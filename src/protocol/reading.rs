@@ -104,8 +104,9 @@ pub struct Reading {
     pub name: String,
     /// One sentence: what differs and why it matters.
     pub summary: String,
-    /// Every knob that differs from the paper-consistent reading, in field order (empty for
-    /// the paper-consistent reading; K1 alone for the literal reading).
+    /// Every knob that differs from the paper-consistent reading, by label (K1, K2, …, then
+    /// the unlabelled knobs by identifier); empty for the paper-consistent reading, K1 alone
+    /// for the literal reading.
     pub changes: Vec<KnobChange>,
 }
 
@@ -195,7 +196,8 @@ pub fn changes_from_paper_consistent(knobs: &Knobs) -> Vec<KnobChange> {
     else {
         return Vec::new();
     };
-    here.iter()
+    let mut out: Vec<KnobChange> = here
+        .iter()
         .filter(|(k, v)| there.get(k.as_str()) != Some(v))
         .map(|(k, v)| {
             let value = match v {
@@ -208,7 +210,15 @@ pub fn changes_from_paper_consistent(knobs: &Knobs) -> Vec<KnobChange> {
                 value,
             }
         })
-        .collect()
+        .collect();
+    let order = |c: &KnobChange| {
+        let n = knob_label(&c.knob)
+            .and_then(|l| l.trim_start_matches('K').parse::<u32>().ok())
+            .unwrap_or(u32::MAX);
+        (n, c.knob.clone())
+    };
+    out.sort_by_key(order);
+    out
 }
 
 /// Plain words for knob `knob` (protocol.md §17 identifier) at `value` (serde name), ending
@@ -268,7 +278,9 @@ fn generator_words(g: &str) -> String {
         "stim_elimination" => "circuits synthesized as Stim's elimination does".into(),
         "qiskit_greedy" => "circuits synthesized as Qiskit's greedy method does".into(),
         "qiskit_ag" => "circuits synthesized as Qiskit's Aaronson–Gottesman method does".into(),
-        "synthesized_elimination" => "circuits synthesized by Aaronson–Gottesman elimination".into(),
+        "synthesized_elimination" => {
+            "circuits synthesized by Aaronson–Gottesman elimination".into()
+        }
         "synthesized_greedy" => "circuits synthesized by a greedy elimination".into(),
         "random_gates" => "independent random gates instead of a random Clifford".into(),
         other => format!("circuit generator {other}"),
@@ -410,7 +422,10 @@ mod tests {
         let words: Vec<&str> = r.changes.iter().map(|c| c.words.as_str()).collect();
         assert_eq!(
             words,
-            ["checks on single qubits (K2)", "checks read out by M_X (K3)"]
+            [
+                "checks on single qubits (K2)",
+                "checks read out by M_X (K3)"
+            ]
         );
         assert_eq!(r.changes[0].knob, "check_kind");
         assert_eq!(r.changes[0].value, "single_qubit");
@@ -428,11 +443,20 @@ mod tests {
         };
         let r = Reading::of(&k);
         assert_eq!(r.kind, ReadingKind::Custom);
-        assert!(r.summary.contains("literal reading (K1 on)"), "{}", r.summary);
+        assert!(
+            r.summary.contains("literal reading (K1 on)"),
+            "{}",
+            r.summary
+        );
         let words: Vec<&str> = r.changes.iter().map(|c| c.words.as_str()).collect();
-        assert!(words.contains(&"uniform noise: every rate p, no idle noise (K16)"));
-        assert!(words.contains(&"4 Bell-pair generators per link"));
-        assert!(words.contains(&"idle noise on resource qubits during RSP&V (K1)"));
+        assert_eq!(
+            words,
+            [
+                "idle noise on resource qubits during RSP&V (K1)",
+                "uniform noise: every rate p, no idle noise (K16)",
+                "4 Bell-pair generators per link"
+            ]
+        );
     }
 
     #[test]

@@ -276,9 +276,8 @@ impl Preset {
             ),
             Some((c, s)) => format!("your statistics ({c} circuits × {s} samples)"),
         };
-        let rest = format!(
-            "{stats}, the paper-consistent reading and every other knob at its default"
-        );
+        let rest =
+            format!("{stats}, the paper-consistent reading and every other knob at its default");
         match self {
             Preset::Fig3a => format!(
                 "Paper Fig. 3a: n = 50, 60, 70, 85, 100 on the x axis (current point n = 85) at \
@@ -307,7 +306,12 @@ impl Preset {
     /// switch sets n, τ_e, p, t, r, the paper's 20 × 200 (unless `options.keep_statistics`)
     /// and the paper-consistent reading with every other knob at its default; the seed is
     /// kept. The reading switch flips K1 only.
-    pub fn apply_with(self, current: &Params, axis: XAxis, options: PresetOptions) -> PresetApplied {
+    pub fn apply_with(
+        self,
+        current: &Params,
+        axis: XAxis,
+        options: PresetOptions,
+    ) -> PresetApplied {
         // Written out rather than taken from `Params::default()`: these are the paper's values.
         let mut p = Params {
             n: 85,
@@ -544,7 +548,9 @@ impl SweepRange {
             ));
         }
         if !axis.scales().contains(&self.scale) {
-            return Err(format!("scale = log is available for p and tau_e only, not {name}"));
+            return Err(format!(
+                "scale = log is available for p and tau_e only, not {name}"
+            ));
         }
         Ok(())
     }
@@ -1037,13 +1043,26 @@ mod tests {
         let paper_knobs = ReadingKind::PaperConsistent.knobs().unwrap();
         let a = Preset::Fig3a.apply_with(&cur, XAxis::TauE, PresetOptions::default());
         assert_eq!((a.params.n, a.params.tau_e, a.axis), (85, 1.0, XAxis::N));
-        assert_eq!((a.params.t, a.params.r, a.params.p, a.params.s), (3, 3, 1e-4, None));
-        assert_eq!((a.params.circuits, a.params.shots, a.params.seed), (20, 200, 5));
+        assert_eq!(
+            (a.params.t, a.params.r, a.params.p, a.params.s),
+            (3, 3, 1e-4, None)
+        );
+        assert_eq!(
+            (a.params.circuits, a.params.shots, a.params.seed),
+            (20, 200, 5)
+        );
         assert_eq!(a.params.knobs, paper_knobs);
-        assert_eq!(Reading::of(&a.params.knobs).kind, ReadingKind::PaperConsistent);
+        assert_eq!(
+            Reading::of(&a.params.knobs).kind,
+            ReadingKind::PaperConsistent
+        );
         assert_eq!(a.range, Some(SweepRange::fig3a()));
         assert_eq!(a.paper_range, Some((50.0, 100.0)));
-        assert!(a.description.contains("20 circuits × 200 samples"), "{}", a.description);
+        assert!(
+            a.description.contains("20 circuits × 200 samples"),
+            "{}",
+            a.description
+        );
         assert!(a.description.contains("paper-consistent reading"));
         // The old entry point is the same with the default options.
         assert_eq!(Preset::Fig3a.apply(&cur, XAxis::TauE), (a.params, a.axis));
@@ -1067,17 +1086,28 @@ mod tests {
             },
         );
         assert_eq!((kept.params.circuits, kept.params.shots), (3, 50));
-        assert!(kept.description.contains("your statistics (3 circuits × 50 samples)"));
+        assert!(kept
+            .description
+            .contains("your statistics (3 circuits × 50 samples)"));
         assert_eq!(kept.params.knobs, paper_knobs);
 
         let t = Preset::LargerT.apply_with(&cur, XAxis::N, PresetOptions::default());
         assert_eq!((t.params.n, t.params.tau_e, t.axis), (100, 1.0, XAxis::T));
-        assert_eq!(t.range.unwrap().values(XAxis::T), [3.0, 4.0, 5.0, 6.0, 7.0, 8.0]);
+        assert_eq!(
+            t.range.unwrap().values(XAxis::T),
+            [3.0, 4.0, 5.0, 6.0, 7.0, 8.0]
+        );
 
         let o = Preset::OperatingPoint.apply_with(&cur, XAxis::P, PresetOptions::default());
         assert_eq!(o.params.knobs, paper_knobs);
-        assert_eq!((o.params.n, o.params.t, o.params.r, o.params.p, o.axis), (85, 3, 3, 1e-4, XAxis::P));
-        assert_eq!((o.params.circuits, o.params.shots, o.params.seed), (20, 200, 5));
+        assert_eq!(
+            (o.params.n, o.params.t, o.params.r, o.params.p, o.axis),
+            (85, 3, 3, 1e-4, XAxis::P)
+        );
+        assert_eq!(
+            (o.params.circuits, o.params.shots, o.params.seed),
+            (20, 200, 5)
+        );
         assert_eq!(o.range, None);
 
         // The reading switch flips K1 only.
@@ -1089,7 +1119,13 @@ mod tests {
         let mut back = l.params;
         back.knobs.idle_on_resource_during_rspv = cur.knobs.idle_on_resource_during_rspv;
         assert_eq!(back, cur);
-        let (pc, _) = Preset::LiteralVsIdleFree.apply(&Params { knobs: paper_knobs, ..cur }, XAxis::N);
+        let (pc, _) = Preset::LiteralVsIdleFree.apply(
+            &Params {
+                knobs: paper_knobs,
+                ..cur
+            },
+            XAxis::N,
+        );
         assert_eq!(Reading::of(&pc.knobs).kind, ReadingKind::Literal);
 
         for preset in Preset::ALL {
@@ -1177,7 +1213,10 @@ mod tests {
             paper: true,
         };
         assert_eq!(below.values(XAxis::TauE), [0.5, 0.75, 1.0, 2.0, 3.0]);
-        assert_eq!(SweepRange::fig3a().values(XAxis::N), [50.0, 60.0, 70.0, 85.0, 100.0]);
+        assert_eq!(
+            SweepRange::fig3a().values(XAxis::N),
+            [50.0, 60.0, 70.0, 85.0, 100.0]
+        );
         // Every axis has a valid default range, whatever the current value.
         for axis in XAxis::ALL {
             for params in [
@@ -1213,12 +1252,42 @@ mod tests {
         let cases = [
             (SweepRange { from: 0.0, ..ok }, XAxis::TauE, "from"),
             (SweepRange { to: 60.0, ..ok }, XAxis::TauE, "to"),
-            (SweepRange { from: 5.0, to: 5.0, ..ok }, XAxis::TauE, "from"),
+            (
+                SweepRange {
+                    from: 5.0,
+                    to: 5.0,
+                    ..ok
+                },
+                XAxis::TauE,
+                "from",
+            ),
             (SweepRange { points: 1, ..ok }, XAxis::TauE, "pts"),
             (SweepRange { points: 33, ..ok }, XAxis::TauE, "pts"),
-            (SweepRange { from: 50.5, to: 60.0, ..SweepRange::fig3a() }, XAxis::N, "from"),
-            (SweepRange { scale: Scale::Log, ..SweepRange::fig3a() }, XAxis::N, "scale"),
-            (SweepRange { from: f64::NAN, ..ok }, XAxis::TauE, "from"),
+            (
+                SweepRange {
+                    from: 50.5,
+                    to: 60.0,
+                    ..SweepRange::fig3a()
+                },
+                XAxis::N,
+                "from",
+            ),
+            (
+                SweepRange {
+                    scale: Scale::Log,
+                    ..SweepRange::fig3a()
+                },
+                XAxis::N,
+                "scale",
+            ),
+            (
+                SweepRange {
+                    from: f64::NAN,
+                    ..ok
+                },
+                XAxis::TauE,
+                "from",
+            ),
         ];
         for (r, axis, key) in cases {
             let e = r.validate(axis).expect_err("refused");
@@ -1353,7 +1422,10 @@ mod tests {
         let v: serde_json::Value = serde_json::from_str(&json).unwrap();
         assert_eq!(v["x"], "n");
         assert_eq!(v["reading"]["name"], reading.name.as_str());
-        assert_eq!(v["points"][0]["report"]["reading"]["kind"], reading.kind.id());
+        assert_eq!(
+            v["points"][0]["report"]["reading"]["kind"],
+            reading.kind.id()
+        );
         assert_eq!(
             v["points"][0]["report"],
             serde_json::to_value(&report).unwrap()

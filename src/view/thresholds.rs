@@ -167,11 +167,7 @@ pub fn tau_e_markers(scale: Scale, points: &[(f64, &Report)]) -> Thresholds {
     };
     let k = f64::from(first.params.knobs.parallel_links.max(1));
     let per = &first.derived.per_circuit;
-    let min_of = |f: &dyn Fn(usize) -> f64| {
-        (0..per.len())
-            .map(f)
-            .fold(f64::INFINITY, f64::min)
-    };
+    let min_of = |f: &dyn Fn(usize) -> f64| (0..per.len()).map(f).fold(f64::INFINITY, f64::min);
     let links = if k > 1.0 {
         format!(" with {k} generators per link")
     } else {
@@ -218,7 +214,10 @@ pub fn tau_e_markers(scale: Scale, points: &[(f64, &Report)]) -> Thresholds {
         });
     }
     let xs: Vec<f64> = pts.iter().map(|p| p.0).collect();
-    for (quantity, plot) in [("p_L", PlotKind::LogicalErrorRate), ("depth", PlotKind::Depth)] {
+    for (quantity, plot) in [
+        ("p_L", PlotKind::LogicalErrorRate),
+        ("depth", PlotKind::Depth),
+    ] {
         for baseline in [Implementation::Direct, Implementation::Monolithic] {
             let column = |r: &Report, imp: Implementation| -> Vec<f64> {
                 r.results
@@ -266,7 +265,11 @@ pub fn tau_e_markers(scale: Scale, points: &[(f64, &Report)]) -> Thresholds {
                             format_value(xs[i + 1]),
                             fmt_diff(quantity, &diffs[i + 1]),
                             format_value(x),
-                            if scale == Scale::Log { " in log τ_e" } else { "" },
+                            if scale == Scale::Log {
+                                " in log τ_e"
+                            } else {
+                                ""
+                            },
                             if resolved {
                                 ""
                             } else {
@@ -407,8 +410,14 @@ mod tests {
             first_upward_crossing(&xs, &[-3.0, -1.0, 1.0, 2.0], Scale::Lin),
             Some((1, 15.0))
         );
-        assert_eq!(first_upward_crossing(&xs, &[-3.0, -1.0, -1.0, -2.0], Scale::Lin), None);
-        assert_eq!(first_upward_crossing(&xs, &[1.0, -1.0, -1.0, -2.0], Scale::Lin), None);
+        assert_eq!(
+            first_upward_crossing(&xs, &[-3.0, -1.0, -1.0, -2.0], Scale::Lin),
+            None
+        );
+        assert_eq!(
+            first_upward_crossing(&xs, &[1.0, -1.0, -1.0, -2.0], Scale::Lin),
+            None
+        );
         // Touching zero counts as lost.
         assert_eq!(
             first_upward_crossing(&xs, &[-1.0, 0.0, 1.0, 2.0], Scale::Lin),
@@ -417,7 +426,10 @@ mod tests {
         // On a log scale the midpoint of 1 and 100 is 10.
         let (_, x) = first_upward_crossing(&[1.0, 100.0], &[-1.0, 1.0], Scale::Log).unwrap();
         assert!((x - 10.0).abs() < 1e-9);
-        assert_eq!(first_crossing(&[50.0, 100.0], &[2.0, -2.0], Scale::Lin), Some((0, 75.0)));
+        assert_eq!(
+            first_crossing(&[50.0, 100.0], &[2.0, -2.0], Scale::Lin),
+            Some((0, 75.0))
+        );
     }
 
     fn fig3b_like(taus: &[f64], dist: impl Fn(f64) -> (u32, u32)) -> Vec<(f64, Report)> {
@@ -465,7 +477,12 @@ mod tests {
         assert!((m.x - 30.0).abs() < 1e-9, "{}", m.x);
         assert_eq!(m.plot, PlotKind::LogicalErrorRate);
         assert_eq!(m.resolved, Some(true));
-        assert!(m.label.contains("p_L advantage over direct lost · τ_e ≈ 30"), "{}", m.label);
+        assert!(
+            m.label
+                .contains("p_L advantage over direct lost · τ_e ≈ 30"),
+            "{}",
+            m.label
+        );
         assert!(m.detail.contains("between τ_e = 20"), "{}", m.detail);
         // p_L vs monolithic: −20 at 10, +10 at 20 → 10 + 10·(20/30).
         let m = find("p_L", "monolithic").unwrap();
@@ -473,17 +490,32 @@ mod tests {
         // Depth vs direct: distributed adds 3i, direct i per circuit i = 0..4, so the paired
         // mean is (600 − 1000) + 4 = −396 at τ_e = 10 and +504 at 20.
         let m = find("depth", "direct").unwrap();
-        assert!((m.x - (10.0 + 10.0 * 396.0 / 900.0)).abs() < 1e-9, "{}", m.x);
+        assert!(
+            (m.x - (10.0 + 10.0 * 396.0 / 900.0)).abs() < 1e-9,
+            "{}",
+            m.x
+        );
         // Depth vs monolithic: −496 at 20, +504 at 40.
         let m = find("depth", "monolithic").unwrap();
-        assert!((m.x - (20.0 + 20.0 * 496.0 / 1000.0)).abs() < 1e-9, "{}", m.x);
+        assert!(
+            (m.x - (20.0 + 20.0 * 496.0 / 1000.0)).abs() < 1e-9,
+            "{}",
+            m.x
+        );
         // A sweep that never loses says so.
         let winning = fig3b_like(&[1.0, 15.0], |_| (50, 600));
         let pts: Vec<(f64, &Report)> = winning.iter().map(|(x, r)| (*x, r)).collect();
         let th = tau_e_markers(Scale::Lin, &pts);
-        assert!(th.markers.iter().all(|m| m.kind != MarkerKind::AdvantageLost));
+        assert!(th
+            .markers
+            .iter()
+            .all(|m| m.kind != MarkerKind::AdvantageLost));
         assert_eq!(th.notes.len(), 4);
-        assert!(th.notes[0].contains("still beats direct on p_L"), "{}", th.notes[0]);
+        assert!(
+            th.notes[0].contains("still beats direct on p_L"),
+            "{}",
+            th.notes[0]
+        );
     }
 
     #[test]
@@ -513,7 +545,10 @@ mod tests {
         let th2 = tau_e_markers(Scale::Lin, &[(1.0, &p2)]);
         assert_eq!(th2.markers[0].x, 4.0 * min);
         assert!(th2.markers[0].detail.contains("4 generators per link"));
-        assert_eq!(thresholds(XAxis::P, Scale::Log, &pts), Thresholds::default());
+        assert_eq!(
+            thresholds(XAxis::P, Scale::Log, &pts),
+            Thresholds::default()
+        );
         assert_eq!(tau_e_markers(Scale::Lin, &[]), Thresholds::default());
     }
 
@@ -529,8 +564,9 @@ mod tests {
                     shots: 5,
                     ..Default::default()
                 };
-                let r = crate::estimate::simulate(&p, crate::sim::EngineKind::Fast, None, &mut |_| {})
-                    .unwrap();
+                let r =
+                    crate::estimate::simulate(&p, crate::sim::EngineKind::Fast, None, &mut |_| {})
+                        .unwrap();
                 (f64::from(n), r)
             })
             .collect();
@@ -556,7 +592,11 @@ mod tests {
         assert!((th.curves[0].points[0].1 - (6.75 * 6.0 + 46.5)).abs() < 6.0 * 1.5 * 3.0);
         // Small synthesized circuits are far below it: a note, no marker.
         assert!(th.markers.is_empty());
-        assert!(th.notes[0].starts_with("Δ is below the §12 threshold"), "{}", th.notes[0]);
+        assert!(
+            th.notes[0].starts_with("Δ is below the §12 threshold"),
+            "{}",
+            th.notes[0]
+        );
         // A crossing is marked where Δ(n) − threshold changes sign.
         let mut a = reports[0].1.clone();
         let mut b = reports[2].1.clone();
