@@ -202,7 +202,7 @@ fn forced_outcomes_at_p_zero() {
             reading.kind.id()
         )
     );
-    // Independent random gates: Δ ≈ n, far below the threshold, so distributed is deeper
+    // Independent random gates: Δ ≈ 3n, far below the threshold, so distributed is deeper
     // than direct (Q1, Q3 fail); links stall from τ_e ≈ 6, so the depth rises but the p_L
     // cannot (Q4 unresolved).
     let rg: Vec<&str> = lines[2].split(',').collect();

@@ -246,13 +246,16 @@ pub fn run_reading(
     })
 }
 
+/// The points of one figure's sweep: (x, report) in sweep order.
+pub type FigurePoints = Vec<(f64, Report)>;
+
 /// The sweeps of one reading: (figure, points) in the order of `figures`.
 pub fn run_figures(
     params: &Params,
     figures: &[Figure],
     threads: u32,
     progress: &mut dyn FnMut(ReadingProgress),
-) -> Result<Vec<(Figure, Vec<(f64, Report)>)>, EngineError> {
+) -> Result<Vec<(Figure, FigurePoints)>, EngineError> {
     let total = reading_work(figures, params.circuits);
     let mut before = 0u32;
     let mut out = Vec::with_capacity(figures.len());

@@ -630,16 +630,20 @@ fn symbol(axis: XAxis) -> &'static str {
 }
 
 fn side_words(axis: XAxis, s: &Side) -> String {
+    // The depth advantage is named once by the quantity; its sides are "advantage at t = …".
+    let name = if s.implementation == ADVANTAGE {
+        "advantage"
+    } else {
+        s.implementation.as_str()
+    };
     match s.x {
-        Some(x) => format!(
-            "{} at {} = {}",
-            s.implementation,
-            symbol(axis),
-            format_value(x)
-        ),
-        None => s.implementation.clone(),
+        Some(x) => format!("{name} at {} = {}", symbol(axis), format_value(x)),
+        None => name.to_string(),
     }
 }
+
+/// The implementation name of the depth advantage (direct − distributed) in [`Side`].
+const ADVANTAGE: &str = "direct - distributed";
 
 fn compare(
     axis: XAxis,
@@ -794,7 +798,7 @@ fn trend_claim(id: ClaimId, axis: XAxis, pts: &[(f64, &Report)]) -> Evaluated {
         _ => &[Quantity::DepthAdvantage],
     };
     let name = |q: Quantity| match q {
-        Quantity::DepthAdvantage => "direct - distributed",
+        Quantity::DepthAdvantage => ADVANTAGE,
         _ => Distributed.name(),
     };
     let against_first = |x: f64, r: &Report| -> Vec<Comparison> {

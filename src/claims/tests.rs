@@ -405,6 +405,14 @@ fn q5_needs_a_t_axis_and_compares_the_depth_advantage() {
     assert_eq!(xs, [3.0, 4.0, 6.0], "t = 2 is below the paper's t = 3");
     assert_eq!(r.evidence.trend[0].quantity, Quantity::DepthAdvantage);
     assert_eq!(r.evidence.trend[0].paired.difference, 900.0);
+    assert!(
+        r.evidence.trend[0].text.starts_with(
+            "depth advantage (direct − distributed): advantage at t = 6 − advantage at t = 3 \
+             = +900.0 ± 0.0"
+        ),
+        "{}",
+        r.evidence.trend[0].text
+    );
     // The t axis is Q5's setting, so t ≠ 3 is no caveat there.
     assert!(r.evidence.caveats.iter().all(|c| !c.starts_with("t =")));
     // On an n axis Q5 is not shown, and says which preset shows it.
