@@ -469,6 +469,41 @@ mod tests {
         assert!(matches!(run(&none), Outcome::Error { .. }));
     }
 
+    /// Made by the native CLI: `cargo run --release --bin clinr -- claims --format json
+    /// --circuits 2 --shots 4 --seed 2 --k1 off --k2 uniform --k3 h_then_mz >
+    /// tests/fixtures/claims_small.json` (one reading per circuit generator).
+    const CLAIMS_FIXTURE: &str = include_str!("../tests/fixtures/claims_small.json");
+
+    #[test]
+    fn claim_map_job_answers_the_cli_row_byte_for_byte() {
+        let map: serde_json::Value = serde_json::from_str(CLAIMS_FIXTURE).unwrap();
+        let knobs = crate::protocol::reading::ReadingKind::PaperConsistent
+            .knobs()
+            .unwrap();
+        let row = map["readings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|r| r["knobs"] == serde_json::to_value(knobs).unwrap())
+            .expect("the paper-consistent reading is in the fixture");
+        let job = Job::ClaimMap {
+            params: Params {
+                circuits: 2,
+                shots: 4,
+                seed: 2,
+                knobs,
+                ..Default::default()
+            },
+            figures: Figure::PAPER.to_vec(),
+        };
+        assert_eq!(
+            run(&job),
+            Outcome::ClaimRow {
+                json: row.to_string()
+            }
+        );
+    }
+
     #[test]
     fn different_seeds_give_different_pings() {
         assert_ne!(ping_value(42), ping_value(43));
