@@ -599,7 +599,8 @@ impl ClaimsProgress {
         if std::io::stderr().is_terminal() {
             let bar = indicatif::ProgressBar::new(total);
             if let Ok(style) = indicatif::ProgressStyle::with_template(
-                "{elapsed_precise} [{bar:32}] {percent:>3}% eta {eta} {msg}",
+                // wide_msg: the reading is cut to the terminal's width, never wrapped.
+                "[{bar:20}] {percent:>3}% eta {eta:>3} {wide_msg}",
             ) {
                 bar.set_style(style.progress_chars("=> "));
             }
@@ -673,10 +674,10 @@ fn run_claims(a: &ClaimsArgs) -> Result<String, Failure> {
                 b.set_position(i as u64 * per + u64::from(p.done));
                 if last != Some((i, p.figure)) {
                     b.set_message(format!(
-                        "reading {}/{count} ({}): {}",
+                        "{}/{count} {}: {}",
                         i + 1,
-                        reading_words(&readings[i]),
-                        p.figure.id()
+                        p.figure.id(),
+                        reading_words(&readings[i])
                     ));
                     last = Some((i, p.figure));
                 }
