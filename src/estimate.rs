@@ -16,6 +16,7 @@ use crate::parallel;
 use crate::protocol::block::Instance;
 use crate::protocol::bounds;
 use crate::protocol::params::{Knobs, ParamError, Params};
+use crate::protocol::reading::Reading;
 use crate::protocol::schedule::Implementation;
 use crate::sim::sampler::{self, Tables};
 use crate::sim::{AttemptCounts, CircuitSamples, EngineKind, Shot, SimError};
@@ -370,6 +371,11 @@ pub struct Report {
     pub engine: EngineKind,
     /// Knobs that differ from their defaults, as (identifier, value) pairs (§17: flag them).
     pub non_default_knobs: Vec<(String, String)>,
+    /// The active reading of the paper (protocol.md §9, §16): paper-consistent, literal or
+    /// custom, with the changed knobs in plain words. Always written; absent in reports from
+    /// before it existed (then [`Report::reading`] derives it from `params.knobs`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reading: Option<Reading>,
     pub results: Results,
     pub derived: Derived,
     /// T_1 over every distributed sample of every circuit, as sorted (T_1, samples) pairs: what
@@ -383,6 +389,16 @@ pub struct Report {
     pub totals: [ShotTotals; 3],
     #[serde(skip)]
     pub attempts_by_impl: [AttemptCounts; 2],
+}
+
+impl Report {
+    /// The active reading: the one written in the report, or (for reports from before the
+    /// field existed) the one of `params.knobs`.
+    pub fn reading(&self) -> Reading {
+        self.reading
+            .clone()
+            .unwrap_or_else(|| Reading::of(&self.params.knobs))
+    }
 }
 
 /// q_k = Σ restarts / Σ attempts of block k over circuits (0 when a block has no attempts).
@@ -547,6 +563,7 @@ pub fn aggregate_records(params: &Params, engine: EngineKind, records: &[Circuit
         params: *params,
         engine,
         non_default_knobs: params.knobs.non_default(),
+        reading: Some(Reading::of(&params.knobs)),
         results,
         derived,
         first_acceptance,

@@ -12,11 +12,18 @@
 //! serialized exactly as `clinr simulate --format json` prints it (compact, one line, then a
 //! newline), so the page can export it byte for byte; while it runs, the worker posts
 //! [`Outcome::Progress`] replies after every circuit.
+//!
+//! A [`Job::ClaimMap`] computes one reading of the claim map (`clinr claims`): the paper's
+//! sweeps for that reading and the verdicts on Q1–Q5, answered as [`Outcome::ClaimRow`] with
+//! exactly the JSON of that reading's element of `readings` in `clinr claims --format json`.
+//! One job per reading keeps jobs short (≈ 0.3 s at 20 × 200 on one thread), so the page can
+//! spread readings over its workers and cancel by restarting them.
 
 use rand::RngExt;
 use serde::{Deserialize, Serialize};
 
 use crate::circuit::Circuit;
+use crate::claims::map::{self as claim_map, Figure};
 use crate::estimate;
 use crate::protocol::params::Params;
 use crate::rng;
@@ -52,6 +59,21 @@ pub enum Job {
     /// The random circuit `index` of `params` as a Stim file, as `clinr circuit` writes it
     /// ([`circuit_file_text`]: header line, then the gates).
     Circuit { params: Params, index: u32 },
+    /// One reading of the claim map ([`claim_map::run_reading`]): the sweeps of `figures`
+    /// (default: paper Fig. 3a and 3b) with the reading `params.knobs` and the statistics,
+    /// seed, p, t and r of `params` (n and τ_e come from the figures). Replies:
+    /// [`Outcome::Progress`] with `circuits_done` / `circuits` counting units of
+    /// [`claim_map::reading_work`] (circuits × points for an n sweep, circuits for the τ_e
+    /// sweep), then [`Outcome::ClaimRow`].
+    ClaimMap {
+        params: Params,
+        #[serde(default = "paper_figures")]
+        figures: Vec<Figure>,
+    },
+}
+
+fn paper_figures() -> Vec<Figure> {
+    Figure::PAPER.to_vec()
 }
 
 /// A message from the worker.
@@ -78,6 +100,9 @@ pub enum Outcome {
     Report { json: String },
     /// Answer to [`Job::Circuit`]: the circuit as Stim text.
     Stim { text: String },
+    /// Answer to [`Job::ClaimMap`]: `{"claims": {"Q1": {"evidence": …, "verdict": …}, …},
+    /// "knobs": …}` as compact JSON ([`claim_map::row_json`]).
+    ClaimRow { json: String },
     /// The request could not be parsed or run.
     Error { message: String },
 }
@@ -140,6 +165,32 @@ pub fn run_with(job: &Job, progress: &mut dyn FnMut(Outcome)) -> Outcome {
                     Err(e) => Outcome::Error {
                         message: format!("cannot serialize the report: {e}"),
                     },
+                },
+                Err(e) => Outcome::Error {
+                    message: e.to_string(),
+                },
+            }
+        }
+        Job::ClaimMap { params, figures } => {
+            if figures.is_empty() {
+                return Outcome::Error {
+                    message: "a claim-map job needs at least one figure".into(),
+                };
+            }
+            let mut on_progress = |p: claim_map::ReadingProgress| {
+                progress(Outcome::Progress {
+                    circuits_done: p.done,
+                    circuits: p.total,
+                })
+            };
+            match claim_map::run_reading(
+                params,
+                figures,
+                crate::parallel::available_threads(),
+                &mut on_progress,
+            ) {
+                Ok(row) => Outcome::ClaimRow {
+                    json: claim_map::row_json(&row),
                 },
                 Err(e) => Outcome::Error {
                     message: e.to_string(),
@@ -413,6 +464,99 @@ mod tests {
         );
         assert!(text.ends_with('\n'));
         assert_eq!(text, circuit_file_text(&p, 1));
+    }
+
+    #[test]
+    fn claim_map_job_answers_one_reading_row_with_progress() {
+        let params = Params {
+            circuits: 2,
+            shots: 4,
+            seed: 3,
+            ..Default::default()
+        };
+        let json =
+            r#"{"id": 9, "kind": "claim_map", "params": {"circuits": 2, "shots": 4, "seed": 3}}"#;
+        let mut posted = Vec::new();
+        let reply = Reply::parse(&handle_with(json, &mut |m| posted.push(m))).unwrap();
+        assert_eq!(reply.id, 9);
+        let Outcome::ClaimRow { json: row } = reply.outcome else {
+            panic!("expected a claim row, got {:?}", reply.outcome);
+        };
+        // The same row as computing the reading directly (what `clinr claims` prints).
+        let direct = claim_map::run_reading(&params, &Figure::PAPER, 1, &mut |_| {}).unwrap();
+        assert_eq!(row, claim_map::row_json(&direct));
+        let v: serde_json::Value = serde_json::from_str(&row).unwrap();
+        assert_eq!(v["knobs"], serde_json::to_value(params.knobs).unwrap());
+        for q in ["Q1", "Q2", "Q3", "Q4", "Q5"] {
+            let verdict = v["claims"][q]["verdict"].as_str().unwrap();
+            assert!(
+                ["holds", "fails", "unresolved", "not-shown"].contains(&verdict),
+                "{q}: {verdict}"
+            );
+        }
+        assert_eq!(v["claims"]["Q5"]["verdict"], "not-shown");
+        // Progress counts units up to the total: 5 n points × 2 circuits + 2 circuits of τ_e.
+        let progress: Vec<Outcome> = posted
+            .iter()
+            .map(|m| Reply::parse(m).unwrap().outcome)
+            .collect();
+        assert_eq!(progress.len(), 12);
+        assert_eq!(
+            progress.last(),
+            Some(&Outcome::Progress {
+                circuits_done: 12,
+                circuits: 12
+            })
+        );
+        // Bad requests get an error reply.
+        let bad = Job::ClaimMap {
+            params: Params {
+                circuits: 0,
+                ..params
+            },
+            figures: Figure::PAPER.to_vec(),
+        };
+        assert!(matches!(run(&bad), Outcome::Error { .. }));
+        let none = Job::ClaimMap {
+            params,
+            figures: Vec::new(),
+        };
+        assert!(matches!(run(&none), Outcome::Error { .. }));
+    }
+
+    /// Made by the native CLI: `cargo run --release --bin clinr -- claims --format json
+    /// --circuits 2 --shots 4 --seed 2 --k1 off --k2 uniform --k3 h_then_mz >
+    /// tests/fixtures/claims_small.json` (one reading per circuit generator).
+    const CLAIMS_FIXTURE: &str = include_str!("../tests/fixtures/claims_small.json");
+
+    #[test]
+    fn claim_map_job_answers_the_cli_row_byte_for_byte() {
+        let map: serde_json::Value = serde_json::from_str(CLAIMS_FIXTURE).unwrap();
+        let knobs = crate::protocol::reading::ReadingKind::PaperConsistent
+            .knobs()
+            .unwrap();
+        let row = map["readings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|r| r["knobs"] == serde_json::to_value(knobs).unwrap())
+            .expect("the paper-consistent reading is in the fixture");
+        let job = Job::ClaimMap {
+            params: Params {
+                circuits: 2,
+                shots: 4,
+                seed: 2,
+                knobs,
+                ..Default::default()
+            },
+            figures: Figure::PAPER.to_vec(),
+        };
+        assert_eq!(
+            run(&job),
+            Outcome::ClaimRow {
+                json: row.to_string()
+            }
+        );
     }
 
     #[test]

@@ -5,6 +5,7 @@
 //! dependency. `web` is the browser front end, compiled only for wasm32.
 
 pub mod circuit;
+pub mod claims;
 #[cfg(not(target_arch = "wasm32"))]
 pub mod cli;
 pub mod estimate;

@@ -322,8 +322,15 @@ fn sweep_csv_and_jsonl_have_one_row_per_point() {
     let lines: Vec<&str> = csv.lines().collect();
     assert_eq!(lines.len(), 4);
     assert!(lines[0].starts_with("tau_e,direct_logical_error_rate_mean"));
-    assert_eq!(lines[0].split(',').count(), 13);
+    assert_eq!(lines[0].split(',').count(), 14);
+    assert!(lines[0].ends_with(",reading"));
     assert!(lines[3].starts_with("3,"));
+    // The reading of the defaults is one of the two named readings.
+    let reading = lines[3].rsplit(',').next().unwrap();
+    assert!(
+        ["paper_consistent", "literal"].contains(&reading),
+        "{reading}"
+    );
     let jsonl = ok(&with(
         &["sweep", "--vary", "n=4,6", "--format", "jsonl"],
         &SMALL,
@@ -336,6 +343,7 @@ fn sweep_csv_and_jsonl_have_one_row_per_point() {
     assert_eq!(rows[0]["params"]["n"], 4);
     assert_eq!(rows[1]["value"], 6.0);
     assert!(rows[1]["results"]["distributed"]["depth"]["mean"].is_number());
+    assert_eq!(rows[1]["reading"]["kind"], reading);
 }
 
 #[test]

@@ -163,3 +163,50 @@ fn simulate_in_wasm_gives_the_native_cli_json_bit_for_bit() {
         }
     );
 }
+
+/// `cargo run --release --bin clinr -- claims --format json --circuits 2 --shots 4 --seed 2
+/// --k1 off --k2 uniform --k3 h_then_mz > tests/fixtures/claims_small.json`.
+const CLAIMS_FIXTURE: &str = include_str!("fixtures/claims_small.json");
+
+#[wasm_bindgen_test]
+fn claim_map_job_in_wasm_gives_the_native_cli_row_bit_for_bit() {
+    use clinr_explorer::claims::map::Figure;
+    use clinr_explorer::protocol::params::Params;
+    use clinr_explorer::protocol::reading::ReadingKind;
+    let map: serde_json::Value = serde_json::from_str(CLAIMS_FIXTURE).unwrap();
+    let knobs = ReadingKind::PaperConsistent.knobs().unwrap();
+    let row = map["readings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["knobs"] == serde_json::to_value(knobs).unwrap())
+        .expect("the paper-consistent reading is in the fixture");
+    let request = jobs::Request {
+        id: 3,
+        job: jobs::Job::ClaimMap {
+            params: Params {
+                circuits: 2,
+                shots: 4,
+                seed: 2,
+                knobs,
+                ..Default::default()
+            },
+            figures: Figure::PAPER.to_vec(),
+        },
+    };
+    let mut progress = 0;
+    let reply = Reply::parse(&jobs::handle_with(&request.to_json(), &mut |_| {
+        progress += 1
+    }))
+    .unwrap();
+    assert_eq!(
+        reply.outcome,
+        Outcome::ClaimRow {
+            json: row.to_string()
+        }
+    );
+    assert_eq!(
+        progress, 12,
+        "5 n points × 2 circuits + 2 circuits of the τ_e sweep"
+    );
+}

@@ -52,6 +52,13 @@ pub enum Cmd {
     /// standard input), compute its tableau, and print the circuit that --method makes of it
     /// (gate for gate as Stim or Qiskit would), as Stim text.
     Synthesize(SynthesizeArgs),
+    /// The claim map: which readings make the paper's claims Q1–Q5 hold (protocol.md §14).
+    /// For every combination of K1 × K4 × K2 × K3 (all values unless restricted), computes
+    /// the paper's points (Fig. 3a: n = 50, 60, 70, 85, 100 at τ_e = 1; Fig. 3b: τ_e = 1, 2,
+    /// 3, 5, 8, 10, 15 at n = 85) and prints a matrix of readings × claims with verdicts
+    /// holds / fails / unresolved / not-shown (paired difference over circuits beyond 2
+    /// standard errors or not).
+    Claims(ClaimsArgs),
 }
 
 /// The simulation point, in the paper's notation.
@@ -251,6 +258,80 @@ pub struct MergeArgs {
     /// Output format [default: the one given to the sharded sweep]
     #[arg(long, value_enum)]
     pub format: Option<SweepFormat>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum ClaimsFormat {
+    Table,
+    Json,
+    Csv,
+}
+
+/// Arguments of `clinr claims`.
+#[derive(Args, Debug)]
+pub struct ClaimsArgs {
+    /// Random circuits per point [default: 20, the paper's]
+    #[arg(long)]
+    pub circuits: Option<u32>,
+    /// Protocol samples per circuit [default: 200, the paper's]
+    #[arg(long)]
+    pub shots: Option<u32>,
+    /// Seed of every random draw [default: 1]
+    #[arg(long)]
+    pub seed: Option<u64>,
+    /// p: physical noise parameter [default: 1e-4, the paper's]
+    #[arg(long, allow_negative_numbers = true)]
+    pub p: Option<f64>,
+    /// t: number of blocks [default: 3, the paper's]
+    #[arg(long)]
+    pub t: Option<u32>,
+    /// r: checks per resource state [default: 3, the paper's]
+    #[arg(long)]
+    pub r: Option<u32>,
+    /// K1 values to cross, comma-separated: off (paper-consistent reading), on (literal
+    /// reading) [default: off,on]
+    #[arg(long, value_name = "on,off", value_delimiter = ',', value_parser = parse_on_off)]
+    pub k1: Vec<bool>,
+    /// K4 circuit generators to cross, comma-separated [default: every generator]
+    #[arg(long, value_name = "GENERATORS", value_delimiter = ',', value_parser = SerdeEnum::<CircuitGenerator>::new())]
+    pub k4: Vec<CircuitGenerator>,
+    /// K2 check kinds to cross, comma-separated [default: every kind]
+    #[arg(long, value_name = "KINDS", value_delimiter = ',', value_parser = SerdeEnum::<CheckKind>::new())]
+    pub k2: Vec<CheckKind>,
+    /// K3 check measurements to cross, comma-separated [default: every measurement]
+    #[arg(long, value_name = "MEASUREMENTS", value_delimiter = ',', value_parser = SerdeEnum::<CheckMeasurement>::new())]
+    pub k3: Vec<CheckMeasurement>,
+    /// Sweeps per reading, comma-separated: fig3a (Q1, Q2), fig3b (Q3, Q4), larger_t (Q5: t =
+    /// 3, 4, 5, 6 at n = 100; not in the paper) [default: fig3a,fig3b]
+    #[arg(long, value_name = "FIGURES", value_delimiter = ',', value_parser = parse_figure)]
+    pub figures: Vec<crate::claims::map::Figure>,
+    /// Output: table (matrix of verdicts), json (verdicts with their evidence), csv (one row
+    /// per reading)
+    #[arg(long, value_enum, default_value_t = ClaimsFormat::Table)]
+    pub format: ClaimsFormat,
+    /// Show progress on stderr even when it is not a terminal (one line per sweep)
+    #[arg(long)]
+    pub progress: bool,
+    /// Threads to spread the circuits over [default: every core]; the numbers never depend
+    /// on it
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..=1024))]
+    pub threads: Option<u32>,
+}
+
+fn parse_on_off(s: &str) -> Result<bool, String> {
+    match s.trim() {
+        "on" | "true" | "literal" => Ok(true),
+        "off" | "false" | "paper_consistent" => Ok(false),
+        other => Err(format!("'{other}': expected on or off")),
+    }
+}
+
+fn parse_figure(s: &str) -> Result<crate::claims::map::Figure, String> {
+    use crate::claims::map::Figure;
+    Figure::parse(s.trim()).ok_or_else(|| {
+        let ids: Vec<&str> = Figure::ALL.iter().map(|f| f.id()).collect();
+        format!("'{s}': expected one of {}", ids.join(", "))
+    })
 }
 
 /// What `export-stim` writes.
@@ -618,6 +699,163 @@ fn run_merge(a: &MergeArgs) -> Result<String, Failure> {
     )
 }
 
+/// The values in order, each once; `all` when none is given.
+fn chosen<T: PartialEq + Copy>(given: &[T], all: Vec<T>) -> Vec<T> {
+    if given.is_empty() {
+        return all;
+    }
+    let mut out: Vec<T> = Vec::new();
+    for &v in given {
+        if !out.contains(&v) {
+            out.push(v);
+        }
+    }
+    out
+}
+
+/// Progress of `clinr claims` on stderr: an indicatif bar on a terminal, one line per sweep
+/// with `--progress` elsewhere, nothing otherwise.
+enum ClaimsProgress {
+    Bar(indicatif::ProgressBar),
+    Lines,
+    Quiet,
+}
+
+impl ClaimsProgress {
+    fn new(forced: bool, total: u64) -> Self {
+        if std::io::stderr().is_terminal() {
+            let bar = indicatif::ProgressBar::new(total);
+            if let Ok(style) = indicatif::ProgressStyle::with_template(
+                // wide_msg: the reading is cut to the terminal's width, never wrapped.
+                "[{bar:20}] {percent:>3}% eta {eta:>3} {wide_msg}",
+            ) {
+                bar.set_style(style.progress_chars("=> "));
+            }
+            ClaimsProgress::Bar(bar)
+        } else if forced {
+            ClaimsProgress::Lines
+        } else {
+            ClaimsProgress::Quiet
+        }
+    }
+}
+
+fn reading_words(k: &Knobs) -> String {
+    format!(
+        "K1 {}, {}, {}, {}",
+        if k.idle_on_resource_during_rspv {
+            "on"
+        } else {
+            "off"
+        },
+        serde_arg::serde_name(&k.circuit_generator),
+        serde_arg::serde_name(&k.check_kind),
+        serde_arg::serde_name(&k.check_measurement)
+    )
+}
+
+fn run_claims(a: &ClaimsArgs) -> Result<String, Failure> {
+    use crate::claims::map::{self, Figure, KnobGrid};
+    let d = Params::default();
+    let base = Params {
+        circuits: a.circuits.unwrap_or(d.circuits),
+        shots: a.shots.unwrap_or(d.shots),
+        seed: a.seed.unwrap_or(d.seed),
+        p: a.p.unwrap_or(d.p),
+        t: a.t.unwrap_or(d.t),
+        r: a.r.unwrap_or(d.r),
+        ..d
+    };
+    let default_grid = KnobGrid::default();
+    let grid = KnobGrid {
+        k1: chosen(&a.k1, default_grid.k1),
+        k4: chosen(&a.k4, default_grid.k4),
+        k2: chosen(&a.k2, default_grid.k2),
+        k3: chosen(&a.k3, default_grid.k3),
+    };
+    let figures = chosen(&a.figures, Figure::PAPER.to_vec());
+    // Every point of every figure, for every reading, is validated before any work.
+    for knobs in grid.readings(&base.knobs) {
+        for &f in &figures {
+            let fb = f.base(&Params { knobs, ..base });
+            let v = f.vary();
+            for i in 0..v.len() {
+                v.point(&fb, i)
+                    .1
+                    .validate()
+                    .map_err(|e| Failure::input(e.to_string()))?;
+            }
+        }
+    }
+    let readings = grid.readings(&base.knobs);
+    let per = u64::from(map::reading_work(&figures, base.circuits));
+    let mut bar = ClaimsProgress::new(a.progress, per * readings.len() as u64);
+    let mut last: Option<(usize, Figure)> = None;
+    let result = map::run_map(
+        &base,
+        &grid,
+        &figures,
+        a.run_threads(),
+        &mut |i, count, p| match &bar {
+            ClaimsProgress::Bar(b) => {
+                b.set_position(i as u64 * per + u64::from(p.done));
+                if last != Some((i, p.figure)) {
+                    b.set_message(format!(
+                        "{}/{count} {}: {}",
+                        i + 1,
+                        p.figure.id(),
+                        reading_words(&readings[i])
+                    ));
+                    last = Some((i, p.figure));
+                }
+            }
+            ClaimsProgress::Lines => {
+                if readings_figure_done(&figures, base.circuits, p) {
+                    eprintln!(
+                        "progress: reading {}/{count} ({}): {} done",
+                        i + 1,
+                        reading_words(&readings[i]),
+                        p.figure.id()
+                    );
+                }
+            }
+            ClaimsProgress::Quiet => {}
+        },
+    );
+    if let ClaimsProgress::Bar(b) = &mut bar {
+        b.finish_and_clear();
+    }
+    let claim_map = result?;
+    Ok(match a.format {
+        ClaimsFormat::Table => claim_map.to_table(),
+        ClaimsFormat::Json => claim_map.to_json(),
+        ClaimsFormat::Csv => claim_map.to_csv(),
+    })
+}
+
+/// Whether progress `p` is the last unit of its figure.
+fn readings_figure_done(
+    figures: &[crate::claims::map::Figure],
+    circuits: u32,
+    p: crate::claims::map::ReadingProgress,
+) -> bool {
+    let mut end = 0;
+    for f in figures {
+        end += f.work(circuits);
+        if *f == p.figure {
+            return p.done == end;
+        }
+    }
+    false
+}
+
+impl ClaimsArgs {
+    fn run_threads(&self) -> u32 {
+        self.threads
+            .unwrap_or_else(crate::parallel::available_threads)
+    }
+}
+
 fn run_circuit(a: &CircuitArgs) -> Result<String, Failure> {
     let params = a.params.to_params(None, 0);
     params
@@ -800,6 +1038,7 @@ pub fn main_with(args: Vec<std::ffi::OsString>) -> i32 {
         Cmd::Circuit(a) => run_circuit(a),
         Cmd::ExportStim(a) => run_export_stim(a),
         Cmd::Synthesize(a) => run_synthesize(a),
+        Cmd::Claims(a) => run_claims(a),
     };
     match out {
         Ok(text) => {

@@ -74,6 +74,9 @@ pub fn report_table(r: &Report) -> String {
         p.seed,
         super::serde_arg::serde_name(&r.engine)
     );
+    let reading = r.reading();
+    let _ = writeln!(o, "Reading: {}", reading.headline());
+    let _ = writeln!(o, "  {}", reading.summary);
     let nd = &r.non_default_knobs;
     let _ = writeln!(
         o,
@@ -155,25 +158,28 @@ pub fn report_table(r: &Report) -> String {
     o
 }
 
-/// One row per circuit: index, Δ, then p_L and mean depth per implementation.
+/// One row per circuit: index, Δ, then p_L and mean depth per implementation, and last the
+/// reading's identifier (`paper_consistent`, `literal` or `custom`).
 pub fn report_csv(r: &Report) -> String {
     let mut o = String::from("circuit,circuit_depth");
     for imp in Implementation::ALL {
         let _ = write!(o, ",{0}_logical_error_rate,{0}_depth", imp.name());
     }
-    o.push('\n');
+    o.push_str(",reading\n");
+    let reading = r.reading().kind.id();
     for (i, der) in r.derived.per_circuit.iter().enumerate() {
         let _ = write!(o, "{i},{}", der.circuit_depth);
         for imp in Implementation::ALL {
             let c = &r.results.get(imp).per_circuit[i];
             let _ = write!(o, ",{},{}", c.logical_error_rate, c.depth);
         }
-        o.push('\n');
+        let _ = writeln!(o, ",{reading}");
     }
     o
 }
 
-/// Header plus one row per point: x, then mean/std of p_L and depth per implementation.
+/// Header plus one row per point: x, then mean/std of p_L and depth per implementation, and
+/// last the reading's identifier.
 pub fn sweep_csv(var: &str, points: &[(f64, Report)]) -> String {
     let mut o = String::from(var);
     for imp in Implementation::ALL {
@@ -183,7 +189,7 @@ pub fn sweep_csv(var: &str, points: &[(f64, Report)]) -> String {
             imp.name()
         );
     }
-    o.push('\n');
+    o.push_str(",reading\n");
     for (x, r) in points {
         let _ = write!(o, "{x}");
         for imp in Implementation::ALL {
@@ -197,7 +203,7 @@ pub fn sweep_csv(var: &str, points: &[(f64, Report)]) -> String {
                 res.depth.std
             );
         }
-        o.push('\n');
+        let _ = writeln!(o, ",{}", r.reading().kind.id());
     }
     o
 }
@@ -232,6 +238,7 @@ pub fn sweep_table(var: &str, points: &[(f64, Report)]) -> String {
             .iter()
             .map(|(k, v)| format!("*{k}={v}"))
             .collect();
+        let _ = writeln!(o, "Reading: {}", first.reading().headline());
         let _ = writeln!(
             o,
             "Sweep over {var}; non-default knobs: {}",

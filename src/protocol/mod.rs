@@ -5,6 +5,7 @@ pub mod block;
 pub mod bounds;
 pub mod ops;
 pub mod params;
+pub mod reading;
 pub mod schedule;
 pub mod stim_export;
 pub mod two_sided;

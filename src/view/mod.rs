@@ -10,3 +10,4 @@ pub mod plot_data;
 pub mod provenance;
 pub mod scaling;
 pub mod share;
+pub mod thresholds;

@@ -9,8 +9,10 @@ use crate::protocol::params::{Knobs, ParamError, Params};
 use serde_json::{Map, Value};
 
 /// Keys of the hash that belong to the page's views, not to [`Params`] (`x` = the plots' x
-/// axis): [`decode`] skips them and the page keeps them when it rewrites the hash.
-pub const VIEW_KEYS: [&str; 1] = ["x"];
+/// axis; `from`, `to`, `pts`, `scale`, `paper` = its range, see
+/// [`crate::view::plot_data::SweepRange::to_hash`]): [`decode`] skips them and the page keeps
+/// them when it rewrites the hash.
+pub const VIEW_KEYS: [&str; 6] = ["x", "from", "to", "pts", "scale", "paper"];
 
 /// Keys of the hash that hold the ring animation's view: the shown run (`shot`, the shot
 /// index of circuit 0 that `sim::sampler::sample_run` draws; 0 when absent) and the playhead
@@ -252,6 +254,17 @@ mod tests {
         );
         assert_eq!(with_view_keys("n=3&t=2", "#n=9&x=p"), "n=3&t=2&x=p");
         assert_eq!(with_view_keys("n=3", "#n=9"), "n=3");
+        assert_eq!(
+            with_view_keys("n=3", "#n=9&x=tau_e&from=1&to=40&pts=12&scale=lin&paper=1"),
+            "n=3&x=tau_e&from=1&to=40&pts=12&scale=lin&paper=1"
+        );
+        assert_eq!(
+            decode("#n=12&x=p&from=1e-5&to=1e-3&pts=5&scale=log"),
+            Ok(Params {
+                n: 12,
+                ..Default::default()
+            })
+        );
         assert_eq!(with_view_keys("n=3", ""), "n=3");
     }
 
