@@ -271,8 +271,16 @@ fn stim_cases() -> Vec<(&'static str, Params, u32)> {
     };
     vec![
         ("n5_t1", pinned(two_sided(5, 1, 3, 0.01, 21), true), 1),
-        ("n6_t2_k1_off", pinned(two_sided(6, 2, 3, 0.01, 22), false), 2),
-        ("n4_t1_high_p", pinned(two_sided(4, 1, 2, 0.03, 23), true), 1),
+        (
+            "n6_t2_k1_off",
+            pinned(two_sided(6, 2, 3, 0.01, 22), false),
+            2,
+        ),
+        (
+            "n4_t1_high_p",
+            pinned(two_sided(4, 1, 2, 0.03, 23), true),
+            1,
+        ),
     ]
 }
 

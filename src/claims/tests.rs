@@ -42,6 +42,8 @@ pub(crate) fn synthetic_report(params: &Params, rows: &[Row]) -> Report {
                     restarts: 1,
                 })
                 .collect(),
+            attempts_by_impl: Default::default(),
+            first_acceptance: Vec::new(),
         })
         .collect();
     aggregate(&p, EngineKind::Fast, &instances, &samples)
