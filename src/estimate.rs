@@ -32,6 +32,9 @@ pub enum EngineError {
     CircuitQubits { index: u32, found: u32, n: u32 },
     #[error("{given} circuits given but circuits = {expected}")]
     CircuitCount { given: u32, expected: u32 },
+    /// A given circuit's gate count differs from an explicit s (`index` is 0-based).
+    #[error("circuit {index} has {found} gates but s = {s}")]
+    CircuitSize { index: u32, found: u32, s: u32 },
     #[error("{0}")]
     Sweep(String),
     /// An engine gave up (e.g. a block is never accepted at this p).
@@ -234,6 +237,12 @@ pub struct Report {
     pub non_default_knobs: Vec<(String, String)>,
     pub results: Results,
     pub derived: Derived,
+    /// True when the circuits were given (e.g. `clinr simulate --circuit-file`), not drawn:
+    /// `params.s` is then their common gate count (null when they differ; each circuit's is
+    /// `derived.per_circuit[i].size`), and the knobs that describe a drawn circuit
+    /// (circuit_generator, size_count, padding_gates) do not apply. Omitted when false.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub given_circuits: bool,
 }
 
 /// q_k = Σ restarts / Σ attempts of block k over circuits (0 when a block has no attempts).
@@ -362,6 +371,7 @@ pub fn aggregate(
         non_default_knobs: params.knobs.non_default(),
         results,
         derived,
+        given_circuits: false,
     }
 }
 
@@ -404,6 +414,35 @@ fn instance(params: &Params, circuits: Option<&[Circuit]>, i: u32) -> Instance {
         Some(c) => Instance::with_circuit(params, i, c.clone()),
         None => Instance::generate(params, i),
     }
+}
+
+/// The parameters of a run on `circuits`: with given circuits, `s` must be unset or equal to
+/// every circuit's gate count, and becomes their common gate count (None when they differ).
+fn with_given_size(params: &Params, circuits: Option<&[Circuit]>) -> Result<Params, EngineError> {
+    let Some(cs) = circuits else {
+        return Ok(*params);
+    };
+    let sizes: Vec<u32> = cs
+        .iter()
+        .map(|c| u32::try_from(c.len()).unwrap_or(u32::MAX))
+        .collect();
+    if let Some(s) = params.s {
+        if let Some(index) = sizes.iter().position(|&found| found != s) {
+            return Err(EngineError::CircuitSize {
+                index: index as u32,
+                found: sizes[index],
+                s,
+            });
+        }
+    }
+    let common = sizes
+        .first()
+        .copied()
+        .filter(|&first| sizes.iter().all(|&x| x == first));
+    Ok(Params {
+        s: common,
+        ..*params
+    })
 }
 
 /// Given circuits must be exactly `params.circuits` of them, each on n qubits.
@@ -491,7 +530,10 @@ fn run_points(
     Ok(points
         .iter()
         .zip(&columns)
-        .map(|(p, samples)| aggregate(p, engine, &insts, samples))
+        .map(|(p, samples)| Report {
+            given_circuits: circuits.is_some(),
+            ..aggregate(p, engine, &insts, samples)
+        })
         .collect())
 }
 
@@ -524,6 +566,7 @@ pub fn simulate_on(
 ) -> Result<Report, EngineError> {
     params.validate()?;
     check_circuits(params, circuits)?;
+    let params = &with_given_size(params, circuits)?;
     let run = engine_runner(engine);
     let work = Work {
         threads,
@@ -667,11 +710,12 @@ fn sweep_using(
             "cannot vary n with given circuit files (their qubit count is fixed)".into(),
         ));
     }
+    check_circuits(base, circuits)?;
+    let base = &with_given_size(base, circuits)?;
     let points: Vec<(f64, Params)> = (0..var.len()).map(|i| var.point(base, i)).collect();
     for (_, p) in &points {
         p.validate()?;
     }
-    check_circuits(base, circuits)?;
     let xs = points.iter().map(|(x, _)| *x);
     let work = Work {
         threads,

@@ -10,6 +10,7 @@ pub mod cli;
 pub mod estimate;
 pub mod jobs;
 pub mod noise;
+pub mod numbers;
 pub mod parallel;
 pub mod pauli;
 pub mod protocol;

@@ -346,15 +346,18 @@ impl From<EngineError> for Failure {
 }
 
 /// Reads circuit files: one circuit per file, all on the same number of qubits, equal to `n`
-/// when given. Errors name the file (and the line for malformed text).
+/// when given. Each file obeys the caps of drawn circuits while it is read (at most
+/// `limits::MAX_N` qubits and `limits::MAX_S` gates, [`stim_text::ReadLimits::new`]), so a
+/// huge file is refused before it fills memory. Errors name the file (and the line for
+/// malformed text).
 pub fn read_circuits(files: &[PathBuf], n: Option<u32>) -> Result<Vec<Circuit>, Failure> {
+    let caps = stim_text::ReadLimits::new(limits::MAX_N, u64::from(limits::MAX_S));
     let mut out: Vec<Circuit> = Vec::with_capacity(files.len());
     for f in files {
         let name = f.display();
-        let text = std::fs::read_to_string(f)
+        let file = std::fs::File::open(f)
             .map_err(|e| Failure::input(format!("{name}: cannot read: {e}")))?;
-        let c = stim_text::parse(&text)
-            .and_then(|s| s.to_circuit())
+        let c = stim_text::read_circuit(std::io::BufReader::new(file), &caps)
             .map_err(|e| Failure::input(format!("{name}: {e}")))?;
         if c.n == 0 {
             return Err(Failure::input(format!(
@@ -378,6 +381,45 @@ pub fn read_circuits(files: &[PathBuf], n: Option<u32>) -> Result<Vec<Circuit>, 
         out.push(c);
     }
     Ok(out)
+}
+
+/// The flags that describe a drawn circuit, by clap id and flag name: with `--circuit-file`
+/// the circuit comes from the file, so they are refused when given explicitly.
+pub const DRAWN_CIRCUIT_FLAGS: [(&str, &str); 4] = [
+    ("s", "--s"),
+    ("circuit_generator", "--circuit-generator"),
+    ("size_count", "--size-count"),
+    ("padding_gates", "--padding-gates"),
+];
+
+/// The refusal of flags that describe a drawn circuit when `--circuit-file` is given too
+/// (both on the command line), as one line; `None` if there is nothing to refuse.
+fn drawn_flags_with_files(sub: &clap::ArgMatches) -> Option<String> {
+    use clap::parser::ValueSource;
+    let explicit = |id: &str| {
+        sub.try_contains_id(id).unwrap_or(false)
+            && sub.value_source(id) == Some(ValueSource::CommandLine)
+    };
+    if !explicit("circuit_file") {
+        return None;
+    }
+    let given: Vec<&str> = DRAWN_CIRCUIT_FLAGS
+        .iter()
+        .filter(|(id, _)| explicit(id))
+        .map(|&(_, flag)| flag)
+        .collect();
+    match given.as_slice() {
+        [] => None,
+        [one] => Some(format!(
+            "{one} does not apply with --circuit-file: it describes a drawn circuit, and the \
+             circuit comes from the file (s = its gate count); drop {one}"
+        )),
+        many => Some(format!(
+            "{} do not apply with --circuit-file: they describe a drawn circuit, and the \
+             circuit comes from the file (s = its gate count); drop them",
+            many.join(", ")
+        )),
+    }
 }
 
 /// Parameters and optional circuits for `simulate`/`sweep`, validated.
@@ -611,6 +653,13 @@ pub fn main_with(args: Vec<std::ffi::OsString>) -> i32 {
         Ok(m) => m,
         Err(e) => return clap_exit(e),
     };
+    if let Some(message) = matches
+        .subcommand()
+        .and_then(|(_, sub)| drawn_flags_with_files(sub))
+    {
+        eprintln!("error: {message}");
+        return 2;
+    }
     let cli = match Cli::from_arg_matches(&matches) {
         Ok(c) => c,
         Err(e) => return clap_exit(e),

@@ -1,7 +1,10 @@
-//! Text renderings of reports: a human table, CSV and JSON (lines).
+//! Text renderings of reports: a human table, CSV and JSON (lines). Numbers in CSV and in the
+//! tables' headers are written by [`crate::numbers::shortest`] (exact, never longer than 26
+//! characters); JSON by serde_json.
 
 use super::Failure;
 use crate::estimate::{MeanStd, Report};
+use crate::numbers::shortest;
 use crate::protocol::params::Knobs;
 use crate::protocol::schedule::Implementation;
 use serde::Serialize;
@@ -50,6 +53,16 @@ pub fn knobs_lines(k: &Knobs) -> String {
     out
 }
 
+/// The size s as the report knows it: `params.s` (n² unless set), or for given circuits of
+/// different sizes their range, e.g. `3…7 (per circuit)`.
+fn size_text(r: &Report) -> String {
+    let sizes = r.derived.per_circuit.iter().map(|d| d.size);
+    match (r.given_circuits, sizes.clone().min(), sizes.max()) {
+        (true, Some(lo), Some(hi)) if lo != hi => format!("{lo}…{hi} (per circuit)"),
+        _ => r.params.size().to_string(),
+    }
+}
+
 pub fn report_table(r: &Report) -> String {
     let p = &r.params;
     let mut o = String::new();
@@ -57,16 +70,23 @@ pub fn report_table(r: &Report) -> String {
         o,
         "CliNR point: n = {}, s = {}, t = {}, r = {}, p = {}, τ_e = {}, {} circuits × {} samples, seed {}, engine {}",
         p.n,
-        p.size(),
+        size_text(r),
         p.t,
         p.r,
-        p.p,
-        p.tau_e,
+        shortest(p.p),
+        shortest(p.tau_e),
         p.circuits,
         p.shots,
         p.seed,
         super::serde_arg::serde_name(&r.engine)
     );
+    if r.given_circuits {
+        let _ = writeln!(
+            o,
+            "Circuits: given (--circuit-file), not drawn: circuit_generator, size_count and \
+             padding_gates do not apply"
+        );
+    }
     let nd = &r.non_default_knobs;
     let _ = writeln!(
         o,
@@ -117,7 +137,9 @@ pub fn report_table(r: &Report) -> String {
     let _ = writeln!(
         o,
         "  §8.7: no RSI-1 wait for τ_e ≤ {:.3}; no depth cost for τ_e ≤ {:.3} (effective τ_e = {})",
-        d.tau_e_no_wait_mean, d.tau_e_no_depth_cost_mean, d.tau_e_effective
+        d.tau_e_no_wait_mean,
+        d.tau_e_no_depth_cost_mean,
+        shortest(d.tau_e_effective)
     );
     let _ = writeln!(
         o,
@@ -137,20 +159,26 @@ pub fn report_table(r: &Report) -> String {
     o
 }
 
-/// One row per circuit: index, Δ, then p_L and mean depth per implementation.
+/// One row per circuit: index, Δ, then p_L and mean depth per implementation, then the
+/// circuit's size s (its gate count). Numbers as [`shortest`] writes them.
 pub fn report_csv(r: &Report) -> String {
     let mut o = String::from("circuit,circuit_depth");
     for imp in Implementation::ALL {
         let _ = write!(o, ",{0}_logical_error_rate,{0}_depth", imp.name());
     }
-    o.push('\n');
+    o.push_str(",size\n");
     for (i, der) in r.derived.per_circuit.iter().enumerate() {
         let _ = write!(o, "{i},{}", der.circuit_depth);
         for imp in Implementation::ALL {
             let c = &r.results.get(imp).per_circuit[i];
-            let _ = write!(o, ",{},{}", c.logical_error_rate, c.depth);
+            let _ = write!(
+                o,
+                ",{},{}",
+                shortest(c.logical_error_rate),
+                shortest(c.depth)
+            );
         }
-        o.push('\n');
+        let _ = writeln!(o, ",{}", der.size);
     }
     o
 }
@@ -167,16 +195,16 @@ pub fn sweep_csv(var: &str, points: &[(f64, Report)]) -> String {
     }
     o.push('\n');
     for (x, r) in points {
-        let _ = write!(o, "{x}");
+        o += &shortest(*x);
         for imp in Implementation::ALL {
             let res = r.results.get(imp);
             let _ = write!(
                 o,
                 ",{},{},{},{}",
-                res.logical_error_rate.mean,
-                res.logical_error_rate.std,
-                res.depth.mean,
-                res.depth.std
+                shortest(res.logical_error_rate.mean),
+                shortest(res.logical_error_rate.std),
+                shortest(res.depth.mean),
+                shortest(res.depth.std)
             );
         }
         o.push('\n');
@@ -230,7 +258,7 @@ pub fn sweep_table(var: &str, points: &[(f64, Report)]) -> String {
     }
     o.push('\n');
     for (x, r) in points {
-        let _ = write!(o, "{x:>10}");
+        let _ = write!(o, "{:>10}", shortest(*x));
         for imp in Implementation::ALL {
             let res = r.results.get(imp);
             let _ = write!(

@@ -5,6 +5,8 @@
 //! protocol.md §17 identifier with the same values as the CLI (`noise_model=uniform`). Encoding
 //! goes through serde, so there is one list of names, shared with the CLI and the JSON output.
 
+use crate::circuit::stim_text::{escaped, printable};
+use crate::numbers::human;
 use crate::protocol::params::{Knobs, ParamError, Params};
 use serde_json::{Map, Value};
 
@@ -26,28 +28,38 @@ pub fn with_view_keys(encoded: &str, old_hash: &str) -> String {
     parts.join("&")
 }
 
-/// The hash (without `#`) for `params`.
+/// The hash (without `#`) for `params`: every field of [`Params`] but `knobs` (a null `s` is
+/// left out), then each knob that differs from its default. Real numbers are written by
+/// [`crate::numbers::human`] (`p=1e-4`, `tau_e=1.14`), which reads back exactly, so a link
+/// reproduces the same numbers bit for bit.
 pub fn encode(params: &Params) -> String {
-    let mut parts = Vec::new();
-    let Ok(Value::Object(top)) = serde_json::to_value(params) else {
+    let (Ok(Value::Object(top)), Ok(Value::Object(knobs)), Ok(Value::Object(base))) = (
+        serde_json::to_value(params),
+        serde_json::to_value(params.knobs),
+        serde_json::to_value(Knobs::default()),
+    ) else {
         return String::new();
     };
+    let mut parts = Vec::new();
     for (k, v) in &top {
         if k == "knobs" || v.is_null() {
             continue;
         }
         parts.push(format!("{k}={}", plain(v)));
     }
-    for (k, v) in params.knobs.non_default() {
-        parts.push(format!("{k}={v}"));
+    for (k, v) in &knobs {
+        if base.get(k) != Some(v) {
+            parts.push(format!("{k}={}", plain(v)));
+        }
     }
     parts.join("&")
 }
 
-/// A JSON scalar as bare text (strings without quotes).
+/// A JSON scalar as bare text (strings without quotes, reals as [`human`] writes them).
 fn plain(v: &Value) -> String {
     match v {
         Value::String(s) => s.clone(),
+        Value::Number(n) if n.is_f64() => n.as_f64().map(human).unwrap_or_default(),
         other => other.to_string(),
     }
 }
@@ -75,7 +87,8 @@ pub fn decode(hash: &str) -> Result<Params, ParamError> {
             &mut top
         } else {
             return Err(ParamError::Unsupported(format!(
-                "unknown parameter '{key}' in the link"
+                "unknown parameter '{}' in the link",
+                printable(key)
             )));
         };
         let value = match serde_json::from_str::<Value>(raw) {
@@ -85,8 +98,12 @@ pub fn decode(hash: &str) -> Result<Params, ParamError> {
         target.insert(key.to_string(), value);
     }
     top.insert("knobs".into(), Value::Object(knobs));
-    let params: Params = serde_json::from_value(Value::Object(top))
-        .map_err(|e| ParamError::Unsupported(format!("bad value in the link: {e}")))?;
+    let params: Params = serde_json::from_value(Value::Object(top)).map_err(|e| {
+        ParamError::Unsupported(format!(
+            "bad value in the link: {}",
+            escaped(&e.to_string(), 200)
+        ))
+    })?;
     params.validate()?;
     Ok(params)
 }
