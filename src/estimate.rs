@@ -207,8 +207,13 @@ pub struct Derived {
     pub block_depths_mean: Vec<f64>,
     /// Mean over circuits of δ_k, k = 1..t.
     pub rspv_depths_mean: Vec<f64>,
-    /// Mean over circuits of the check weight (all blocks, all checks).
-    pub check_weight_mean: f64,
+    /// Mean over circuits of the check weight (all blocks, all checks); omitted when there is
+    /// no check (r = 0), with the reason in `check_weight_note`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub check_weight_mean: Option<f64>,
+    /// Why `check_weight_mean` is omitted (absent when it is given).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub check_weight_note: Option<String>,
     /// q_k pooled over circuits (same as results.*.restart_probability).
     pub restart_probability: Vec<f64>,
     /// τ_e / parallel_links: the effective time per pair on a link.
@@ -331,16 +336,21 @@ pub fn aggregate(
         .collect();
     let block_depths: Vec<Vec<u32>> = per_circuit.iter().map(|d| d.block_depths.clone()).collect();
     let rspv: Vec<Vec<u32>> = per_circuit.iter().map(|d| d.rspv_depths.clone()).collect();
+    let check_weight_mean = Some(mean(
+        per_circuit
+            .iter()
+            .flat_map(|d| d.check_weights.iter().flatten())
+            .map(|&w| f64::from(w)),
+    ))
+    .filter(|w| w.is_finite());
     let derived = Derived {
         circuit_depth: MeanStd::of(&deltas),
         block_depths_mean: column_means(&block_depths),
         rspv_depths_mean: column_means(&rspv),
-        check_weight_mean: mean(
-            per_circuit
-                .iter()
-                .flat_map(|d| d.check_weights.iter().flatten())
-                .map(|&w| f64::from(w)),
-        ),
+        check_weight_mean,
+        check_weight_note: check_weight_mean
+            .is_none()
+            .then(|| "no verification checks (r = 0)".to_string()),
         restart_probability: q,
         tau_e_effective: params.tau_e / f64::from(params.knobs.parallel_links.max(1)),
         min_depth_for_distributed_advantage_mean: mean(

@@ -1016,6 +1016,58 @@ fn within(q: u32, limits: &ReadLimits, line: u32) -> Result<u32, StimParseError>
     }
 }
 
+/// The invariants that the fuzz target `fuzz/fuzz_targets/stim_parse.rs` and the seeded
+/// mutation test `tests/fuzz_inputs.rs` check on any input bytes; panics if one fails:
+/// - neither [`read_circuit`] nor [`parse`] panics, and every error is one line without
+///   control characters;
+/// - on UTF-8 text, what `read_circuit` accepts `parse` accepts as the same circuit;
+/// - what `parse` accepts, written back as text, parses to the same text (the writer's numbers
+///   stay within Stim's 63 characters);
+/// - a circuit `read_circuit` accepts, written with [`Circuit::to_stim_text`], reads back to
+///   the same gates.
+///
+/// Reads with caps small enough that one call stays fast (512 qubits, 2^16 gates, 64 KiB
+/// lines, 1 MiB input).
+pub fn fuzz_check(data: &[u8]) {
+    let limits = ReadLimits {
+        max_qubits: 512,
+        max_gates: 1 << 16,
+        max_line_bytes: 1 << 16,
+        max_bytes: 1 << 20,
+    };
+    fn one_line(e: &StimParseError) {
+        let text = e.to_string();
+        assert!(!text.chars().any(char::is_control), "{text:?}");
+    }
+    let read = read_circuit(data, &limits);
+    if let Err(e) = &read {
+        one_line(e);
+    }
+    if let Ok(text) = std::str::from_utf8(data) {
+        let parsed = parse(text);
+        match (&read, &parsed) {
+            (Ok(c), Ok(p)) => assert_eq!(p.to_circuit().as_ref(), Ok(c)),
+            (Ok(_), Err(e)) => panic!("read_circuit accepts what parse refuses: {e}"),
+            (Err(_), Err(e)) => one_line(e),
+            (Err(_), Ok(p)) => {
+                if let Err(e) = p.to_circuit() {
+                    one_line(&e);
+                }
+            }
+        }
+        if let Ok(p) = &parsed {
+            let written = p.to_string();
+            let again = parse(&written).expect("our own text parses");
+            assert_eq!(again.to_string(), written);
+        }
+    }
+    if let Ok(c) = &read {
+        let back = read_circuit(c.to_stim_text().as_bytes(), &limits).expect("our text reads");
+        assert_eq!(back.gates, c.gates);
+        assert!(back.n <= c.n);
+    }
+}
+
 impl fmt::Display for StimCircuit {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         for ins in &self.instructions {

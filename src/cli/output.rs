@@ -128,7 +128,18 @@ pub fn report_table(r: &Report) -> String {
         "  δ_k (RSP&V depth without restart) = {}",
         list(&d.rspv_depths_mean, 1)
     );
-    let _ = writeln!(o, "  mean check weight w = {:.2}", d.check_weight_mean);
+    match (d.check_weight_mean, &d.check_weight_note) {
+        (Some(w), _) => {
+            let _ = writeln!(o, "  mean check weight w = {w:.2}");
+        }
+        (None, note) => {
+            let _ = writeln!(
+                o,
+                "  mean check weight w: none ({})",
+                note.as_deref().unwrap_or("no checks")
+            );
+        }
+    }
     let _ = writeln!(
         o,
         "  §12: distributed shallower than direct (no restarts) needs Δ > {:.1}",

@@ -108,6 +108,30 @@ pub fn decode(hash: &str) -> Result<Params, ParamError> {
     Ok(params)
 }
 
+/// The invariants that the fuzz target `fuzz/fuzz_targets/hash_decode.rs` and the seeded
+/// mutation test `tests/fuzz_inputs.rs` check on any input; panics if one fails: [`decode`]
+/// never panics; an error is one line without control characters; an accepted hash gives
+/// valid parameters whose [`encode`]d hash decodes to the same parameters and encodes to the
+/// same text; [`with_view_keys`] never panics.
+pub fn fuzz_check(data: &[u8]) {
+    let Ok(hash) = std::str::from_utf8(data) else {
+        return;
+    };
+    match decode(hash) {
+        Ok(p) => {
+            assert!(p.validate().is_ok());
+            let h = encode(&p);
+            assert_eq!(decode(&h), Ok(p), "{h}");
+            assert_eq!(encode(&p), h);
+        }
+        Err(e) => {
+            let text = e.to_string();
+            assert!(!text.chars().any(char::is_control), "{text:?}");
+        }
+    }
+    let _ = with_view_keys("n=3", hash);
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
