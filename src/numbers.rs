@@ -40,13 +40,19 @@ pub fn human(x: f64) -> String {
 /// `x` rounded to `digits` significant decimal digits (1..=17; 0 is treated as 1), as the
 /// nearest `f64` of that decimal: `snap_significant(1.1399999, 3) == 1.14`,
 /// `snap_significant(1.0234e-5, 3) == 1.02e-5`. Zero and non-finite values come back
-/// unchanged. Meant for slider positions mapped to parameter values, before [`human`].
+/// unchanged, and so do values within a rounding step of `f64::MAX`. Meant for slider positions mapped to parameter values, before [`human`].
 pub fn snap_significant(x: f64, digits: u32) -> f64 {
     if x == 0.0 || !x.is_finite() {
         return x;
     }
     let d = digits.clamp(1, 17) as usize;
-    format!("{:.*e}", d - 1, x).parse().unwrap_or(x)
+    let snapped: f64 = format!("{:.*e}", d - 1, x).parse().unwrap_or(x);
+    // Rounding up the largest values can overflow (1.8e308); they stay as they are.
+    if snapped.is_finite() {
+        snapped
+    } else {
+        x
+    }
 }
 
 fn write_with(x: f64, plain_from: f64, plain_below: f64) -> String {
@@ -174,7 +180,8 @@ mod tests {
         assert_eq!(snap_significant(123456.0, 0), 100000.0);
         assert_eq!(snap_significant(0.1 + 0.2, 17), 0.1 + 0.2);
         assert!(snap_significant(f64::NAN, 3).is_nan());
-        for x in extremes() {
+        assert_eq!(snap_significant(f64::MAX, 3), f64::MAX);
+        for x in extremes().into_iter().filter(|x| x.abs() < 1e308) {
             let s = snap_significant(x, 3);
             assert!(s.is_finite());
             // Three digits at most, in the human text.

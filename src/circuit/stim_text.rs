@@ -608,10 +608,18 @@ fn parse_head(code: &str, line: u32) -> Result<Option<Head<'_>>, StimParseError>
             message: format!("missing ')' after the arguments of {}", op.name()),
         })?;
         let inside = inner[..close].trim_matches(is_space);
-        if !inside.is_empty() {
-            for a in inside.split(',') {
-                args.push(parse_number(a.trim_matches(is_space), op, line)?);
-            }
+        if inside.is_empty() {
+            return err(
+                line,
+                format!(
+                    "empty argument list in {}(): write the argument, or no parentheses \
+                     (Stim reads '()' as one argument 0)",
+                    op.name()
+                ),
+            );
+        }
+        for a in inside.split(',') {
+            args.push(parse_number(a.trim_matches(is_space), op, line)?);
         }
         targets = &inner[close + 1..];
     }

@@ -53,7 +53,7 @@ pub struct ParamArgs {
     /// files' qubit count
     #[arg(long)]
     pub n: Option<u32>,
-    /// s: size of C in gates [default: n²]
+    /// s: size of C in gates [default: n²]; not with --circuit-file (s is the file's size)
     #[arg(long)]
     pub s: Option<u32>,
     /// t: number of subcircuits C_1..C_t (blocks); distributed CliNR uses t+1 QPUs
@@ -144,7 +144,9 @@ pub struct KnobArgs {
 #[command(next_help_heading = "Run")]
 pub struct RunArgs {
     /// Read circuit C from a Stim file instead of drawing it (repeatable, one circuit per file;
-    /// --circuits then defaults to the number of files)
+    /// --circuits then defaults to the number of files; a byte-order mark is skipped). Files obey
+    /// the caps of drawn circuits (n ≤ 512, s ≤ 4194304). --s, --circuit-generator,
+    /// --size-count and --padding-gates describe a drawn circuit and are refused with it
     #[arg(long, value_name = "C.stim")]
     pub circuit_file: Vec<PathBuf>,
     /// Simulator: fast (fault sampling) or reference (stabilizer simulation of every operation)
@@ -226,7 +228,8 @@ pub struct ExportStimArgs {
     /// the checks' random stream
     #[arg(long, default_value_t = 0)]
     pub index: u32,
-    /// Use circuit C from this Stim file instead of drawing it (n defaults to its qubit count)
+    /// Use circuit C from this Stim file instead of drawing it (n defaults to its qubit count;
+    /// --s, --circuit-generator, --size-count and --padding-gates are refused with it)
     #[arg(long, value_name = "C.stim")]
     pub circuit_file: Option<PathBuf>,
     #[command(flatten)]
