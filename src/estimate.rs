@@ -11,6 +11,7 @@
 //! Every random draw comes from the engines' seeded streams, so a report is a function of its
 //! parameters alone (byte-identical JSON for the same seed).
 
+use crate::budget;
 use crate::circuit::Circuit;
 use crate::parallel;
 use crate::protocol::block::Instance;
@@ -18,7 +19,7 @@ use crate::protocol::bounds;
 use crate::protocol::params::{ParamError, Params};
 use crate::protocol::schedule::Implementation;
 use crate::sim::sampler::{self, Tables};
-use crate::sim::{CircuitSamples, EngineKind, Shot, SimError};
+use crate::sim::{AttemptCounts, CircuitSamples, EngineKind, Shot, SimError};
 use serde::{Deserialize, Serialize};
 use thiserror::Error;
 
@@ -252,12 +253,17 @@ pub struct Report {
 
 /// q_k = Σ restarts / Σ attempts of block k over circuits (0 when a block has no attempts).
 pub fn pooled_restart_probability(samples: &[CircuitSamples]) -> Vec<f64> {
-    let t = samples.iter().map(|s| s.attempts.len()).max().unwrap_or(0);
+    pooled(samples.iter().map(|s| s.attempts.as_slice()))
+}
+
+/// [`pooled_restart_probability`] over each circuit's attempt counts.
+fn pooled<'a>(circuits: impl Iterator<Item = &'a [AttemptCounts]> + Clone) -> Vec<f64> {
+    let t = circuits.clone().map(<[_]>::len).max().unwrap_or(0);
     (0..t)
         .map(|k| {
-            let (a, r) = samples
-                .iter()
-                .filter_map(|s| s.attempts.get(k))
+            let (a, r) = circuits
+                .clone()
+                .filter_map(|s| s.get(k))
                 .fold((0u64, 0u64), |(a, r), c| (a + c.attempts, r + c.restarts));
             if a == 0 {
                 0.0
@@ -284,13 +290,13 @@ fn column_means(rows: &[Vec<u32>]) -> Vec<f64> {
         .collect()
 }
 
-fn derive_circuit(inst: &Instance, params: &Params, q: &[f64]) -> CircuitDerived {
-    let knobs = &params.knobs;
-    let rspv: Vec<u32> = inst.timings(knobs).iter().map(|t| t.delta()).collect();
-    let tau_eff = params.tau_e / f64::from(params.knobs.parallel_links.max(1));
-    // Pad q to t entries so the bounds see every block even without measured attempts.
-    let qs: Vec<f64> = (0..rspv.len())
-        .map(|k| q.get(k).copied().unwrap_or(0.0))
+/// The structural values of one circuit (everything but the bounds that need the pooled q_k,
+/// which [`with_bounds`] adds).
+fn structural(inst: &Instance, params: &Params) -> CircuitDerived {
+    let rspv: Vec<u32> = inst
+        .timings(&params.knobs)
+        .iter()
+        .map(|t| t.delta())
         .collect();
     CircuitDerived {
         circuit_depth: inst.depth,
@@ -298,12 +304,48 @@ fn derive_circuit(inst: &Instance, params: &Params, q: &[f64]) -> CircuitDerived
         block_depths: inst.blocks.iter().map(|b| b.depth()).collect(),
         check_weights: inst.blocks.iter().map(|b| b.check_weights()).collect(),
         thresholds: bounds::thresholds(&rspv, inst.n),
-        prop1_monolithic_depth: bounds::prop1_monolithic_depth(&rspv, &qs),
-        prop2_distributed_depth_bound: bounds::prop2_distributed_depth_bound(
-            &rspv, &qs, inst.n, tau_eff,
-        ),
-        eq8_no_stall: bounds::eq8_no_stall(&rspv, &qs, inst.n, tau_eff),
+        prop1_monolithic_depth: 0.0,
+        prop2_distributed_depth_bound: 0.0,
+        eq8_no_stall: false,
         rspv_depths: rspv,
+    }
+}
+
+/// `d` (of a circuit on `params.n` qubits) with Prop. 1, Prop. 2 and Eq. 8 for the pooled q.
+fn with_bounds(mut d: CircuitDerived, params: &Params, q: &[f64]) -> CircuitDerived {
+    let rspv = &d.rspv_depths;
+    let tau_eff = params.tau_e / f64::from(params.knobs.parallel_links.max(1));
+    // Pad q to t entries so the bounds see every block even without measured attempts.
+    let qs: Vec<f64> = (0..rspv.len())
+        .map(|k| q.get(k).copied().unwrap_or(0.0))
+        .collect();
+    d.prop1_monolithic_depth = bounds::prop1_monolithic_depth(rspv, &qs);
+    d.prop2_distributed_depth_bound =
+        bounds::prop2_distributed_depth_bound(rspv, &qs, params.n, tau_eff);
+    d.eq8_no_stall = bounds::eq8_no_stall(rspv, &qs, params.n, tau_eff);
+    d
+}
+
+/// What is kept of one circuit once its worker is done: its structural values and, per point,
+/// the estimates of the three implementations and the attempt counts. The instance and the
+/// shots are dropped, so what a run keeps per circuit does not grow with the shots.
+struct CircuitRow {
+    derived: CircuitDerived,
+    points: Vec<PointRow>,
+}
+
+struct PointRow {
+    /// Direct, monolithic, distributed.
+    estimates: [CircuitEstimate; 3],
+    attempts: Vec<AttemptCounts>,
+}
+
+impl PointRow {
+    fn of(s: &CircuitSamples) -> PointRow {
+        PointRow {
+            estimates: Implementation::ALL.map(|imp| CircuitEstimate::of(s.shots(imp))),
+            attempts: s.attempts.clone(),
+        }
     }
 }
 
@@ -314,21 +356,38 @@ pub fn aggregate(
     instances: &[Instance],
     samples: &[CircuitSamples],
 ) -> Report {
-    let q = pooled_restart_probability(samples);
-    let per = |which: Implementation| -> Vec<CircuitEstimate> {
-        samples
-            .iter()
-            .map(|s| CircuitEstimate::of(s.shots(which)))
+    let rows: Vec<CircuitRow> = instances
+        .iter()
+        .zip(samples)
+        .map(|(inst, s)| CircuitRow {
+            derived: structural(inst, params),
+            points: vec![PointRow::of(s)],
+        })
+        .collect();
+    aggregate_rows(params, engine, &rows, 0)
+}
+
+/// The [`Report`] of point `point` of `rows`.
+fn aggregate_rows(
+    params: &Params,
+    engine: EngineKind,
+    rows: &[CircuitRow],
+    point: usize,
+) -> Report {
+    let q = pooled(rows.iter().map(|r| r.points[point].attempts.as_slice()));
+    let per = |which: usize| -> Vec<CircuitEstimate> {
+        rows.iter()
+            .map(|r| r.points[point].estimates[which].clone())
             .collect()
     };
     let results = Results {
-        direct: ImplResult::of(per(Implementation::Direct), None),
-        monolithic: ImplResult::of(per(Implementation::Monolithic), Some(q.clone())),
-        distributed: ImplResult::of(per(Implementation::Distributed), Some(q.clone())),
+        direct: ImplResult::of(per(0), None),
+        monolithic: ImplResult::of(per(1), Some(q.clone())),
+        distributed: ImplResult::of(per(2), Some(q.clone())),
     };
-    let per_circuit: Vec<CircuitDerived> = instances
+    let per_circuit: Vec<CircuitDerived> = rows
         .iter()
-        .map(|inst| derive_circuit(inst, params, &q))
+        .map(|r| with_bounds(r.derived.clone(), params, &q))
         .collect();
     let deltas: Vec<f64> = per_circuit
         .iter()
@@ -455,6 +514,27 @@ fn with_given_size(params: &Params, circuits: Option<&[Circuit]>) -> Result<Para
     })
 }
 
+/// The threads a run of `points` may use within the memory budget ([`budget::plan`]), at
+/// most `threads`; an error if it does not fit on one.
+fn fit_threads(
+    points: &[Params],
+    shared_instances: bool,
+    circuits: Option<&[Circuit]>,
+    threads: u32,
+) -> Result<u32, EngineError> {
+    let sizes = circuits.unwrap_or_default().iter().map(|c| c.len() as u64);
+    let plan = budget::plan(
+        &budget::Run {
+            points,
+            shared_instances,
+            given_gates: sizes.clone().sum(),
+            largest_given: sizes.max(),
+        },
+        threads,
+    )?;
+    Ok(plan.threads)
+}
+
 /// Given circuits must be exactly `params.circuits` of them, each on n qubits.
 fn check_circuits(params: &Params, circuits: Option<&[Circuit]>) -> Result<(), EngineError> {
     let Some(cs) = circuits else {
@@ -515,7 +595,11 @@ fn run_points(
         |tables, i| {
             let inst = instance(base, circuits, i);
             let samples = run(tables, &inst, points, i)?;
-            Ok::<_, EngineError>((inst, samples))
+            // Keep only what the reports need: the shots and the instance go now.
+            Ok::<_, EngineError>(CircuitRow {
+                derived: structural(&inst, base),
+                points: samples.iter().map(PointRow::of).collect(),
+            })
         },
         &mut |done| {
             progress(Progress {
@@ -526,23 +610,12 @@ fn run_points(
             })
         },
     )?;
-    let mut insts = Vec::with_capacity(rows.len());
-    let mut columns: Vec<Vec<CircuitSamples>> = points
-        .iter()
-        .map(|_| Vec::with_capacity(rows.len()))
-        .collect();
-    for (inst, samples) in rows {
-        insts.push(inst);
-        for (column, s) in columns.iter_mut().zip(samples) {
-            column.push(s);
-        }
-    }
     Ok(points
         .iter()
-        .zip(&columns)
-        .map(|(p, samples)| Report {
+        .enumerate()
+        .map(|(i, p)| Report {
             given_circuits: circuits.is_some(),
-            ..aggregate(p, engine, &insts, samples)
+            ..aggregate_rows(p, engine, &rows, i)
         })
         .collect())
 }
@@ -577,6 +650,7 @@ pub fn simulate_on(
     params.validate()?;
     check_circuits(params, circuits)?;
     let params = &with_given_size(params, circuits)?;
+    let threads = fit_threads(std::slice::from_ref(params), false, circuits, threads)?;
     let run = engine_runner(engine);
     let work = Work {
         threads,
@@ -726,6 +800,8 @@ fn sweep_using(
     for (_, p) in &points {
         p.validate()?;
     }
+    let ps: Vec<Params> = points.iter().map(|(_, p)| *p).collect();
+    let threads = fit_threads(&ps, var.keeps_instances(), circuits, threads)?;
     let xs = points.iter().map(|(x, _)| *x);
     let work = Work {
         threads,

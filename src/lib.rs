@@ -4,6 +4,7 @@
 //! → views. Everything outside `web` is the engine: pure Rust, tested natively, no web
 //! dependency. `web` is the browser front end, compiled only for wasm32.
 
+pub mod budget;
 pub mod circuit;
 #[cfg(not(target_arch = "wasm32"))]
 pub mod cli;

@@ -354,14 +354,25 @@ impl From<EngineError> for Failure {
 /// huge file is refused before it fills memory. Errors name the file (and the line for
 /// malformed text).
 pub fn read_circuits(files: &[PathBuf], n: Option<u32>) -> Result<Vec<Circuit>, Failure> {
-    let caps = stim_text::ReadLimits::new(limits::MAX_N, u64::from(limits::MAX_S));
     let mut out: Vec<Circuit> = Vec::with_capacity(files.len());
+    let mut left = MAX_GIVEN_GATES;
     for f in files {
         let name = f.display();
         let file = std::fs::File::open(f)
             .map_err(|e| Failure::input(format!("{name}: cannot read: {e}")))?;
-        let c = stim_text::read_circuit(std::io::BufReader::new(file), &caps)
-            .map_err(|e| Failure::input(format!("{name}: {e}")))?;
+        let caps = stim_text::ReadLimits::new(limits::MAX_N, u64::from(limits::MAX_S).min(left));
+        let mut c = stim_text::read_circuit(std::io::BufReader::new(file), &caps).map_err(|e| {
+            if caps.max_gates < u64::from(limits::MAX_S) && e.message.contains(" gates, the cap") {
+                Failure::input(format!(
+                    "{name}: the circuit files hold more than {MAX_GIVEN_GATES} gates \
+                     together, the cap on all files"
+                ))
+            } else {
+                Failure::input(format!("{name}: {e}"))
+            }
+        })?;
+        c.gates.shrink_to_fit();
+        left -= c.len() as u64;
         if c.n == 0 {
             return Err(Failure::input(format!(
                 "{name}: the circuit acts on no qubit"
@@ -385,6 +396,10 @@ pub fn read_circuits(files: &[PathBuf], n: Option<u32>) -> Result<Vec<Circuit>, 
     }
     Ok(out)
 }
+
+/// Cap on the gates of all circuit files of one run together (16 bytes each in memory: at most
+/// 128 MiB; the run's memory budget, [`crate::budget`], then decides what fits).
+pub const MAX_GIVEN_GATES: u64 = 1 << 23;
 
 /// The flags that describe a drawn circuit, by clap id and flag name: with `--circuit-file`
 /// the circuit comes from the file, so they are refused when given explicitly.

@@ -229,8 +229,9 @@ impl Default for Params {
     }
 }
 
-/// Upper limits that keep memory and time bounded (a simulation at the cap needs well under
-/// 2 GiB). They are far above the paper's operating point.
+/// Upper limits of each parameter, far above the paper's operating point. Together they do not
+/// bound memory (n = 512 with s = 4,194,304 would need gigabytes): [`Params::validate`] also
+/// checks the point against the memory budget of [`crate::budget`] (512 MiB).
 pub mod limits {
     pub const MAX_N: u32 = 512;
     pub const MAX_T: u32 = 64;
@@ -373,7 +374,8 @@ impl Params {
                 format!("an integer in 1..={MAX_PARALLEL_LINKS}"),
             ));
         }
-        Ok(())
+        // The point must fit the memory budget on one thread (crate::budget).
+        crate::budget::check_point(self)
     }
 }
 
