@@ -7,7 +7,7 @@
 //! "Memory"), each term an upper bound of what it models:
 //! - [`tables_bytes`]: what one circuit in flight holds: the instance and the fault-signature
 //!   tables of the direct implementation and of every block's RSP&V attempt
-//!   (`sim::signatures`). Per gate of C, 240 + 190·h bytes with h = ⌈n/64⌉ words per
+//!   (`sim::signatures`). Per gate of C, 256 + 204·h bytes with h = ⌈n/64⌉ words per
 //!   signature half (measured on all-CX circuits, the worst gate mix: 403, 586, 942, 1694
 //!   bytes per gate at h = 1, 2, 4, 8); per block 480·n·h + n²/2 (Bell-pair preparation, the
 //!   block's tableau); per check n·(200·h + 100) (a check's gadget on up to 2n qubits;
@@ -29,7 +29,7 @@ use crate::protocol::params::{ParamError, Params};
 pub const MAX_BYTES: u64 = 512 << 20;
 
 /// The process without any circuit: code, stacks, allocator, output buffers.
-pub const BASE_BYTES: u64 = 24 << 20;
+pub const BASE_BYTES: u64 = 8 << 20;
 
 /// Bytes of one gate of a given circuit (`Gate` plus vector slack), kept for the whole run.
 pub const GIVEN_GATE_BYTES: u64 = 16;
@@ -43,7 +43,7 @@ fn half_words(n: u32) -> u64 {
 /// s gates, t blocks and r checks per block. Saturates instead of overflowing.
 pub fn tables_bytes(n: u32, s: u64, t: u32, r: u32) -> u64 {
     let (n, t, r, h) = (u64::from(n), u64::from(t), u64::from(r), half_words(n));
-    let gates = s.saturating_mul(240 + 190 * h);
+    let gates = s.saturating_mul(256 + 204 * h);
     let blocks = t.saturating_mul(480 * n * h + n * n / 2);
     let checks = t.saturating_mul(r).saturating_mul(n * (200 * h + 100));
     gates.saturating_add(blocks).saturating_add(checks)
@@ -135,12 +135,26 @@ pub fn plan(run: &Run, threads: u32) -> Result<Plan, ParamError> {
     let fits = |k: u32| fixed.saturating_add(per_thread.saturating_mul(u64::from(k)));
     if fits(1) > MAX_BYTES {
         let p = tables_at;
+        // The largest s that would fit with everything else unchanged, if any.
+        let room = MAX_BYTES.saturating_sub(fixed.saturating_add(samples));
+        let base_tables = tables_bytes(p.n, 0, p.t, p.r);
+        let per_gate = tables_bytes(p.n, 1, p.t, p.r) - base_tables;
+        let hint = match room.checked_sub(base_tables) {
+            Some(left) if left / per_gate > 0 => format!(
+                "; s ≤ {} fits at n = {}, t = {}, r = {}",
+                (left / per_gate).min(u64::from(crate::protocol::params::limits::MAX_S)),
+                p.n,
+                p.t,
+                p.r
+            ),
+            _ => String::new(),
+        };
         let parts = [
             (
                 tables,
                 format!(
                     "the fault tables of one circuit need about {} (s = {} gates, t·r = {} \
-                     checks on n = {} qubits): lower s, n, t or r",
+                     checks on n = {} qubits): lower s, n, t or r{hint}",
                     mb(tables),
                     size(p),
                     u64::from(p.t) * u64::from(p.r),
@@ -291,6 +305,17 @@ mod tests {
         assert!(m.contains("fault tables of one circuit"), "{m}");
         assert!(m.contains("s = 4194304"), "{m}");
         assert!(m.contains("budget of 512 MB"), "{m}");
+        // The hint is exact: the s it names fits, one more gate does not.
+        let hint: u32 = m
+            .split("s ≤ ")
+            .nth(1)
+            .and_then(|t| t.split(' ').next())
+            .and_then(|t| t.parse().ok())
+            .expect("a hint");
+        assert!(m.ends_with(&format!("s ≤ {hint} fits at n = 512, t = 3, r = 3")), "{m}");
+        assert!((262_144..300_000).contains(&hint), "{hint}");
+        assert!(check_point(&point(512, Some(hint), 3, 3)).is_ok());
+        assert!(check_point(&point(512, Some(hint + 1), 3, 3)).is_err());
         let e = check_point(&point(512, None, 64, 64)).unwrap_err();
         assert!(e.to_string().contains("t·r = 4096 checks"), "{e}");
         let shots = Params {
