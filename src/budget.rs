@@ -312,7 +312,10 @@ mod tests {
             .and_then(|t| t.split(' ').next())
             .and_then(|t| t.parse().ok())
             .expect("a hint");
-        assert!(m.ends_with(&format!("s ≤ {hint} fits at n = 512, t = 3, r = 3")), "{m}");
+        assert!(
+            m.ends_with(&format!("s ≤ {hint} fits at n = 512, t = 3, r = 3")),
+            "{m}"
+        );
         assert!((262_144..300_000).contains(&hint), "{hint}");
         assert!(check_point(&point(512, Some(hint), 3, 3)).is_ok());
         assert!(check_point(&point(512, Some(hint + 1), 3, 3)).is_err());

@@ -159,6 +159,55 @@ mod tests {
         assert_eq!(decode(&format!("#{h}")), Ok(q));
     }
 
+    /// Issue 15: every real parameter at the edges of its range reads back bit for bit, and
+    /// is written as a person would write it.
+    #[test]
+    fn extreme_values_round_trip_exactly() {
+        use crate::protocol::params::limits;
+        let ps = [
+            0.0,
+            5e-324,
+            2.2250738585072014e-308,
+            1e-300,
+            1.02e-5,
+            1e-4,
+            0.1 + 0.2,
+            1.0 / 3.0,
+        ];
+        let taus = [limits::MIN_TAU_E, 1.14, 0.1 + 0.2, 2.5, limits::MAX_TAU_E];
+        let starts = [0.0, 5e-324, 1e-300, 0.1 + 0.2, limits::MAX_TAU_E];
+        for (i, &p) in ps.iter().enumerate() {
+            let mut q = Params {
+                p,
+                tau_e: taus[i % taus.len()],
+                n: 12,
+                ..Default::default()
+            };
+            q.knobs.bell_start = starts[i % starts.len()];
+            let h = encode(&q);
+            let back = decode(&h).expect("decodes");
+            assert_eq!(back.p.to_bits(), q.p.to_bits(), "{h}");
+            assert_eq!(back.tau_e.to_bits(), q.tau_e.to_bits(), "{h}");
+            assert_eq!(
+                back.knobs.bell_start.to_bits(),
+                q.knobs.bell_start.to_bits(),
+                "{h}"
+            );
+            assert!(h.len() < 200, "{h}");
+        }
+        let q = Params {
+            p: 1.02e-5,
+            tau_e: 1.14,
+            ..Default::default()
+        };
+        let h = encode(&q);
+        assert!(h.contains("p=1.02e-5") && h.contains("tau_e=1.14"), "{h}");
+        assert_eq!(
+            encode(&Params::default()),
+            "circuits=20&n=85&p=1e-4&r=3&seed=1&shots=200&t=3&tau_e=1"
+        );
+    }
+
     #[test]
     fn bad_links_are_refused_with_a_message() {
         assert!(decode("n=0").is_err());
