@@ -359,6 +359,30 @@ mod tests {
         assert!(plan.threads >= 1 && plan.threads < 20, "{plan:?}");
         assert!(plan.bytes <= MAX_BYTES);
         assert!(plan.bytes >= one_thread);
+        // The README's memory table: which runs use fewer threads than asked.
+        assert_eq!(one(&point(512, Some(272_406), 3, 3), 2).unwrap().threads, 1);
+        let shots = Params {
+            n: 2,
+            t: 1,
+            r: 0,
+            shots: 10_000_000,
+            circuits: 2,
+            ..Params::default()
+        };
+        assert_eq!(one(&shots, 2).unwrap().threads, 2);
+        let sweep: Vec<Params> = (0..7)
+            .map(|_| Params {
+                shots: 2_500_000,
+                ..shots
+            })
+            .collect();
+        let run = Run {
+            points: &sweep,
+            shared_instances: true,
+            given_gates: 0,
+            largest_given: None,
+        };
+        assert_eq!(super::plan(&run, 2).unwrap().threads, 1);
         // Never more threads than circuits.
         let few = Params {
             circuits: 3,

@@ -92,7 +92,7 @@ mod tests {
             1e-100,
             1e-20,
             1e-7,
-            9.999999999999999e-8,
+            f64::from_bits(1e-7f64.to_bits() - 1),
             1.02e-5,
             1e-4,
             1e-3,
@@ -171,8 +171,9 @@ mod tests {
 
     #[test]
     fn snapping_gives_the_numbers_a_slider_should_show() {
-        assert_eq!(snap_significant(1.1399999999999999, 3), 1.14);
-        assert_eq!(human(snap_significant(1.1399999999999999, 3)), "1.14");
+        let dragged = f64::from_bits(1.14f64.to_bits() - 1); // 1.1399999999999999
+        assert_eq!(snap_significant(dragged, 3), 1.14);
+        assert_eq!(human(snap_significant(dragged, 3)), "1.14");
         assert_eq!(snap_significant(1.0234e-5, 3), 1.02e-5);
         assert_eq!(human(snap_significant(1.0234e-5, 3)), "1.02e-5");
         assert_eq!(snap_significant(14.96, 3), 15.0);

@@ -283,3 +283,69 @@ pub fn sweep_table(var: &str, points: &[(f64, Report)]) -> String {
     }
     o
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::estimate::simulate_on;
+    use crate::protocol::params::Params;
+    use crate::sim::EngineKind;
+
+    /// Issue 15: CSV cells read back bit for bit, extreme values included, and stay short.
+    #[test]
+    fn csv_numbers_round_trip_exactly() {
+        let params = Params {
+            n: 3,
+            t: 1,
+            circuits: 2,
+            shots: 5,
+            ..Params::default()
+        };
+        let mut r = simulate_on(1, &params, EngineKind::Fast, None, &mut |_| {}).unwrap();
+        let extremes = [
+            5e-324,
+            2.2250738585072014e-308,
+            1e-300,
+            0.1 + 0.2,
+            1.0 / 3.0,
+            1e21,
+        ];
+        for (i, c) in r.results.direct.per_circuit.iter_mut().enumerate() {
+            c.logical_error_rate = extremes[i];
+            c.depth = extremes[i + 2];
+        }
+        r.results.monolithic.logical_error_rate.mean = extremes[4];
+        r.results.distributed.depth.std = extremes[5];
+        let written: Vec<f64> = r
+            .results
+            .direct
+            .per_circuit
+            .iter()
+            .flat_map(|c| [c.logical_error_rate, c.depth])
+            .collect();
+        let csv = report_csv(&r);
+        let read: Vec<f64> = csv
+            .lines()
+            .skip(1)
+            .flat_map(|l| {
+                let cells: Vec<f64> = l.split(',').map(|c| c.parse().unwrap()).collect();
+                [cells[2], cells[3]]
+            })
+            .collect();
+        assert_eq!(
+            read.iter().map(|x| x.to_bits()).collect::<Vec<_>>(),
+            written.iter().map(|x| x.to_bits()).collect::<Vec<_>>()
+        );
+        let sweep = sweep_csv("p", &[(5e-324, r.clone()), (0.1 + 0.2, r)]);
+        let rows: Vec<Vec<f64>> = sweep
+            .lines()
+            .skip(1)
+            .map(|l| l.split(',').map(|c| c.parse().unwrap()).collect())
+            .collect();
+        assert_eq!(rows[0][0].to_bits(), 5e-324f64.to_bits());
+        assert_eq!(rows[1][0].to_bits(), (0.1f64 + 0.2).to_bits());
+        assert_eq!(rows[0][5].to_bits(), extremes[4].to_bits());
+        assert_eq!(rows[0][12].to_bits(), extremes[5].to_bits());
+        assert!(sweep.lines().all(|l| l.split(',').all(|c| c.len() <= 45)));
+    }
+}
