@@ -602,4 +602,22 @@ fn files_over_the_gate_cap_are_refused_while_reading() {
         "{line}"
     );
     let _ = std::fs::remove_file(big);
+    // All files of a run together: at most 2^23 gates.
+    let third = 2_900_000;
+    let part = temp_file("issue15-part.stim", &"H 0\n".repeat(third));
+    let p = part.to_str().unwrap();
+    let line = bad(&[
+        "simulate",
+        "--circuit-file",
+        p,
+        "--circuit-file",
+        p,
+        "--circuit-file",
+        p,
+    ]);
+    assert!(
+        line.contains("the circuit files hold more than 8388608 gates together"),
+        "{line}"
+    );
+    let _ = std::fs::remove_file(part);
 }
