@@ -354,8 +354,11 @@ pub struct Derived {
     pub restart_probability: Vec<f64>,
     /// τ_e / parallel_links: the effective time per pair on a link.
     pub tau_e_effective: f64,
-    /// Mean over circuits of the §12 threshold on Δ (distributed shallower than direct without
-    /// restarts) and of the §8.7 τ_e thresholds.
+    /// Mean over circuits of the restart-free floor of the distributed depth,
+    /// max_k(δ_k − 4(k−1)) + 4(t+1) (protocol.md §8.7, §12): distributed CliNR is shallower than
+    /// direct only for circuits whose depth Δ exceeds it. Not §12's threshold *on Δ*
+    /// (t/(t−1)·(overhead + 4(t+1)) ≈ 6.75n + 46, `view::thresholds::depth_threshold`), which
+    /// solves the same inequality for Δ. The τ_e thresholds below are §8.7's.
     pub min_depth_for_distributed_advantage_mean: f64,
     pub tau_e_no_wait_mean: f64,
     pub tau_e_no_depth_cost_mean: f64,
