@@ -178,6 +178,27 @@ fn bad_shard_sets_are_refused_with_one_line() {
     std::fs::write(&cut, v.to_string()).unwrap();
     let cut = cut.display().to_string();
     assert!(merge(&[&three[0], &cut, &three[2]]).contains("items are not those of shard 2/3"));
+    // Fresh-eyes report (issue 15 follow-up): edited counts gave p_L = 20 with exit 0.
+    let mut v: serde_json::Value = serde_json::from_str(&text).unwrap();
+    v["items"][0]["record"]["summary"]["monolithic"]["logical_errors"] = 999.into();
+    let edited = dir.join("edited.json");
+    std::fs::write(&edited, v.to_string()).unwrap();
+    let edited = edited.display().to_string();
+    let e = merge(&[&three[0], &edited, &three[2]]);
+    assert!(e.contains("999 logical errors in 40 samples"), "{e}");
+    let mut v: serde_json::Value = serde_json::from_str(&text).unwrap();
+    v["items"][0]["record"]["summary"]["direct"]["shots"] = 41.into();
+    std::fs::write(&edited, v.to_string()).unwrap();
+    let e = merge(&[&three[0], &edited, &three[2]]);
+    assert!(e.contains("direct has 41 samples, not 40"), "{e}");
+    // Binary input is refused from its first bytes (it used to be read whole: /dev/zero grew
+    // to 15 GB).
+    let binary = dir.join("binary.json");
+    std::fs::write(&binary, [0u8; 10_000]).unwrap();
+    let binary = binary.display().to_string();
+    assert!(merge(&[&binary]).contains("not a JSON object"));
+    #[cfg(target_os = "linux")]
+    assert!(merge(&[&"/dev/zero".to_string()]).contains("not a JSON object"));
     // Bad --shard values.
     for bad in ["0/3", "4/3", "x"] {
         let mut a = args.clone();

@@ -472,9 +472,23 @@ impl ClaimMap {
                 " (Q5 needs --figures fig3a,fig3b,larger_t)"
             }
         );
+        if self.params.circuits < SMALL_SAMPLE_CIRCUITS {
+            let _ = writeln!(
+                o,
+                "\nCaution: {} circuit{} per point. A standard error estimated from so few \
+                 circuits is itself rough, so verdicts at this size can flip at the paper's \
+                 20 × 200; use --circuits 20 (or more) before reading a verdict as the paper's.",
+                self.params.circuits,
+                if self.params.circuits == 1 { "" } else { "s" }
+            );
+        }
         o
     }
 }
+
+/// Below this many circuits per point, the table warns that its verdicts are provisional
+/// (the paired test's standard error comes from the spread over circuits).
+pub const SMALL_SAMPLE_CIRCUITS: u32 = 10;
 
 fn on_off(b: bool) -> &'static str {
     if b {

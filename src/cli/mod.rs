@@ -932,29 +932,34 @@ fn run_circuit(a: &CircuitArgs) -> Result<String, Failure> {
 }
 
 fn run_synthesize(a: &SynthesizeArgs) -> Result<String, Failure> {
-    use std::io::Read;
-    let (name, text) = match &a.circuit_file {
-        Some(f) => (
-            f.display().to_string(),
-            std::fs::read_to_string(f)
-                .map_err(|e| Failure::input(format!("{}: cannot read: {e}", f.display())))?,
-        ),
+    // Read while enforcing the caps (issue 15's bounded reader): at most SYNTHESIZE_MAX_N
+    // qubits and limits::MAX_S gates, lines ≤ 64 MiB, input ≤ 256 MiB, so /dev/zero or a
+    // multi-gigabyte file is refused before it fills memory.
+    let caps = stim_text::ReadLimits::new(SYNTHESIZE_MAX_N, u64::from(limits::MAX_S));
+    let (name, read) = match &a.circuit_file {
+        Some(f) => {
+            let file = std::fs::File::open(f)
+                .map_err(|e| Failure::input(format!("{}: cannot read: {e}", f.display())))?;
+            (
+                f.display().to_string(),
+                stim_text::read_circuit(std::io::BufReader::new(file), &caps),
+            )
+        }
         None => {
-            let mut stdin = std::io::stdin();
+            let stdin = std::io::stdin();
             if stdin.is_terminal() {
                 return Err(Failure::input(
                     "no circuit: give --circuit-file C.stim or pipe Stim text on standard input",
                 ));
             }
-            let mut s = String::new();
-            stdin
-                .read_to_string(&mut s)
-                .map_err(|e| Failure::input(format!("standard input: cannot read: {e}")))?;
-            ("standard input".to_string(), s)
+            (
+                "standard input".to_string(),
+                stim_text::read_circuit(stdin.lock(), &caps),
+            )
         }
     };
-    let parsed = stim_text::parse(&text).map_err(|e| Failure::input(format!("{name}: {e}")))?;
-    let used = parsed.num_qubits();
+    let mut c = read.map_err(|e| Failure::input(format!("{name}: {e}")))?;
+    let used = c.n;
     let n = a.n.unwrap_or(used);
     if used > n {
         return Err(Failure::input(format!(
@@ -971,9 +976,6 @@ fn run_synthesize(a: &SynthesizeArgs) -> Result<String, Failure> {
             "{name}: {n} qubits is more than synthesize accepts ({SYNTHESIZE_MAX_N})"
         )));
     }
-    let mut c = parsed
-        .to_circuit()
-        .map_err(|e| Failure::input(format!("{name}: {e}")))?;
     c.n = n;
     let t = crate::tableau::Tableau::from_circuit(&c);
     let out = synthesis::synthesize(&t, a.method);

@@ -101,8 +101,7 @@ pub fn read_and_check(files: &[PathBuf]) -> Result<(SweepSpec, Vec<SweepItem>), 
     let mut shards: Vec<(String, ShardFile)> = Vec::with_capacity(files.len());
     for f in files {
         let name = f.display().to_string();
-        let text =
-            std::fs::read_to_string(f).map_err(|e| refuse(format!("{name}: cannot read: {e}")))?;
+        let text = read_bounded(f).map_err(|e| refuse(format!("{name}: {e}")))?;
         let file: ShardFile = serde_json::from_str(&text).map_err(|e| {
             refuse(format!(
                 "{name}: not a shard file of `clinr sweep --shard` ({e})"
@@ -157,6 +156,14 @@ pub fn read_and_check(files: &[PathBuf]) -> Result<(SweepSpec, Vec<SweepItem>), 
                 f.shard
             )));
         }
+        for item in &f.items {
+            check_counts(item, f.sweep.params.shots).map_err(|e| {
+                refuse(format!(
+                    "{name}: point {}, circuit {}: {e} (edited?)",
+                    item.point, item.circuit
+                ))
+            })?;
+        }
     }
     let missing: Vec<String> = seen
         .iter()
@@ -174,4 +181,72 @@ pub fn read_and_check(files: &[PathBuf]) -> Result<(SweepSpec, Vec<SweepItem>), 
     let spec = first.sweep.clone();
     let items = shards.into_iter().flat_map(|(_, f)| f.items).collect();
     Ok((spec, items))
+}
+
+/// Largest shard file `clinr merge` reads (a shard of the largest accepted sweep is far
+/// smaller: its records hold counts per circuit, not samples).
+pub const MAX_SHARD_BYTES: u64 = 256 << 20;
+
+/// Reads a whole shard file, refusing one over [`MAX_SHARD_BYTES`] as soon as that many bytes
+/// have been read (so `/dev/zero` or a huge file cannot fill memory) and one that is not UTF-8.
+fn read_bounded(path: &std::path::Path) -> Result<String, String> {
+    use std::io::Read;
+    let file = std::fs::File::open(path).map_err(|e| format!("cannot read: {e}"))?;
+    let mut input = file.take(MAX_SHARD_BYTES + 1);
+    // A shard file is a JSON object: refuse anything else (binary, /dev/zero) from its first
+    // bytes instead of reading up to the cap.
+    let mut bytes = Vec::new();
+    (&mut input)
+        .take(4096)
+        .read_to_end(&mut bytes)
+        .map_err(|e| format!("cannot read: {e}"))?;
+    if bytes.iter().find(|b| !b.is_ascii_whitespace()) != Some(&b'{') {
+        return Err("not a shard file of `clinr sweep --shard` (not a JSON object)".into());
+    }
+    input
+        .read_to_end(&mut bytes)
+        .map_err(|e| format!("cannot read: {e}"))?;
+    if bytes.len() as u64 > MAX_SHARD_BYTES {
+        return Err(format!(
+            "longer than {MAX_SHARD_BYTES} bytes, the cap on shard files: not a shard file of `clinr sweep --shard`"
+        ));
+    }
+    String::from_utf8(bytes)
+        .map_err(|_| "not a shard file of `clinr sweep --shard` (not UTF-8 text)".to_string())
+}
+
+/// The counts of one item must be counts of `shots` samples: the same number of samples for
+/// every implementation, no more logical errors than samples, no more restarts than attempts.
+fn check_counts(item: &SweepItem, shots: u32) -> Result<(), String> {
+    let s = &item.record.summary;
+    for (label, t) in [
+        ("direct", &s.direct),
+        ("monolithic", &s.monolithic),
+        ("distributed", &s.distributed),
+    ] {
+        if t.shots != u64::from(shots) {
+            return Err(format!("{label} has {} samples, not {shots}", t.shots));
+        }
+        if t.logical_errors > t.shots {
+            return Err(format!(
+                "{label} has {} logical errors in {} samples",
+                t.logical_errors, t.shots
+            ));
+        }
+    }
+    for a in s.attempts.iter().chain(s.attempts_by_impl.iter()) {
+        if a.restarts > a.attempts {
+            return Err(format!(
+                "{} restarts in {} attempts",
+                a.restarts, a.attempts
+            ));
+        }
+    }
+    let accepted: u64 = s.first_acceptance.iter().map(|&(_, k)| k).sum();
+    if !s.first_acceptance.is_empty() && accepted != u64::from(shots) {
+        return Err(format!(
+            "the first-acceptance histogram counts {accepted} samples, not {shots}"
+        ));
+    }
+    Ok(())
 }
