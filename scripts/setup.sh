@@ -5,7 +5,7 @@
 #   - wasm-bindgen-cli at the wasm-bindgen version in Cargo.lock (with wasm-bindgen-test-runner)
 #   - trunk 0.21.14
 #   - chromium and chromium-driver (Debian), node and npm if missing
-#   - npm packages from package-lock.json (playwright-core)
+#   - npm packages from package-lock.json (playwright-core; axe-core for the access tests)
 # On a fresh machine it takes about 14 minutes, nearly all of it the two `cargo install`s.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -63,9 +63,9 @@ if [ -n "$apt_pid" ]; then
 fi
 
 if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modules/.package-lock.json ] ||
-  [ ! -d node_modules/playwright-core ]; then
+  [ ! -d node_modules/playwright-core ] || [ ! -d node_modules/axe-core ]; then
   say "npm ci"
   npm ci --no-fund --no-audit </dev/null
 fi
 
-say "ready: $(rustc --version | cut -d' ' -f1-2), $(wasm-bindgen --version), $(trunk --version), $(chromedriver --version | cut -d' ' -f1-2), node $(node --version), playwright-core $(node -p 'require("./node_modules/playwright-core/package.json").version')"
+say "ready: $(rustc --version | cut -d' ' -f1-2), $(wasm-bindgen --version), $(trunk --version), $(chromedriver --version | cut -d' ' -f1-2), node $(node --version), playwright-core $(node -p 'require("./node_modules/playwright-core/package.json").version'), axe-core $(node -p 'require("./node_modules/axe-core/package.json").version')"

@@ -169,3 +169,60 @@ pub fn announce(text: &str) {
         region.set_text_content(Some(text));
     }
 }
+
+/// Runs `f` once the browser has painted what is on screen now: after the next animation
+/// frame, in a task of its own (so a long `f` does not delay that paint). In a hidden tab,
+/// where no frame comes, `f` runs after `fallback_ms` instead. Used to split the start-up
+/// into short tasks (app.rs).
+pub fn after_paint(fallback_ms: i32, f: impl FnOnce() + 'static) {
+    let once = std::rc::Rc::new(std::cell::RefCell::new(Some(f)));
+    let run = move || {
+        if let Some(f) = once.borrow_mut().take() {
+            f();
+        }
+    };
+    let Some(w) = web_sys::window() else {
+        run();
+        return;
+    };
+    let run = std::rc::Rc::new(run);
+    let in_task = {
+        let run = run.clone();
+        Closure::once_into_js(move || run())
+    };
+    let w2 = w.clone();
+    let on_frame = Closure::once_into_js(move || {
+        let _ =
+            w2.set_timeout_with_callback_and_timeout_and_arguments_0(in_task.unchecked_ref(), 0);
+    });
+    let fallback = Closure::once_into_js(move || run());
+    let framed = w.request_animation_frame(on_frame.unchecked_ref()).is_ok();
+    let _ = w.set_timeout_with_callback_and_timeout_and_arguments_0(
+        fallback.unchecked_ref(),
+        if framed { fallback_ms } else { 0 },
+    );
+}
+
+/// How much larger than usual the page's text is: the root font size over 16 px. 1 on the
+/// normal page; larger in presentation mode, where the root size follows the viewport
+/// height (www/style.css). Canvases multiply their font sizes by it, so their text scales
+/// with the HTML text.
+pub fn text_scale() -> f64 {
+    let size = web_sys::window()
+        .zip(document().ok().and_then(|d| d.document_element()))
+        .and_then(|(w, root)| w.get_computed_style(&root).ok().flatten())
+        .and_then(|style| style.get_property_value("font-size").ok())
+        .and_then(|v| v.trim_end_matches("px").parse::<f64>().ok());
+    match size {
+        Some(px) if px.is_finite() && px > 0.0 => (px / 16.0).clamp(0.5, 4.0),
+        _ => 1.0,
+    }
+}
+
+/// Records a `performance.mark(name)` (visible in the browser's performance panel and to
+/// the end-to-end tests). Errors are ignored: marks are diagnostics.
+pub fn mark(name: &str) {
+    if let Some(p) = web_sys::window().and_then(|w| w.performance()) {
+        let _ = p.mark(name);
+    }
+}

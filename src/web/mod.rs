@@ -8,7 +8,8 @@
 //! Layers (each module imports only from the layers below it; no cycles):
 //! - `app`: wires everything; nothing imports it.
 //! - panels: `export` → `plots`; `ring_view` → `timeline`, `playback`; `controls`.
-//! - shared state and services: `state` (parameters ↔ URL hash), `worker_pool`, `shell`.
+//! - shared state and services: `state` (parameters ↔ URL hash), `worker_pool`, `shell`,
+//!   `presentation` (the talk layout: moves the panels into its overlay by id, imports no panel).
 //! - helpers: `dom`, `palette`, `format`.
 //! - `worker`: the Web Worker's side (the engine's job handler), used by `src/bin/worker.rs`.
 
@@ -20,6 +21,7 @@ pub mod format;
 pub mod palette;
 pub mod playback;
 pub mod plots;
+pub mod presentation;
 pub mod ring_view;
 pub mod shell;
 pub mod state;

@@ -195,7 +195,11 @@ pub fn mount(shell: &Shell, store: Rc<Store>, pool: Pool) -> Result<Rc<Plots>, J
     let track = el(
         &doc,
         "div",
-        &[("class", "progress"), ("role", "progressbar")],
+        &[
+            ("class", "progress"),
+            ("role", "progressbar"),
+            ("aria-label", "Progress of the plots"),
+        ],
         None,
     )?;
     let bar = el(
@@ -750,7 +754,9 @@ fn draw_chart(chart: &Chart, run: &Run) -> Result<Vec<f64>, String> {
     let root = backend.into_drawing_area();
     root.fill(&WHITE).map_err(|e| err(&e))?;
     let px = |v: f64| (v * d).round() as u32;
-    let font = |v: f64| ("sans-serif", v * d);
+    // Text follows the page's text size (larger in presentation mode: `dom::text_scale`).
+    let ts = super::dom::text_scale();
+    let font = |v: f64| ("sans-serif", v * d * ts);
     let title = match chart.kind {
         Kind::LogicalErrorRate => "Logical error rate p_L (mean ± std over circuits)",
         Kind::Depth => "Depth (mean ± std over circuits)",
@@ -758,8 +764,8 @@ fn draw_chart(chart: &Chart, run: &Run) -> Result<Vec<f64>, String> {
     let mut ch = ChartBuilder::on(&root)
         .caption(title, font(14.0))
         .margin(px(10.0))
-        .x_label_area_size(px(40.0))
-        .y_label_area_size(px(64.0))
+        .x_label_area_size(px(40.0 * ts))
+        .y_label_area_size(px(64.0 * ts))
         .build_cartesian_2d(x0..x1, y0..y1)
         .map_err(|e| err(&e))?;
     let x_fmt = |u: &f64| format_value(from_plot_x(axis, *u));

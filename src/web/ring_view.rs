@@ -173,8 +173,6 @@ struct RingGeom {
 
 struct Elements {
     window: Window,
-    document: Document,
-    panel: Element,
     ring: HtmlCanvasElement,
     timeline: HtmlCanvasElement,
     cache: HtmlCanvasElement,
@@ -271,7 +269,11 @@ pub fn mount(shell: &Shell, store: Rc<Store>) -> Result<(), JsValue> {
     let speed = el(
         &document,
         "select",
-        &[("id", "ring-speed"), ("title", "Playback speed")],
+        &[
+            ("id", "ring-speed"),
+            ("title", "Playback speed"),
+            ("aria-label", "Playback speed"),
+        ],
         None,
     )?
     .dyn_into::<HtmlSelectElement>()
@@ -439,8 +441,6 @@ pub fn mount(shell: &Shell, store: Rc<Store>) -> Result<(), JsValue> {
     let viz = Rc::new(RefCell::new(Viz {
         el: Elements {
             window: window.clone(),
-            document: document.clone(),
-            panel,
             ring,
             timeline: tl,
             cache,
@@ -870,21 +870,27 @@ impl Viz {
         true
     }
 
+    /// The "Presentation" button: the page's presentation mode (`presentation`) owns the
+    /// layout, the `<html>` class and full screen; [`Viz::follow_presentation`] follows it.
     fn toggle_presentation(&mut self) {
-        self.presentation = !self.presentation;
-        let on = if self.presentation { "true" } else { "false" };
-        if let Some(root) = self.el.document.document_element() {
-            let _ = root.set_attribute("data-presentation", on);
+        super::presentation::toggle();
+        self.follow_presentation();
+    }
+
+    /// Follows presentation mode (checked every frame): the dark palette and larger type.
+    fn follow_presentation(&mut self) {
+        let on = super::presentation::is_active();
+        if on == self.presentation {
+            return;
         }
-        let _ = self.el.present.set_attribute("aria-pressed", on);
+        self.presentation = on;
+        let _ = self
+            .el
+            .present
+            .set_attribute("aria-pressed", if on { "true" } else { "false" });
         let theme = self.palette();
         for (state, canvas) in &self.el.swatches {
             let _ = palette::paint_swatch(canvas, *state, theme, SWATCH_PX, device_pixel_ratio());
-        }
-        if self.presentation {
-            let _ = self.el.panel.request_fullscreen();
-        } else if self.el.document.fullscreen_element().is_some() {
-            self.el.document.exit_fullscreen();
         }
         self.static_dirty = true;
     }
@@ -967,6 +973,7 @@ impl Viz {
         } else {
             self.last_raf = None;
         }
+        self.follow_presentation();
         let was_playing = self.pb.playing;
         let moved = self.pb.tick(ts);
         let dpr = {

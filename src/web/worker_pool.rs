@@ -22,6 +22,16 @@ use crate::jobs::{Job, Outcome, Reply, Request};
 /// Where Trunk puts the worker's loader shim, relative to the page.
 pub const WORKER_URL: &str = "./worker_loader.js";
 
+/// The worker script to start: `globalThis.CLINR_WORKER_URL` when the page set it (the
+/// single-file page, dist/clinr-explorer.html, points it at a Blob URL holding the worker and
+/// its wasm; scripts/single-file.mjs), else [`WORKER_URL`].
+pub fn worker_url() -> String {
+    js_sys::Reflect::get(&js_sys::global(), &"CLINR_WORKER_URL".into())
+        .ok()
+        .and_then(|v| v.as_string())
+        .unwrap_or_else(|| WORKER_URL.to_string())
+}
+
 /// Called with every progress reply and then the final one of a job.
 pub type Callback = Rc<RefCell<dyn FnMut(Outcome)>>;
 
@@ -138,7 +148,8 @@ impl Pool {
 
 /// Starts the worker of lane `index`.
 fn spawn(pool: &Weak<RefCell<Inner>>, index: usize, preview_only: bool) -> Result<Lane, JsValue> {
-    let worker = Worker::new(WORKER_URL)?;
+    let url = worker_url();
+    let worker = Worker::new(&url)?;
     let weak = pool.clone();
     let me = worker.clone();
     let onmessage = Closure::<dyn FnMut(MessageEvent)>::new(move |event: MessageEvent| {
@@ -157,7 +168,7 @@ fn spawn(pool: &Weak<RefCell<Inner>>, index: usize, preview_only: bool) -> Resul
         let message = js_sys::Reflect::get(&event, &"message".into())
             .ok()
             .and_then(|m| m.as_string())
-            .unwrap_or_else(|| format!("the worker at {WORKER_URL} failed to load or run"));
+            .unwrap_or_else(|| format!("the worker at {url} failed to load or run"));
         on_failure(&inner, index, &me, message);
     });
     worker.set_onmessage(Some(onmessage.as_ref().unchecked_ref()));

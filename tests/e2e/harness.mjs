@@ -22,6 +22,11 @@ const ARGS = [
   '--disable-sync',
 ];
 
+/** Starts Chromium alone (for pages opened from file://). */
+export function launchBrowser() {
+  return chromium.launch({ executablePath: CHROMIUM, args: ARGS });
+}
+
 /** Starts Chromium (and a server under `prefix` when no E2E_BASE_URL is given). */
 export async function launch(prefix) {
   let server;
