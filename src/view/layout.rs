@@ -179,6 +179,21 @@ pub struct RingSpec {
     pub presentation: bool,
 }
 
+impl RingSpec {
+    /// The shape of a run of `p` (t + 1 QPUs, n, m = `instances`, k = `parallel_links`,
+    /// two-sided RSP), in presentation mode or not.
+    pub fn of(p: &crate::protocol::params::Params, presentation: bool) -> RingSpec {
+        RingSpec {
+            qpus: p.t as usize + 1,
+            n: p.n,
+            instances: p.knobs.instances.max(1),
+            generators: p.knobs.parallel_links.max(1),
+            two_sided: p.knobs.two_sided_rsp,
+            presentation,
+        }
+    }
+}
+
 /// What a text box holds (for tests and the painter).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum TextKind {
@@ -506,7 +521,7 @@ impl Attempt<'_> {
                 for i in 0..chips {
                     let cx = x0 + i as f64 * (2.0 * chip_r + 0.35 * px);
                     chip_centres.push((cx, chip_y));
-                    let cpx = 0.95 * px;
+                    let cpx = px;
                     chip_text.push(TextBox {
                         rect: Rect::centred(cx, chip_y, 1.2 * chip_r, 1.2 * chip_r),
                         px: cpx,
@@ -516,8 +531,15 @@ impl Attempt<'_> {
                 }
             }
             // Inside the disc: the name above the centre, the role below, a/b at the sides.
-            let name_px = (0.5 * node_r).clamp(9.0, 40.0);
-            let role_px = (0.22 * node_r).clamp(7.0, 20.0);
+            // Every text at least the minimum label font: a role that would be smaller is
+            // left out (the stage pill and the name say enough).
+            let min_px = if spec.presentation {
+                MIN_PRESENT_PX
+            } else {
+                MIN_LABEL_PX
+            };
+            let name_px = (0.5 * node_r).clamp(min_px, 40.0);
+            let role_px = (0.24 * node_r).min(24.0);
             let role = if q == 0 {
                 "input/output".to_string()
             } else {
@@ -550,7 +572,7 @@ impl Attempt<'_> {
             let fits = |b: &TextBox, others: &[&TextBox]| {
                 disc.contains(&b.rect) && others.iter().all(|o| !o.rect.intersects(&b.rect))
             };
-            let role_box = if fits(&role_box, &[&name]) {
+            let role_box = if role_px >= min_px && fits(&role_box, &[&name]) {
                 role_box
             } else {
                 TextBox {
@@ -560,7 +582,7 @@ impl Attempt<'_> {
             };
             let mut sides = Vec::new();
             if spec.two_sided && q > 0 {
-                let spx = (0.26 * node_r).clamp(7.0, 20.0);
+                let spx = (0.26 * node_r).clamp(min_px, 24.0);
                 for dx in [-0.72, 0.72] {
                     sides.push(TextBox {
                         rect: Rect::centred(
@@ -754,7 +776,7 @@ impl Attempt<'_> {
             })
             .collect();
         // Restart badges: on the side opposite the stack, else anywhere free.
-        let bpx = 0.92 * px;
+        let bpx = px;
         let badge_w = text_width("restart! (99)", bpx) + bpx;
         let badge_h = 1.5 * bpx;
         let mut complete = true;
@@ -1088,6 +1110,16 @@ mod tests {
             let disc = Rect::centred(n.centre.0, n.centre.1, 2.0 * n.r, 2.0 * n.r);
             for tb in [n.name, n.role].iter().chain(&n.sides) {
                 assert!(disc.contains(&tb.rect), "{what}: {tb:?} outside its disc");
+            }
+        }
+        if l.complete {
+            let min = if l.label_px >= MIN_PRESENT_PX {
+                MIN_LABEL_PX.max(l.label_px.min(MIN_PRESENT_PX))
+            } else {
+                MIN_LABEL_PX
+            };
+            for tb in &texts {
+                assert!(tb.px >= min - 1e-9, "{what}: {tb:?} below {min} px");
             }
         }
         for link in &l.links {
