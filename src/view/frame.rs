@@ -43,11 +43,11 @@ impl Stage {
         match *self {
             Stage::Rsp => "RSP".into(),
             Stage::Check { j, r } => format!("check {j}/{r}"),
-            Stage::Verified => "verified, waiting".into(),
+            Stage::Verified => "verified".into(),
             Stage::Injecting {
                 which,
                 stalled: true,
-            } => format!("{}: waiting for pairs", injection_name(which)),
+            } => format!("{} waits", injection_name(which)),
             Stage::Injecting { which, .. } => injection_name(which),
             Stage::HoldingData => "holding data".into(),
             Stage::Idle => "idle".into(),
@@ -973,7 +973,7 @@ mod tests {
             f.qpus[1].stage,
             Stage::Injecting { stalled: true, .. }
         ));
-        assert!(f.qpus[1].stage.label().contains("waiting for pairs"));
+        assert!(f.qpus[1].stage.label().ends_with(" waits"));
         let mut last_token = 0.0;
         let mut tau = 0.0;
         while tau <= f64::from(d.depth) + 2.0 {

@@ -359,27 +359,31 @@ fn stack_box(n: &NodeLayout, chip_r: f64) -> Rect {
     r
 }
 
-/// The stage labels a QPU can show (the pill reserves the widest): see `frame::Stage::pill`.
-fn stage_texts(q: usize, qpus: usize, two_sided: bool) -> Vec<String> {
+/// The stage labels a QPU can show (the pill reserves the widest): `frame::Stage::label` of
+/// every stage QPU q can be in (checks as "check 9/9"; larger r shrinks the text to fit).
+fn stage_texts(q: usize, qpus: usize, _two_sided: bool) -> Vec<String> {
+    use crate::protocol::schedule::InjectionKind;
+    use crate::view::frame::Stage;
     let t = qpus - 1;
-    let mut v: Vec<String> = vec!["holding data".into(), "idle".into(), "done".into()];
-    if q == 0 {
-        v.extend(["RSI 1".into(), "RSI 1 waits".into()]);
-        v.extend(["teleport".into(), "teleport waits".into()]);
-    } else {
-        v.extend([
-            if two_sided { "RSP a|b" } else { "RSP" }.into(),
-            "check 9/9".into(),
-            "verified".into(),
-            format!("RSI {q} waits"),
-        ]);
-        if q < t {
-            v.push(format!("RSI {} waits", q + 1));
-        } else {
-            v.push("teleport waits".into());
+    let mut stages = vec![Stage::HoldingData, Stage::Idle, Stage::Done];
+    let mut inject = |which| {
+        for stalled in [false, true] {
+            stages.push(Stage::Injecting { which, stalled });
         }
+    };
+    if q == 0 {
+        inject(InjectionKind::Rsi(1));
+        inject(InjectionKind::Teleport);
+    } else {
+        inject(InjectionKind::Rsi(q as u32));
+        if q < t {
+            inject(InjectionKind::Rsi(q as u32 + 1));
+        } else {
+            inject(InjectionKind::Teleport);
+        }
+        stages.extend([Stage::Rsp, Stage::Check { j: 9, r: 9 }, Stage::Verified]);
     }
-    v
+    stages.iter().map(Stage::label).collect()
 }
 
 fn widest(texts: &[String], px: f64) -> f64 {

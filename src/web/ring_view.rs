@@ -1005,6 +1005,21 @@ impl Viz {
             .map(|i| i.start.to_string())
             .collect();
         ring.set_attribute("data-rsi-starts", &starts.join(","))?;
+        let mut events = serde_json::Map::new();
+        for kind in EventKind::ALL {
+            events.insert(
+                kind.id().into(),
+                serde_json::json!(frame::event_times(r.dist(), kind)),
+            );
+        }
+        ring.set_attribute(
+            "data-event-times",
+            &serde_json::Value::Object(events).to_string(),
+        )?;
+        ring.set_attribute(
+            "data-warp-seconds",
+            &format!("{:.2}", r.warp.total_seconds()),
+        )?;
         self.el.scrub.set_max(&r.end.to_string());
         let restarts: Vec<String> = s.restarts.iter().map(u32::to_string).collect();
         let err = |b: bool| {
