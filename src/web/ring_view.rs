@@ -22,7 +22,16 @@
 //! data-ever-stalled, data-restarts, data-qpu-stages, data-shot, data-rsi-starts,
 //! data-max-time, data-frame-ms-{median,max} (draw time), data-raf-ms-{median,max},
 //! data-selected (the item chosen by keyboard or pointer), data-colour-<state> (the colour the
-//! ring paints each state with).
+//! ring paints each state with), data-event-times (JSON: the landing τ of every injection,
+//! teleport, stall and restart), data-rate (layers per second of the playback at τ),
+//! data-warp-seconds (the run at 1×), data-text-boxes (JSON: every label's box, kind, owner
+//! and font px, from `view::layout`), data-layout-complete, data-label-px,
+//! data-samples-taken / data-sample-ms-max (runs sampled for parameter changes).
+//!
+//! Events: the "Next injection / teleport / stall / restart" buttons and the I/T/S/R keys
+//! (Shift: previous) jump to `view::frame::event_times`; playback runs on `view::warp`'s
+//! event-aware scale. Parameter changes are only recorded by the Store's subscriber and sampled
+//! once per animation frame (a dragged slider costs one run per frame, not one per event).
 
 use std::cell::RefCell;
 use std::f64::consts::{FRAC_PI_2, TAU};
@@ -195,6 +204,9 @@ struct Viz {
     /// record them: dragging a slider re-samples at most once a frame).
     pending: Option<(Params, u32, Option<f64>)>,
     clock_text: String,
+    /// Runs sampled for parameter changes, and the longest of them (ms), for tests.
+    samples_taken: u32,
+    sample_ms_max: f64,
     dirty: bool,
     static_dirty: bool,
     /// Ring CSS size, timeline CSS width and dpr last drawn at.
@@ -471,6 +483,8 @@ pub fn mount(shell: &Shell, store: Rc<Store>) -> Result<(), JsValue> {
         present_mode: false,
         pending: None,
         clock_text: String::new(),
+        samples_taken: 0,
+        sample_ms_max: 0.0,
         dirty: true,
         static_dirty: true,
         size: (0.0, 0.0, 0.0, 0.0),
@@ -787,6 +801,16 @@ impl Viz {
             .el
             .ring
             .set_attribute("data-sample-ms", &format!("{:.1}", self.run.sample_ms));
+        self.samples_taken += 1;
+        self.sample_ms_max = self.sample_ms_max.max(self.run.sample_ms);
+        let _ = self
+            .el
+            .ring
+            .set_attribute("data-samples-taken", &self.samples_taken.to_string());
+        let _ = self
+            .el
+            .ring
+            .set_attribute("data-sample-ms-max", &format!("{:.1}", self.sample_ms_max));
     }
 
     /// Moves the playhead to the next (or previous) event of `kind` and pauses there.

@@ -210,6 +210,21 @@ test('dragging τ_e 1 → 50 under 4× CPU throttling: longest main-thread task'
     const slider = page.locator('#ctl-tau_e-range');
     await slider.scrollIntoViewIfNeeded();
     const box = await slider.boundingBox();
+    // Twenty input events in one task (faster than any frame): the ring samples one run.
+    const before = Number((await ring(page, 'data-samples-taken')) ?? 0);
+    await page.evaluate(() => {
+      const s = document.querySelector('#ctl-tau_e-range');
+      const max = Number(s.max);
+      for (let v = 2; v <= 21; v++) {
+        s.value = String(Math.round((max * Math.log(v / 0.1)) / Math.log(500)));
+        s.dispatchEvent(new Event('input', { bubbles: true }));
+      }
+    });
+    await frames(page);
+    await frames(page);
+    const burst = Number(await ring(page, 'data-samples-taken')) - before;
+    assert.equal(burst, 1, `one run sampled for 20 input events in one task (got ${burst})`);
+    assert.ok(Number(await ring(page, 'data-tau-e')) > 15, 'the last value is shown');
     const cdp = await context.newCDPSession(page);
     await cdp.send('Emulation.setCPUThrottlingRate', { rate: 4 });
     await page.evaluate(() => {
@@ -235,7 +250,8 @@ test('dragging τ_e 1 → 50 under 4× CPU throttling: longest main-thread task'
     const tasks = await page.evaluate(() => window.__longtasks);
     await cdp.send('Emulation.setCPUThrottlingRate', { rate: 1 });
     const longest = Math.max(0, ...tasks);
-    console.log(`τ_e drag under 4× throttling: ring τ_e now ${tau}; ${tasks.length} long tasks, longest ${longest.toFixed(0)} ms: ${tasks.map((t) => t.toFixed(0)).join(', ')}; last ring sample ${await ring(page, 'data-sample-ms')} ms`);
+    console.log(`τ_e drag under 4× throttling: ring τ_e now ${tau}; ${tasks.length} long tasks, longest ${longest.toFixed(0)} ms: ${tasks.map((t) => t.toFixed(0)).join(', ')}; ring sampled ${await ring(page, 'data-samples-taken')} runs for ${steps} mouse moves, longest ${await ring(page, 'data-sample-ms-max')} ms`);
+
     assert.ok(tau > 40, `the ring follows the drag (τ_e ${tau})`);
     assert.deepEqual(problems, []);
   } finally {
