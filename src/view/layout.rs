@@ -463,6 +463,9 @@ impl Attempt<'_> {
         // Stacks (chips above the pill, or below it when the stack sits above the disc).
         let mut nodes = Vec::with_capacity(k);
         for (q, &c) in centres.iter().enumerate() {
+            // Q0 holds the data and prepares no resource: no instance chips.
+            let show_chips = show_chips && q > 0;
+            let chips_w = if show_chips { chips_w } else { 0.0 };
             let pill_w = widest(&stage_texts(q, k, spec.two_sided), px) + px;
             let stack_w = pill_w.max(chips_w);
             let stack_h = pill_h + if show_chips { 2.0 * chip_r + gap } else { 0.0 };
@@ -1158,7 +1161,8 @@ mod tests {
                     assert!(l.label_px >= MIN_LABEL_PX, "{what}: {} px", l.label_px);
                     check(&l, &what);
                     if m > 1 {
-                        assert!(l.nodes.iter().all(|n| n.chips.len() == m as usize));
+                        assert!(l.nodes[1..].iter().all(|n| n.chips.len() == m as usize));
+                        assert!(l.nodes[0].chips.is_empty(), "Q0 runs no RSP&V");
                     }
                     assert!(l.links.iter().all(|x| x.pies.len() == k as usize));
                 }

@@ -1493,6 +1493,20 @@ fn draw_ring(ctx: &CanvasRenderingContext2d, v: &Viz, f: &Frame) -> Result<(), J
             }
         }
         let b = ll.boxr;
+        // A thin leader from the link's middle to its storage box (boxes sit where their
+        // labels fit, sometimes away from the line).
+        let mid = ((p0.0 + p1.0) / 2.0, (p0.1 + p1.1) / 2.0);
+        let (bx, by) = b.centre();
+        if (bx - mid.0).hypot(by - mid.1) > 0.5 * b.h {
+            ctx.set_stroke_style_str(if lf.stalled { stall } else { pal.guide });
+            ctx.set_line_width(1.5);
+            ctx.set_line_dash(&js_sys::Array::of2(&4.0.into(), &3.0.into()))?;
+            ctx.begin_path();
+            ctx.move_to(mid.0, mid.1);
+            ctx.line_to(bx, by);
+            ctx.stroke();
+            ctx.set_line_dash(&js_sys::Array::new())?;
+        }
         ctx.set_fill_style_str(pal.box_bg);
         ctx.begin_path();
         ctx.round_rect_with_f64(b.x, b.y, b.w, b.h, 6.0 * u)?;
