@@ -43,11 +43,11 @@ impl Stage {
         match *self {
             Stage::Rsp => "RSP".into(),
             Stage::Check { j, r } => format!("check {j}/{r}"),
-            Stage::Verified => "verified, waiting".into(),
+            Stage::Verified => "verified".into(),
             Stage::Injecting {
                 which,
                 stalled: true,
-            } => format!("{}: waiting for pairs", injection_name(which)),
+            } => format!("{} waits", injection_name(which)),
             Stage::Injecting { which, .. } => injection_name(which),
             Stage::HoldingData => "holding data".into(),
             Stage::Idle => "idle".into(),
@@ -141,6 +141,11 @@ pub struct LinkFrame {
     pub generated: u32,
     /// Pairs consumed by remote CX gates so far.
     pub consumed: u32,
+    /// `consumed` as a continuous count: a pair consumed in layer L counts the fraction of
+    /// layer L elapsed at τ (τ − (L − 1), clamped to [0, 1]), so the storage bar can drain
+    /// smoothly during an injection's CX layer. `consumed ≤ consumed_smooth ≤ consumed + (pairs
+    /// consumed in the layer running at τ)`.
+    pub consumed_smooth: f64,
     /// n: pairs the injection on this link needs.
     pub needed: u32,
     /// The injection on this link is waiting for pairs at τ.
@@ -223,6 +228,11 @@ pub fn frame_at(s: &Schedule, r: u32, tau: f64, flash_layers: f64) -> Frame {
                 .iter()
                 .filter(|&&u| f64::from(u) <= tau)
                 .count() as u32;
+            let consumed_smooth = l
+                .pair_consumed
+                .iter()
+                .map(|&u| (tau - (f64::from(u) - 1.0)).clamp(0.0, 1.0))
+                .sum();
             let inj = s.injections.iter().find(|i| i.link == Some(l.link));
             LinkFrame {
                 link: l.link,
@@ -230,6 +240,7 @@ pub fn frame_at(s: &Schedule, r: u32, tau: f64, flash_layers: f64) -> Frame {
                 stored: l.stored_at(tau),
                 generated,
                 consumed,
+                consumed_smooth,
                 needed: s.n,
                 stalled: inj.is_some_and(|i| stalled_at(i, tau)),
                 generators: l.generators,
@@ -598,24 +609,111 @@ pub fn segment_at(lane: &Lane, tau: f64) -> Option<&Segment> {
     lane.segments.iter().find(|s| s.start <= tau && tau < s.end)
 }
 
+/// The events the playhead can jump to ("Next injection", "Next teleport", "Next stall",
+/// "Next restart" and their keys).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum EventKind {
+    /// RSI k (k = 1..t): lands in its CX layer, where the Bell pairs are consumed.
+    Injection,
+    /// The final teleportation Q_t → Q_0: lands in its CX layer.
+    Teleport,
+    /// An injection starting to wait for Bell pairs: lands in the first layer of its stall.
+    Stall,
+    /// A failed check discarding an attempt (not an attempt abandoned at T_k): lands on the
+    /// attempt's end, where the restart has happened and the next attempt begins.
+    Restart,
+}
+
+impl EventKind {
+    pub const ALL: [EventKind; 4] = [
+        EventKind::Injection,
+        EventKind::Teleport,
+        EventKind::Stall,
+        EventKind::Restart,
+    ];
+
+    /// Identifier: the button `#ring-next-<id>`, the keys of `data-event-times`.
+    pub fn id(self) -> &'static str {
+        match self {
+            EventKind::Injection => "injection",
+            EventKind::Teleport => "teleport",
+            EventKind::Stall => "stall",
+            EventKind::Restart => "restart",
+        }
+    }
+
+    /// Words for the button and announcements ("Next injection").
+    pub fn label(self) -> &'static str {
+        match self {
+            EventKind::Injection => "injection",
+            EventKind::Teleport => "teleport",
+            EventKind::Stall => "stall",
+            EventKind::Restart => "restart",
+        }
+    }
+}
+
+/// The τ of an injection's CX layer, mid-layer: the layer in which its last Bell pairs are
+/// consumed and the data starts to move (`stall_end + 0.5`).
+pub fn cx_moment(inj: &InjectionSpan) -> f64 {
+    f64::from(stall_end(inj)) + 0.5
+}
+
+/// Where the playhead lands for every event of `kind` in the distributed schedule `s`, in
+/// increasing order (see [`EventKind`] for each kind's moment).
+pub fn event_times(s: &Schedule, kind: EventKind) -> Vec<f64> {
+    let mut out: Vec<f64> = match kind {
+        EventKind::Injection => s
+            .injections
+            .iter()
+            .filter(|i| matches!(i.kind, InjectionKind::Rsi(_)))
+            .map(cx_moment)
+            .collect(),
+        EventKind::Teleport => s
+            .injections
+            .iter()
+            .filter(|i| i.kind == InjectionKind::Teleport)
+            .map(cx_moment)
+            .collect(),
+        EventKind::Stall => s
+            .injections
+            .iter()
+            .filter(|i| stall_end(i) > i.start)
+            .map(|i| f64::from(i.start) + 0.5)
+            .collect(),
+        EventKind::Restart => s
+            .attempts
+            .iter()
+            .filter(|a| a.restarted())
+            .map(|a| f64::from(a.end))
+            .collect(),
+    };
+    out.sort_by(f64::total_cmp);
+    out.dedup();
+    out
+}
+
+/// The first event of `kind` strictly after τ (where the playhead lands), if any.
+pub fn next_event(s: &Schedule, kind: EventKind, tau: f64) -> Option<f64> {
+    event_times(s, kind).into_iter().find(|&x| x > tau + 1e-6)
+}
+
+/// The last event of `kind` strictly before τ, if any.
+pub fn previous_event(s: &Schedule, kind: EventKind, tau: f64) -> Option<f64> {
+    event_times(s, kind)
+        .into_iter()
+        .rev()
+        .find(|&x| x < tau - 1e-6)
+}
+
 /// Time of the first restart (a failed attempt's end) strictly after τ.
 pub fn next_restart(s: &Schedule, tau: f64) -> Option<f64> {
-    s.attempts
-        .iter()
-        .filter(|a| a.failed_check.is_some())
-        .map(|a| f64::from(a.end))
-        .filter(|&e| e > tau + 1e-9)
-        .min_by(f64::total_cmp)
+    next_event(s, EventKind::Restart, tau)
 }
 
 /// Start of the first stalled injection strictly after τ (a moment inside its stall).
 pub fn next_stall(s: &Schedule, tau: f64) -> Option<f64> {
-    s.injections
-        .iter()
-        .filter(|i| stall_end(i) > i.start)
-        .map(|i| f64::from(i.start) + 0.5)
-        .filter(|&x| x > tau + 1e-9)
-        .min_by(f64::total_cmp)
+    next_event(s, EventKind::Stall, tau)
 }
 
 /// Numbers shown next to the ring for this run.
@@ -875,7 +973,7 @@ mod tests {
             f.qpus[1].stage,
             Stage::Injecting { stalled: true, .. }
         ));
-        assert!(f.qpus[1].stage.label().contains("waiting for pairs"));
+        assert!(f.qpus[1].stage.label().ends_with(" waits"));
         let mut last_token = 0.0;
         let mut tau = 0.0;
         while tau <= f64::from(d.depth) + 2.0 {
@@ -1072,6 +1170,105 @@ mod tests {
         assert_eq!(sides(5.0), Some((0.4, 0.5)));
         assert_eq!(sides(7.5), Some((0.9, 1.0)));
         assert_eq!(sides(8.5), None, "checks");
+    }
+
+    #[test]
+    fn next_event_lands_on_each_injection_teleport_stall_and_restart() {
+        let (d, ..) = run(20.0);
+        // RSI 1 stalls (8 pairs at τ_e = 20: the last ready at 160, its CX in layer 161).
+        let rsi: Vec<&InjectionSpan> = d.injections.iter().collect();
+        let inj = event_times(&d, EventKind::Injection);
+        assert_eq!(inj.len(), 3, "RSI 1..3");
+        assert_eq!(inj[0], f64::from(stall_end(rsi[0])) + 0.5);
+        assert_eq!(stall_end(rsi[0]), 160);
+        assert_eq!(inj[1], f64::from(rsi[1].start) + 0.5, "RSI 2 does not wait");
+        let tp = event_times(&d, EventKind::Teleport);
+        assert_eq!(tp, vec![f64::from(rsi[3].start) + 0.5]);
+        assert_eq!(
+            event_times(&d, EventKind::Stall),
+            vec![f64::from(rsi[0].start) + 0.5]
+        );
+        assert_eq!(event_times(&d, EventKind::Restart), vec![21.0]);
+        // Next/previous walk the lists; nothing beyond the ends.
+        assert_eq!(next_event(&d, EventKind::Injection, 0.0), Some(inj[0]));
+        assert_eq!(next_event(&d, EventKind::Injection, inj[0]), Some(inj[1]));
+        assert_eq!(next_event(&d, EventKind::Injection, inj[2]), None);
+        assert_eq!(
+            previous_event(&d, EventKind::Injection, inj[1]),
+            Some(inj[0])
+        );
+        assert_eq!(previous_event(&d, EventKind::Injection, inj[0]), None);
+        assert_eq!(
+            next_event(&d, EventKind::Teleport, 0.0),
+            tp.first().copied()
+        );
+        // At each landing the frame shows the event.
+        for &x in &inj {
+            let f = frame_at(&d, 3, x, 2.0);
+            let injecting = f
+                .qpus
+                .iter()
+                .filter(|q| matches!(q.stage, Stage::Injecting { stalled: false, .. }))
+                .count();
+            assert_eq!(injecting, 2, "two QPUs take part in the RSI at {x}");
+        }
+        let f = frame_at(&d, 3, tp[0], 2.0);
+        assert!(f.qpus.iter().any(|q| matches!(
+            q.stage,
+            Stage::Injecting {
+                which: InjectionKind::Teleport,
+                stalled: false
+            }
+        )));
+        let st = next_event(&d, EventKind::Stall, 0.0).expect("a stall");
+        assert!(frame_at(&d, 3, st, 2.0).stalled_links() > 0);
+        let rs = next_event(&d, EventKind::Restart, 0.0).expect("a restart");
+        let f = frame_at(&d, 3, rs, 2.0);
+        assert_eq!((f.qpus[2].restarts, f.qpus[2].stage), (1, Stage::Rsp));
+        // Fast links: no stall to jump to.
+        let (fast, ..) = run(1.0);
+        assert_eq!(next_event(&fast, EventKind::Stall, 0.0), None);
+    }
+
+    #[test]
+    fn an_abandoned_attempt_is_no_restart() {
+        let tm = timing();
+        // Instance 1 is accepted at 28; instance 2 fails check 1 at 15 (a restart), and its
+        // second attempt, which would fail check 3 at 43, is cut at 28 (abandoned): no restart.
+        let block = vec![
+            vec![Attempt::accepted(&tm)],
+            vec![
+                Attempt::failed(&tm, 1, RestartRule::FirstFailure),
+                Attempt::failed(&tm, 3, RestartRule::FirstFailure),
+            ],
+        ];
+        let lp = LinkParams {
+            tau_e: 1.0,
+            bell_start: 0.0,
+            parallel_links: 1,
+        };
+        let d = Schedule::distributed(8, &[block], InputTiming::FromStart, lp);
+        assert!(d
+            .attempts
+            .iter()
+            .any(|a| a.abandoned && a.failed_check.is_some()));
+        assert_eq!(event_times(&d, EventKind::Restart), vec![15.0]);
+    }
+
+    #[test]
+    fn pairs_drain_smoothly_in_the_cx_layer() {
+        let (d, ..) = run(1.0);
+        let rsi1 = &d.injections[0];
+        let s = f64::from(rsi1.start);
+        let at = |tau: f64| frame_at(&d, 3, tau, 2.0).links[1].clone();
+        assert_eq!(at(s).consumed_smooth, 0.0);
+        assert!(
+            (at(s + 0.5).consumed_smooth - 4.0).abs() < 1e-9,
+            "half of 8"
+        );
+        assert_eq!(at(s + 0.5).consumed, 0);
+        assert_eq!(at(s + 1.0).consumed_smooth, 8.0);
+        assert_eq!(at(s + 1.0).consumed, 8);
     }
 
     #[test]

@@ -11,3 +11,4 @@ pub mod provenance;
 pub mod scaling;
 pub mod share;
 pub mod thresholds;
+pub mod warp;

@@ -40,6 +40,12 @@ pub enum State {
     PairConsumed,
     /// The direct implementation running C.
     Direct,
+    /// An RSP&V instance stopped at T_k because another instance of its block was accepted
+    /// first (m > 1, protocol.md §15.4): greyed and crossed out like a discarded attempt.
+    Abandoned,
+    /// A Bell pair being generated (one per generator of a link, paper §V): drawn as a pie
+    /// filling clockwise as its τ_e elapses.
+    PairInFlight,
 }
 
 /// How a state is filled, so it is told apart without colour.
@@ -56,7 +62,7 @@ pub enum Pattern {
 
 impl State {
     /// Every state, in legend order.
-    pub const ALL: [State; 12] = [
+    pub const ALL: [State; 14] = [
         State::Rsp,
         State::Check,
         State::Verified,
@@ -64,8 +70,10 @@ impl State {
         State::Teleport,
         State::Stall,
         State::Restart,
+        State::Abandoned,
         State::Idle,
         State::Data,
+        State::PairInFlight,
         State::PairStored,
         State::PairConsumed,
         State::Direct,
@@ -86,6 +94,8 @@ impl State {
             State::PairStored => "pair-stored",
             State::PairConsumed => "pair-consumed",
             State::Direct => "direct",
+            State::Abandoned => "abandoned",
+            State::PairInFlight => "pair-in-flight",
         }
     }
 
@@ -104,6 +114,8 @@ impl State {
             State::PairStored => "Bell pair stored",
             State::PairConsumed => "Bell pair consumed",
             State::Direct => "direct C",
+            State::Abandoned => "instance abandoned (another accepted first)",
+            State::PairInFlight => "Bell pair being generated",
         }
     }
 
@@ -120,15 +132,16 @@ impl State {
             State::Restart => "#cc79a7",
             State::Idle => "#bbbbbb",
             State::Data => "#f0e442",
-            State::PairStored | State::PairConsumed => "#1d2430",
+            State::PairStored | State::PairConsumed | State::PairInFlight => "#1d2430",
             State::Direct => "#8c8c8c",
+            State::Abandoned => "#6f6f6f",
         }
     }
 
     /// The colour in `theme` (Bell pairs take the theme's ink).
     pub fn colour_in(self, theme: &Theme) -> &'static str {
         match self {
-            State::PairStored | State::PairConsumed => theme.ink,
+            State::PairStored | State::PairConsumed | State::PairInFlight => theme.ink,
             other => other.colour(),
         }
     }
@@ -136,7 +149,7 @@ impl State {
     pub fn pattern(self) -> Pattern {
         match self {
             State::Stall => Pattern::Hatch,
-            State::Restart => Pattern::Cross,
+            State::Restart | State::Abandoned => Pattern::Cross,
             State::PairConsumed | State::Idle => Pattern::Hollow,
             _ => Pattern::Solid,
         }
@@ -321,7 +334,12 @@ mod tests {
     fn drawn_together() -> Vec<State> {
         State::ALL
             .into_iter()
-            .filter(|s| !matches!(s, State::Direct | State::PairStored | State::PairConsumed))
+            .filter(|s| {
+                !matches!(
+                    s,
+                    State::Direct | State::PairStored | State::PairConsumed | State::PairInFlight
+                )
+            })
             .collect()
     }
 
@@ -380,6 +398,28 @@ mod tests {
         }
         assert_eq!(State::PairStored.pattern(), Pattern::Solid);
         assert_eq!(State::PairConsumed.pattern(), Pattern::Hollow);
+    }
+
+    #[test]
+    fn abandoned_instances_read_as_discarded_but_not_as_restarts() {
+        // Crossed out like a restart (the resource is discarded), grey instead of purple, and
+        // apart from the restart even in grayscale (same pattern, so lightness must differ).
+        assert_eq!(State::Abandoned.pattern(), State::Restart.pattern());
+        for m in [None, Some(&DEUTERANOPIA), Some(&PROTANOPIA)] {
+            let d = delta(
+                seen(State::Abandoned.colour(), m),
+                seen(State::Restart.colour(), m),
+            );
+            assert!(d > 15.0, "abandoned vs restart ΔE = {d:.0}");
+        }
+        let dl = (seen(State::Abandoned.colour(), None)[0]
+            - seen(State::Restart.colour(), None)[0])
+            .abs();
+        assert!(dl > 8.0, "ΔL = {dl:.1}");
+        // A pair in flight is ink, like the stored and consumed pairs, in both themes.
+        assert_eq!(State::PairInFlight.colour_in(&DARK), DARK.ink);
+        assert_eq!(State::PairInFlight.colour_in(&LIGHT), LIGHT.ink);
+        assert!(css_variables(&LIGHT).contains("--state-abandoned: #6f6f6f;"));
     }
 
     #[test]

@@ -77,6 +77,10 @@ fn plain(v: &Value) -> String {
     }
 }
 
+/// Knobs `Knobs` serializes only when they differ from their defaults (issue 14's m
+/// instances and two-sided RSP): [`encode`] writes them then, so [`decode`] must read them.
+const OMITTED_AT_DEFAULT: [&str; 2] = ["instances", "two_sided_rsp"];
+
 /// Parses a hash (with or without the leading `#`) on top of the defaults. Unknown keys and
 /// malformed values are errors naming the key; the result is validated. Former knob values
 /// are accepted silently; [`decode_with_notices`] also says which.
@@ -102,7 +106,8 @@ pub fn decode_with_notices(hash: &str) -> Result<(Params, Vec<String>), ParamErr
         if is_view_key(key) {
             continue;
         }
-        let target = if knobs.contains_key(key) {
+        // Knobs left out of the JSON at their defaults (issue 14) are knobs all the same.
+        let target = if knobs.contains_key(key) || OMITTED_AT_DEFAULT.contains(&key) {
             &mut knobs
         } else if top.contains_key(key) && key != "knobs" {
             &mut top
@@ -248,7 +253,13 @@ mod tests {
         q.knobs.idle_on_resource_during_rspv = true;
         q.knobs.restart_rule = RestartRule::EndOfRsv;
         q.knobs.parallel_links = 3;
+        q.knobs.instances = 2;
+        q.knobs.two_sided_rsp = true;
         let h = encode(&q);
+        assert!(
+            h.contains("instances=2") && h.contains("two_sided_rsp=true"),
+            "{h}"
+        );
         assert!(h.contains("noise_model=uniform"), "{h}");
         assert!(h.contains("idle_on_resource_during_rspv=true"), "{h}");
         assert_eq!(decode(&format!("#{h}")), Ok(q));

@@ -22,7 +22,16 @@
 //! data-ever-stalled, data-restarts, data-qpu-stages, data-shot, data-rsi-starts,
 //! data-max-time, data-frame-ms-{median,max} (draw time), data-raf-ms-{median,max},
 //! data-selected (the item chosen by keyboard or pointer), data-colour-<state> (the colour the
-//! ring paints each state with).
+//! ring paints each state with), data-event-times (JSON: the landing τ of every injection,
+//! teleport, stall and restart), data-rate (layers per second of the playback at τ),
+//! data-warp-seconds (the run at 1×), data-text-boxes (JSON: every label's box, kind, owner
+//! and font px, from `view::layout`), data-layout-complete, data-label-px,
+//! data-samples-taken / data-sample-ms-max (runs sampled for parameter changes).
+//!
+//! Events: the "Next injection / teleport / stall / restart" buttons and the I/T/S/R keys
+//! (Shift: previous) jump to `view::frame::event_times`; playback runs on `view::warp`'s
+//! event-aware scale. Parameter changes are only recorded by the Store's subscriber and sampled
+//! once per animation frame (a dragged slider costs one run per frame, not one per event).
 
 use std::cell::RefCell;
 use std::f64::consts::{FRAC_PI_2, TAU};
@@ -47,8 +56,12 @@ use crate::protocol::params::Params;
 use crate::protocol::schedule::{Implementation, InjectionKind, Schedule};
 use crate::sim::sampler::sample_run;
 use crate::sim::{SampledRun, SimError};
-use crate::view::frame::{self, Frame, Lane, SegmentKind, Stage, Summary};
+use crate::view::frame::{
+    self, EventKind, Frame, InstanceStage, Lane, SegmentKind, Stage, Summary,
+};
+use crate::view::layout::{self, RingLayout, RingSpec};
 use crate::view::share;
+use crate::view::warp::TimeWarp;
 
 /// CSS size of a legend swatch.
 const SWATCH_PX: f64 = 14.0;
@@ -78,6 +91,8 @@ struct Run {
     summary: Summary,
     end: f64,
     sample_ms: f64,
+    /// The playback's event-aware time scale (`view::warp`).
+    warp: TimeWarp,
 }
 
 impl Run {
@@ -104,6 +119,7 @@ fn sample(
     let lanes = frame::lanes(d, m, x);
     let summary = frame::summary(d, m, x);
     let end = f64::from(d.depth.max(m.depth).max(x.depth).max(1));
+    let warp = TimeWarp::of_schedule(d, end);
     Ok(Run {
         params: *params,
         shot,
@@ -112,6 +128,7 @@ fn sample(
         summary,
         end,
         sample_ms,
+        warp,
     })
 }
 
@@ -154,23 +171,6 @@ fn stage_state(stage: Stage) -> State {
     }
 }
 
-/// A link's line ends and its storage box centre (CSS px).
-type LinkGeom = ((f64, f64), (f64, f64), (f64, f64));
-
-/// Ring geometry in CSS px, recomputed on resize or a new run.
-#[derive(Default)]
-struct RingGeom {
-    centres: Vec<(f64, f64)>,
-    /// Per link (index = ℓ): the two line ends and the storage box centre.
-    links: Vec<LinkGeom>,
-    centre: (f64, f64),
-    node_r: f64,
-    /// Unit of size (1 = 45 px nodes), times the presentation scale.
-    u: f64,
-    /// Unit of size of the link storage boxes.
-    bu: f64,
-}
-
 struct Elements {
     window: Window,
     ring: HtmlCanvasElement,
@@ -181,6 +181,8 @@ struct Elements {
     scrub: HtmlInputElement,
     speed: HtmlSelectElement,
     info: Element,
+    /// One line under the numbers: τ, what slows the playback, monolithic and direct at τ.
+    clock: Element,
     explain: Element,
     /// The legend's swatches, repainted when the theme changes.
     swatches: Vec<(State, HtmlCanvasElement)>,
@@ -194,11 +196,20 @@ struct Viz {
     pb: Playback,
     hover: Option<Hover>,
     presentation: bool,
+    /// `<html class="presentation">` (the shell's presentation mode) or this panel's own.
+    present_mode: bool,
+    /// Parameters and shot to show, applied once per animation frame (input events only
+    /// record them: dragging a slider re-samples at most once a frame).
+    pending: Option<(Params, u32, Option<f64>)>,
+    clock_text: String,
+    /// Runs sampled for parameter changes, and the longest of them (ms), for tests.
+    samples_taken: u32,
+    sample_ms_max: f64,
     dirty: bool,
     static_dirty: bool,
     /// Ring CSS size, timeline CSS width and dpr last drawn at.
     size: (f64, f64, f64, f64),
-    geom: RingGeom,
+    lay: RingLayout,
     tl_geom: timeline::Geometry,
     draw_ms: [f64; SAMPLES],
     raf_ms: [f64; SAMPLES],
@@ -256,6 +267,13 @@ pub fn mount(shell: &Shell, store: Rc<Store>) -> Result<(), JsValue> {
         None,
     )?;
     panel.insert_before(&info, Some(&ring))?;
+    let clock = el(
+        &document,
+        "p",
+        &[("id", "ring-clock"), ("class", "ring-clock")],
+        None,
+    )?;
+    panel.insert_before(&clock, Some(&ring))?;
 
     let toolbar = el(
         &document,
@@ -308,18 +326,18 @@ pub fn mount(shell: &Shell, store: Rc<Store>) -> Result<(), JsValue> {
     )?
     .dyn_into::<HtmlInputElement>()
     .map_err(|_| "not an input")?;
-    let next_restart = button(
-        &document,
-        "ring-next-restart",
-        "Next restart",
-        "Jump to the next restart",
-    )?;
-    let next_stall = button(
-        &document,
-        "ring-next-stall",
-        "Next stall",
-        "Jump to the next injection waiting for Bell pairs",
-    )?;
+    let mut next_buttons = Vec::new();
+    for kind in EventKind::ALL {
+        let (key, what) = event_key(kind);
+        let b = button(
+            &document,
+            &format!("ring-next-{}", kind.id()),
+            &format!("Next {}", kind.label()),
+            &format!("Jump to the next {what} ({key}; Shift+{key}: the previous one)"),
+        )?;
+        b.set_attribute("aria-keyshortcuts", &key.to_uppercase())?;
+        next_buttons.push((kind, b));
+    }
     let new_sample = button(
         &document,
         "ring-new-sample",
@@ -337,7 +355,10 @@ pub fn mount(shell: &Shell, store: Rc<Store>) -> Result<(), JsValue> {
     }
     toolbar.append_child(&speed)?;
     toolbar.append_child(&scrub)?;
-    for b in [&next_restart, &next_stall, &new_sample, &present] {
+    for (_, b) in &next_buttons {
+        toolbar.append_child(b)?;
+    }
+    for b in [&new_sample, &present] {
         toolbar.append_child(b)?;
     }
     let tl = el_as::<HtmlCanvasElement>(
@@ -360,7 +381,7 @@ pub fn mount(shell: &Shell, store: Rc<Store>) -> Result<(), JsValue> {
         ("role", "application"),
         (
             "aria-label",
-            "Ring of QPUs. Space plays or pauses, left and right arrows step one layer, Home and End jump to the ends, up and down arrows explain each QPU, link and lane.",
+            "Ring of QPUs. Space plays or pauses, left and right arrows step one layer, Home and End jump to the ends, I, T, S and R jump to the next injection, teleport, stall and restart (with Shift: the previous one), up and down arrows explain each QPU, link and lane.",
         ),
         ("aria-describedby", "ring-explain"),
     ] {
@@ -436,7 +457,7 @@ pub fn mount(shell: &Shell, store: Rc<Store>) -> Result<(), JsValue> {
         }
     };
     let cache = timeline::cache_canvas(&document)?;
-    let mut pb = Playback::new(run.end);
+    let mut pb = Playback::with_warp(run.end, run.warp.clone());
     pb.seek(start.time().unwrap_or(0.0));
     let viz = Rc::new(RefCell::new(Viz {
         el: Elements {
@@ -449,6 +470,7 @@ pub fn mount(shell: &Shell, store: Rc<Store>) -> Result<(), JsValue> {
             scrub,
             speed,
             info,
+            clock,
             explain,
             swatches,
         },
@@ -458,10 +480,15 @@ pub fn mount(shell: &Shell, store: Rc<Store>) -> Result<(), JsValue> {
         pb,
         hover: None,
         presentation: false,
+        present_mode: false,
+        pending: None,
+        clock_text: String::new(),
+        samples_taken: 0,
+        sample_ms_max: 0.0,
         dirty: true,
         static_dirty: true,
         size: (0.0, 0.0, 0.0, 0.0),
-        geom: RingGeom::default(),
+        lay: layout::ring(&RingSpec::of(&Params::default(), false), 1.0, 1.0),
         tl_geom: timeline::Geometry::new(1.0, 1, 1.0, 1.0),
         draw_ms: [0.0; SAMPLES],
         raf_ms: [0.0; SAMPLES],
@@ -486,32 +513,10 @@ pub fn mount(shell: &Shell, store: Rc<Store>) -> Result<(), JsValue> {
             }
         });
     }
-    on(
-        &next_restart,
-        "click",
-        &viz,
-        |v| match frame::next_restart(v.run.dist(), v.pb.time) {
-            Some(t) => {
-                v.pb.playing = false;
-                v.pb.seek(t + 0.01);
-                announce(&format!("Restart at τ = {}", share::time_text(t)));
-            }
-            None => announce("No restart after this point of the run"),
-        },
-    )?;
-    on(&next_stall, "click", &viz, |v| {
-        match frame::next_stall(v.run.dist(), v.pb.time) {
-            Some(t) => {
-                v.pb.playing = false;
-                v.pb.seek(t);
-                announce(&format!(
-                    "Injection waiting for Bell pairs at τ = {}",
-                    share::time_text(t)
-                ));
-            }
-            None => announce("No stall after this point of the run"),
-        }
-    })?;
+    for (kind, b) in &next_buttons {
+        let kind = *kind;
+        on(b, "click", &viz, move |v| v.jump(kind, true))?;
+    }
     on(&new_sample, "click", &viz, |v| {
         let shot = v.run.shot.wrapping_add(1);
         if v.resample(shot) {
@@ -561,6 +566,17 @@ pub fn mount(shell: &Shell, store: Rc<Store>) -> Result<(), JsValue> {
     keyboard(&viz)?;
     start_loop(viz)?;
     Ok(())
+}
+
+/// The key that jumps to the next event of `kind` on the focused ring or timeline (Shift: the
+/// previous one), and what the event is, for the button's title.
+fn event_key(kind: EventKind) -> (&'static str, &'static str) {
+    match kind {
+        EventKind::Injection => ("i", "injection (RSI k consuming its Bell pairs)"),
+        EventKind::Teleport => ("t", "teleportation of the output back to Q0"),
+        EventKind::Stall => ("s", "stall (an injection waiting for Bell pairs)"),
+        EventKind::Restart => ("r", "restart (a failed check discards an attempt)"),
+    }
 }
 
 /// Adds a listener that runs `f` on the state and marks it for redraw.
@@ -663,6 +679,15 @@ fn keyboard(viz: &Rc<RefCell<Viz>>) -> Result<(), JsValue> {
             "ArrowDown" if focused => v.select_step(1),
             "ArrowUp" if focused => v.select_step(-1),
             "Escape" if focused && v.hover.is_some() => v.hover = None,
+            k if focused && k.len() == 1 => {
+                let Some(kind) = EventKind::ALL
+                    .into_iter()
+                    .find(|&x| event_key(x).0.eq_ignore_ascii_case(k))
+                else {
+                    return;
+                };
+                v.jump(kind, !e.shift_key());
+            }
             _ => return,
         }
         e.prevent_default();
@@ -727,7 +752,11 @@ impl Viz {
             ..s.params
         } == self.run.params;
         if change.params && !same_run {
-            self.set_params(&s.params, shot);
+            // Sampled in the next animation frame (`apply_pending`): a slider dragged across
+            // many values costs one run per frame, not one per input event.
+            self.pending = Some((s.params, shot, None));
+        } else if self.pending.is_some() {
+            self.pending = Some((s.params, shot, None));
         } else {
             if same_run {
                 self.run.params = s.params;
@@ -737,10 +766,88 @@ impl Viz {
             }
         }
         if change.from_url {
+            let t = s.time().unwrap_or(0.0);
+            if let Some(p) = self.pending.as_mut() {
+                p.2 = Some(t);
+            }
             self.pb.playing = false;
-            self.pb.seek(s.time().unwrap_or(0.0));
+            self.pb.seek(t);
             self.dirty = true;
         }
+    }
+
+    /// Samples the run of the latest parameters recorded by `follow`, if any (once a frame).
+    fn apply_pending(&mut self) {
+        let Some((p, shot, time)) = self.pending.take() else {
+            return;
+        };
+        let same_run = Params {
+            circuits: self.run.params.circuits,
+            shots: self.run.params.shots,
+            ..p
+        } == self.run.params;
+        if same_run {
+            self.run.params = p;
+            if shot != self.run.shot {
+                self.resample(shot);
+            }
+        } else {
+            self.set_params(&p, shot);
+        }
+        if let Some(t) = time {
+            self.pb.seek(t);
+        }
+        let _ = self
+            .el
+            .ring
+            .set_attribute("data-sample-ms", &format!("{:.1}", self.run.sample_ms));
+        self.samples_taken += 1;
+        self.sample_ms_max = self.sample_ms_max.max(self.run.sample_ms);
+        let _ = self
+            .el
+            .ring
+            .set_attribute("data-samples-taken", &self.samples_taken.to_string());
+        let _ = self
+            .el
+            .ring
+            .set_attribute("data-sample-ms-max", &format!("{:.1}", self.sample_ms_max));
+    }
+
+    /// Moves the playhead to the next (or previous) event of `kind` and pauses there.
+    fn jump(&mut self, kind: EventKind, forward: bool) {
+        let d = self.run.dist();
+        let at = if forward {
+            frame::next_event(d, kind, self.pb.time)
+        } else {
+            frame::previous_event(d, kind, self.pb.time)
+        };
+        let where_ = if forward { "after" } else { "before" };
+        match at {
+            Some(t) => {
+                self.pb.playing = false;
+                self.pb.seek(t);
+                let what = match kind {
+                    EventKind::Injection => {
+                        let k = d
+                            .injections
+                            .iter()
+                            .find(|i| (frame::cx_moment(i) - t).abs() < 1e-9)
+                            .map(|i| frame::injection_name(i.kind))
+                            .unwrap_or_else(|| "Injection".into());
+                        format!("{k}: its Bell pairs are consumed")
+                    }
+                    EventKind::Teleport => "Teleportation of the output to Q0".into(),
+                    EventKind::Stall => "An injection waits for Bell pairs".into(),
+                    EventKind::Restart => "A failed check: RSP restarts".into(),
+                };
+                announce(&format!("{what}, at τ = {}", share::time_text(t)));
+            }
+            None => announce(&format!(
+                "No {} {where_} this point of the run",
+                kind.label()
+            )),
+        }
+        self.dirty = true;
     }
 
     fn toggle_play(&mut self) {
@@ -816,7 +923,7 @@ impl Viz {
     }
 
     fn scale(&self) -> f64 {
-        if self.presentation {
+        if self.present_mode {
             PRESENT_SCALE
         } else {
             1.0
@@ -858,7 +965,7 @@ impl Viz {
             }
         }
         let speed = self.pb.speed;
-        self.pb = Playback::new(self.run.end);
+        self.pb = Playback::with_warp(self.run.end, self.run.warp.clone());
         self.pb.speed = speed;
         self.draw_count = 0;
         self.raf_count = 0;
@@ -928,6 +1035,21 @@ impl Viz {
             .map(|i| i.start.to_string())
             .collect();
         ring.set_attribute("data-rsi-starts", &starts.join(","))?;
+        let mut events = serde_json::Map::new();
+        for kind in EventKind::ALL {
+            events.insert(
+                kind.id().into(),
+                serde_json::json!(frame::event_times(r.dist(), kind)),
+            );
+        }
+        ring.set_attribute(
+            "data-event-times",
+            &serde_json::Value::Object(events).to_string(),
+        )?;
+        ring.set_attribute(
+            "data-warp-seconds",
+            &format!("{:.2}", r.warp.total_seconds()),
+        )?;
         self.el.scrub.set_max(&r.end.to_string());
         let restarts: Vec<String> = s.restarts.iter().map(u32::to_string).collect();
         let err = |b: bool| {
@@ -964,6 +1086,17 @@ impl Viz {
     }
 
     fn on_frame(&mut self, ts: f64) -> Result<(), JsValue> {
+        self.apply_pending();
+        let present = self.presentation
+            || self.el.document.document_element().is_some_and(|r| {
+                r.class_name()
+                    .split_whitespace()
+                    .any(|c| c == "presentation")
+            });
+        if present != self.present_mode {
+            self.present_mode = present;
+            self.static_dirty = true;
+        }
         if self.pb.playing {
             if let Some(last) = self.last_raf {
                 self.raf_ms[self.raf_count % SAMPLES] = ts - last;
@@ -1020,101 +1153,59 @@ impl Viz {
     /// Resizes the canvases, recomputes the geometry and repaints the cached lanes.
     fn layout(&mut self) -> Result<(), JsValue> {
         let (w, h, tw, dpr) = self.size;
+        let scale = self.scale();
+        // The pure layout places every disc, pill, chip, badge and storage box, and every
+        // text box, without overlaps (`view::layout`); the canvas is given at least the
+        // height it needs for that.
+        let spec = RingSpec::of(&self.run.params, self.present_mode);
+        let need = layout::min_height(&spec, w);
+        let style = self.el.ring.style();
+        let want = format!("{need:.0}px");
+        if style.get_property_value("min-height").ok().as_deref() != Some(want.as_str()) {
+            style.set_property("min-height", &want)?;
+        }
+        let h = h.max(need);
         let (pw, ph) = ((w * dpr).round() as u32, (h * dpr).round() as u32);
         if self.el.ring.width() != pw || self.el.ring.height() != ph {
             self.el.ring.set_width(pw);
             self.el.ring.set_height(ph);
         }
-        let scale = self.scale();
-        let t = self.run.params.t as usize;
-        // The ring fills most of the height; labels and storage boxes go around it.
-        let k = t + 1;
-        let centre = (w / 2.0, h / 2.0 + 8.0);
-        let ring_r = (h * 0.33).min(w * 0.3).max(10.0);
-        let sizes = |ring_r: f64| {
-            let chord = 2.0 * ring_r * (std::f64::consts::PI / k.max(2) as f64).sin();
-            let node_r = (0.3 * chord).min(0.1 * w.min(h)).max(8.0);
-            (node_r, (node_r / 45.0).clamp(0.55, 1.4) * scale)
-        };
-        // Shrink the ring if the labels under the bottom QPU would leave the canvas.
-        let (mut node_r, mut u) = sizes(ring_r);
-        let fit = h / 2.0 - 8.0 - node_r - 30.0 * u;
-        let ring_r = if ring_r > fit && fit > 10.0 {
-            (node_r, u) = sizes(fit);
-            fit
-        } else {
-            ring_r
-        };
-        let centres: Vec<(f64, f64)> = (0..k)
-            .map(|i| {
-                let a = -FRAC_PI_2 + TAU * i as f64 / k as f64;
-                (centre.0 + ring_r * a.cos(), centre.1 + ring_r * a.sin())
-            })
-            .collect();
-        let bu = u.min(1.15);
-        let (bw, bh) = link_box_size(bu, self.run.params.n);
-        // Regions the storage boxes must keep clear of: each node with its labels.
-        let obstacles: Vec<(f64, f64, f64, f64)> = centres
+        self.size.1 = h;
+        self.lay = layout::ring(&spec, w, h);
+        let xy: Vec<String> = self
+            .lay
+            .nodes
             .iter()
-            .map(|&(x, y)| {
-                let m = 8.0 * u;
-                (
-                    x - node_r - m,
-                    y - node_r - 28.0 * u,
-                    x + node_r + m,
-                    y + node_r + 28.0 * u,
-                )
-            })
-            .collect();
-        let clear = |c: (f64, f64)| {
-            let (x0, y0, x1, y1) = (
-                c.0 - bw / 2.0,
-                c.1 - bh / 2.0,
-                c.0 + bw / 2.0,
-                c.1 + bh / 2.0,
-            );
-            obstacles
-                .iter()
-                .all(|o| x1 < o.0 || x0 > o.2 || y1 < o.1 || y0 > o.3)
-        };
-        let mut links = Vec::new();
-        for l in &self.run.dist().links {
-            let (a, b) = (centres[l.qpus.0 as usize], centres[l.qpus.1 as usize]);
-            let (dx, dy) = (b.0 - a.0, b.1 - a.1);
-            let len = dx.hypot(dy).max(1e-9);
-            let (ux, uy) = (dx / len, dy / len);
-            let mid = ((a.0 + b.0) / 2.0, (a.1 + b.1) / 2.0);
-            // Two links between the same pair of QPUs (t = 1): draw them side by side.
-            let (ox, oy, nx, ny) = if k == 2 {
-                let side = if l.link == 0 { 1.0 } else { -1.0 };
-                (side * node_r * 0.5, 0.0, side, 0.0)
-            } else {
-                let (mx, my) = (mid.0 - centre.0, mid.1 - centre.1);
-                let ml = mx.hypot(my).max(1e-9);
-                (0.0, 0.0, mx / ml, my / ml)
-            };
-            let p0 = (a.0 + ux * node_r + ox, a.1 + uy * node_r + oy);
-            let p1 = (b.0 - ux * node_r + ox, b.1 - uy * node_r + oy);
-            let mut push = 0.0;
-            while push < 260.0 && !clear((mid.0 + nx * push, mid.1 + ny * push)) {
-                push += 3.0;
-            }
-            let boxc = (mid.0 + nx * push, mid.1 + ny * push);
-            links.push((p0, p1, boxc));
-        }
-        let xy: Vec<String> = centres
-            .iter()
-            .map(|(x, y)| format!("{x:.0},{y:.0}"))
+            .map(|n| format!("{:.0},{:.0}", n.centre.0, n.centre.1))
             .collect();
         self.el.ring.set_attribute("data-qpu-xy", &xy.join(";"))?;
-        self.geom = RingGeom {
-            centres,
-            links,
-            centre,
-            node_r,
-            u,
-            bu,
-        };
+        let boxes: Vec<serde_json::Value> = self
+            .lay
+            .text_boxes()
+            .iter()
+            .map(|b| {
+                serde_json::json!({
+                    "kind": b.kind.id(),
+                    "owner": b.owner,
+                    "x": (b.rect.x * 10.0).round() / 10.0,
+                    "y": (b.rect.y * 10.0).round() / 10.0,
+                    "w": (b.rect.w * 10.0).round() / 10.0,
+                    "h": (b.rect.h * 10.0).round() / 10.0,
+                    "px": (b.px * 10.0).round() / 10.0,
+                })
+            })
+            .collect();
+        self.el.ring.set_attribute(
+            "data-text-boxes",
+            &serde_json::Value::Array(boxes).to_string(),
+        )?;
+        self.el.ring.set_attribute(
+            "data-layout-complete",
+            if self.lay.complete { "true" } else { "false" },
+        )?;
+        self.el
+            .ring
+            .set_attribute("data-label-px", &format!("{:.1}", self.lay.label_px))?;
         // Timeline.
         let lanes = self.run.lanes.len();
         let g = timeline::Geometry::new(tw, lanes, self.run.end, scale);
@@ -1206,6 +1297,14 @@ impl Viz {
         if (self.el.scrub.value_as_number() - tau).abs() > 1e-6 {
             self.el.scrub.set_value_as_number(tau);
         }
+        let clock = clock_line(self, &f);
+        if clock != self.clock_text {
+            self.el.clock.set_text_content(Some(&clock));
+            self.clock_text = clock;
+        }
+        self.scratch.clear();
+        let _ = write!(self.scratch, "{:.2}", self.pb.layers_per_second());
+        ring.set_attribute("data-rate", &self.scratch)?;
         self.explain(&f)?;
         Ok(())
     }
@@ -1254,19 +1353,23 @@ impl Viz {
     }
 
     fn hit_ring(&self, x: f64, y: f64) -> Option<Hover> {
-        let g = &self.geom;
-        for (i, c) in g.centres.iter().enumerate() {
-            if (c.0 - x).hypot(c.1 - y) <= g.node_r * 1.15 {
+        let l = &self.lay;
+        for (i, n) in l.nodes.iter().enumerate() {
+            let in_stack = n.stage.rect.x <= x
+                && x <= n.stage.rect.right()
+                && n.stage.rect.y <= y
+                && y <= n.stage.rect.bottom();
+            if (n.centre.0 - x).hypot(n.centre.1 - y) <= n.r * 1.15 || in_stack {
                 return Some(Hover::Qpu(i));
             }
         }
-        let (bw, bh) = link_box_size(g.bu, self.run.params.n);
-        for (l, (p0, p1, b)) in g.links.iter().enumerate() {
-            if (x - b.0).abs() <= bw / 2.0 && (y - b.1).abs() <= bh / 2.0 + 14.0 * g.bu {
-                return Some(Hover::Link(l));
+        for (i, link) in l.links.iter().enumerate() {
+            let b = link.boxr;
+            if b.x <= x && x <= b.right() && b.y <= y && y <= b.bottom() {
+                return Some(Hover::Link(i));
             }
-            if dist_to_segment((x, y), *p0, *p1) < 10.0 {
-                return Some(Hover::Link(l));
+            if dist_to_segment((x, y), link.ends.0, link.ends.1) < 10.0 {
+                return Some(Hover::Link(i));
             }
         }
         None
@@ -1284,108 +1387,146 @@ fn dist_to_segment(p: (f64, f64), a: (f64, f64), b: (f64, f64)) -> f64 {
     (p.0 - a.0 - s * dx).hypot(p.1 - a.1 - s * dy)
 }
 
-/// Size of a link's storage box (CSS px).
-fn link_box_size(u: f64, n: u32) -> (f64, f64) {
-    let rows = if n <= 32 {
-        1.0 + (n as f64 / 16.0).ceil().max(1.0) - 1.0
-    } else {
-        1.0
-    };
-    (162.0 * u, (22.0 + 10.0 * rows) * u)
-}
-
 fn font(ctx: &CanvasRenderingContext2d, weight: u32, px: f64) {
     // Few distinct sizes are used, so this formatting is cheap.
     ctx.set_font(&format!("{weight} {px:.1}px system-ui, sans-serif"));
 }
 
-/// A rounded pill with centred text.
-#[allow(clippy::too_many_arguments)]
-fn pill(
+/// Fills `text` centred in `rect` at `px`, shrunk to the box's width if the real text is
+/// wider than the layout's estimate (never drawn outside the box it was given).
+fn text_in(
     ctx: &CanvasRenderingContext2d,
     text: &str,
-    x: f64,
-    y: f64,
+    rect: &layout::Rect,
+    weight: u32,
+    px: f64,
+    colour: &str,
+) -> Result<(), JsValue> {
+    font(ctx, weight, px);
+    let tw = ctx.measure_text(text)?.width();
+    let px = if tw > rect.w && tw > 0.0 {
+        let p = px * rect.w / tw;
+        font(ctx, weight, p);
+        p
+    } else {
+        px
+    };
+    let (cx, cy) = rect.centre();
+    ctx.set_fill_style_str(colour);
+    ctx.set_text_align("center");
+    ctx.set_text_baseline("middle");
+    ctx.fill_text(text, cx, cy + px * 0.05)?;
+    Ok(())
+}
+
+/// A pill (rounded box) filling `rect` with `text` centred in it.
+fn pill_in(
+    ctx: &CanvasRenderingContext2d,
+    text: &str,
+    rect: &layout::Rect,
     px: f64,
     bg: &str,
     fg: &str,
 ) -> Result<(), JsValue> {
-    font(ctx, 600, px);
-    let w = ctx.measure_text(text)?.width() + px;
-    let h = px * 1.5;
     ctx.set_fill_style_str(bg);
     ctx.begin_path();
-    ctx.round_rect_with_f64(x - w / 2.0, y - h / 2.0, w, h, h / 2.0)?;
+    ctx.round_rect_with_f64(rect.x, rect.y, rect.w, rect.h, rect.h / 2.0)?;
     ctx.fill();
-    ctx.set_fill_style_str(fg);
-    ctx.set_text_align("center");
-    ctx.set_text_baseline("middle");
-    ctx.fill_text(text, x, y + px * 0.05)?;
-    Ok(())
+    let inner = layout::Rect {
+        x: rect.x + 0.4 * px,
+        w: (rect.w - 0.8 * px).max(1.0),
+        ..*rect
+    };
+    text_in(ctx, text, &inner, 600, px, fg)
+}
+
+/// The palette state an RSP&V instance chip is painted with.
+fn instance_state(stage: InstanceStage) -> State {
+    match stage {
+        InstanceStage::Idle => State::Idle,
+        InstanceStage::Rsp => State::Rsp,
+        InstanceStage::Check { .. } => State::Check,
+        InstanceStage::Accepted => State::Verified,
+        InstanceStage::Abandoned => State::Abandoned,
+    }
 }
 
 fn draw_ring(ctx: &CanvasRenderingContext2d, v: &Viz, f: &Frame) -> Result<(), JsValue> {
     let (w, h, _, dpr) = v.size;
     let pal = v.palette();
-    let g = &v.geom;
-    let u = g.u;
+    let lay = &v.lay;
+    let u = lay.u;
     let n = v.run.params.n;
-    let t = v.run.params.t as usize;
-    let d = v.run.dist();
     ctx.set_transform(dpr, 0.0, 0.0, dpr, 0.0, 0.0)?;
     ctx.set_fill_style_str(pal.background);
     ctx.fill_rect(0.0, 0.0, w, h);
+    let stall = State::Stall.colour();
 
-    // Title and clock.
-    ctx.set_text_align("left");
-    ctx.set_text_baseline("top");
-    font(ctx, 700, 15.0 * v.scale());
-    ctx.set_fill_style_str(pal.text);
-    ctx.fill_text(&format!("Distributed CliNR on {} QPUs", t + 1), 12.0, 10.0)?;
-    font(ctx, 500, 13.0 * v.scale());
-    ctx.set_fill_style_str(pal.muted);
-    ctx.fill_text(
-        &format!(
-            "τ = {:.1} layers (depth {} / {} / {})",
-            f.time, d.depth, v.run.summary.depth_monolithic, v.run.summary.depth_direct
-        ),
-        12.0,
-        10.0 + 20.0 * v.scale(),
-    )?;
-    ctx.fill_text(
-        "distributed / monolithic / direct",
-        12.0,
-        10.0 + 38.0 * v.scale(),
-    )?;
-
-    // Links with their Bell-pair storage (boxes sized in their own unit).
-    let u_nodes = u;
-    let u = g.bu;
-    let (bw, bh) = link_box_size(u, n);
-    for (lf, (p0, p1, b)) in f.links.iter().zip(&g.links) {
+    // Links: k parallel lines (one per generator), then the Bell-pair storage box.
+    for (lf, ll) in f.links.iter().zip(&lay.links) {
         let hovered = v.hover == Some(Hover::Link(lf.link as usize));
-        let stall = State::Stall.colour();
+        let (p0, p1) = ll.ends;
+        let (dx, dy) = (p1.0 - p0.0, p1.1 - p0.1);
+        let len = dx.hypot(dy).max(1e-9);
+        let (nx, ny) = (-dy / len, dx / len);
+        let k = lf.generators.clamp(1, layout::MAX_PIES);
+        let lw = if lf.stalled { 4.0 * u } else { 2.5 * u };
+        let pitch = (lw + 3.0 * u).max(4.0);
         ctx.set_stroke_style_str(if lf.stalled { stall } else { pal.link });
-        ctx.set_line_width(if lf.stalled { 5.0 * u } else { 3.0 * u });
+        ctx.set_line_width(lw);
         ctx.set_line_cap("round");
-        ctx.begin_path();
-        ctx.move_to(p0.0, p0.1);
-        ctx.line_to(p1.0, p1.1);
-        ctx.stroke();
-        // Storage box (hatched like every stall while the injection waits for pairs).
-        let (x0, y0) = (b.0 - bw / 2.0, b.1 - bh / 2.0);
+        for i in 0..k {
+            let off = (f64::from(i) - f64::from(k - 1) / 2.0) * pitch;
+            ctx.begin_path();
+            ctx.move_to(p0.0 + nx * off, p0.1 + ny * off);
+            ctx.line_to(p1.0 + nx * off, p1.1 + ny * off);
+            ctx.stroke();
+        }
+        // Pairs in flight: a dot travelling along its generator's line as τ_e elapses.
+        for (i, &(_, frac)) in lf.in_flight.iter().take(k as usize).enumerate() {
+            let off = (i as f64 - f64::from(k - 1) / 2.0) * pitch;
+            let a = (p0.0 + nx * off, p0.1 + ny * off);
+            let b = (p1.0 + nx * off, p1.1 + ny * off);
+            // Both halves of a pair meet in the middle: one dot from each end.
+            let t = 0.5 * frac.clamp(0.0, 1.0);
+            ctx.set_fill_style_str(State::PairInFlight.colour_in(pal));
+            for (x, y) in [
+                (a.0 + (b.0 - a.0) * t, a.1 + (b.1 - a.1) * t),
+                (b.0 + (a.0 - b.0) * t, b.1 + (a.1 - b.1) * t),
+            ] {
+                ctx.begin_path();
+                ctx.arc(x, y, (2.2 * u).max(2.0), 0.0, TAU)?;
+                ctx.fill();
+            }
+        }
+        let b = ll.boxr;
+        // A thin leader from the link's middle to its storage box (boxes sit where their
+        // labels fit, sometimes away from the line).
+        let mid = ((p0.0 + p1.0) / 2.0, (p0.1 + p1.1) / 2.0);
+        let (bx, by) = b.centre();
+        if (bx - mid.0).hypot(by - mid.1) > 0.5 * b.h {
+            ctx.set_stroke_style_str(if lf.stalled { stall } else { pal.guide });
+            ctx.set_line_width(1.5);
+            ctx.set_line_dash(&js_sys::Array::of2(&4.0.into(), &3.0.into()))?;
+            ctx.begin_path();
+            ctx.move_to(mid.0, mid.1);
+            ctx.line_to(bx, by);
+            ctx.stroke();
+            ctx.set_line_dash(&js_sys::Array::new())?;
+        }
         ctx.set_fill_style_str(pal.box_bg);
         ctx.begin_path();
-        ctx.round_rect_with_f64(x0, y0, bw, bh, 6.0 * u)?;
+        ctx.round_rect_with_f64(b.x, b.y, b.w, b.h, 6.0 * u)?;
         ctx.fill();
         if lf.stalled {
+            // Hatched like every stall while the injection waits for pairs.
             ctx.save();
             ctx.clip();
             ctx.set_global_alpha(0.22);
-            palette::fill_rect(ctx, State::Stall, pal, x0, y0, bw, bh, u);
+            palette::fill_rect(ctx, State::Stall, pal, b.x, b.y, b.w, b.h, u);
             ctx.restore();
             ctx.begin_path();
-            ctx.round_rect_with_f64(x0, y0, bw, bh, 6.0 * u)?;
+            ctx.round_rect_with_f64(b.x, b.y, b.w, b.h, 6.0 * u)?;
         }
         ctx.set_stroke_style_str(if hovered {
             pal.focus
@@ -1402,28 +1543,47 @@ fn draw_ring(ctx: &CanvasRenderingContext2d, v: &Viz, f: &Frame) -> Result<(), J
             1.0
         });
         ctx.stroke();
-        ctx.set_text_align("left");
-        ctx.set_text_baseline("top");
-        font(ctx, 600, 11.0 * u);
+        let label = layout::link_label(lf.link as usize, lf.stored, lf.needed);
+        let lr = ll.label.rect;
+        font(ctx, 600, ll.label.px);
+        let tw = ctx.measure_text(&label)?.width();
+        let lpx = if tw > lr.w {
+            ll.label.px * lr.w / tw
+        } else {
+            ll.label.px
+        };
+        font(ctx, 600, lpx);
         ctx.set_fill_style_str(pal.text);
-        ctx.fill_text(
-            &format!(
-                "ℓ{}  stored {}/{}  used {}",
-                lf.link, lf.stored, lf.needed, lf.consumed
-            ),
-            x0 + 6.0 * u,
-            y0 + 5.0 * u,
-        )?;
-        // Pairs: one dot per pair for small n, else a bar.
-        let (ix, iy, iw) = (x0 + 6.0 * u, y0 + 20.0 * u, bw - 12.0 * u);
-        if n <= 32 {
-            let per_row = 16usize;
-            let dx = iw / per_row as f64;
-            let rad = (dx * 0.38).min(4.0 * u);
+        ctx.set_text_align("left");
+        ctx.set_text_baseline("middle");
+        ctx.fill_text(&label, lr.x, lr.y + lr.h / 2.0)?;
+        // Generator pies: the pair each generator is making, filling clockwise over τ_e.
+        for (i, &(cx, cy)) in ll.pies.iter().enumerate() {
+            let frac = lf.in_flight.get(i).map_or(0.0, |x| x.1.clamp(0.0, 1.0));
+            ctx.set_stroke_style_str(pal.muted);
+            ctx.set_line_width(1.0);
+            ctx.begin_path();
+            ctx.arc(cx, cy, lay.pie_r, 0.0, TAU)?;
+            ctx.stroke();
+            if frac > 0.0 {
+                ctx.set_fill_style_str(State::PairInFlight.colour_in(pal));
+                ctx.begin_path();
+                ctx.move_to(cx, cy);
+                ctx.arc(cx, cy, lay.pie_r, -FRAC_PI_2, -FRAC_PI_2 + TAU * frac)?;
+                ctx.close_path();
+                ctx.fill();
+            }
+        }
+        // Pairs: one dot per pair for small n, else a bar (consumed hollow, stored filled).
+        let bar = ll.bar;
+        if n <= layout::DOTS_MAX_N {
+            let pitch = lay.dot_pitch;
+            let per_row = ((bar.w / pitch).floor() as usize).max(1);
+            let rad = 0.36 * pitch;
             for j in 0..n as usize {
                 let (cx, cy) = (
-                    ix + dx * ((j % per_row) as f64 + 0.5),
-                    iy + 4.0 * u + 10.0 * u * (j / per_row) as f64,
+                    bar.x + pitch * ((j % per_row) as f64 + 0.5),
+                    bar.y + pitch * ((j / per_row) as f64 + 0.5),
                 );
                 if (j as u32) < lf.generated {
                     palette::pair_dot(ctx, (j as u32) < lf.consumed, pal, cx, cy, rad)?;
@@ -1435,46 +1595,65 @@ fn draw_ring(ctx: &CanvasRenderingContext2d, v: &Viz, f: &Frame) -> Result<(), J
                 }
             }
         } else {
-            // A bar of n slots: consumed pairs hollow (outlined), stored ones filled.
-            let bar_h = 7.0 * u;
             let nn = f64::from(n.max(1));
             ctx.set_fill_style_str(pal.pair_empty);
-            ctx.fill_rect(ix, iy, iw, bar_h);
-            let used = iw * f64::from(lf.consumed) / nn;
-            if lf.consumed > 0 {
-                palette::fill_rect(ctx, State::PairConsumed, pal, ix, iy, used, bar_h, u);
+            ctx.fill_rect(bar.x, bar.y, bar.w, bar.h);
+            let used = bar.w * (lf.consumed_smooth / nn).clamp(0.0, 1.0);
+            if used > 0.0 {
+                palette::fill_rect(ctx, State::PairConsumed, pal, bar.x, bar.y, used, bar.h, u);
             }
+            // Stored pairs, drained smoothly during the CX layer.
+            let stored = (f64::from(lf.generated) - lf.consumed_smooth).max(0.0);
             ctx.set_fill_style_str(State::PairStored.colour_in(pal));
-            ctx.fill_rect(ix + used, iy, iw * f64::from(lf.stored) / nn, bar_h);
-        }
-        if lf.stalled {
-            pill(
-                ctx,
-                "stalled: waiting for pairs",
-                b.0,
-                y0 + bh + 9.0 * u,
-                10.5 * u,
-                stall,
-                palette::text_on(stall),
-            )?;
+            ctx.fill_rect(
+                bar.x + used,
+                bar.y,
+                (bar.w * stored / nn).min(bar.w - used),
+                bar.h,
+            );
         }
     }
 
+    // The data register as a token travelling around the ring (no text on it).
+    let k = lay.nodes.len();
+    if k > 0 {
+        let pos = f.token;
+        let i = (pos.floor().max(0.0) as usize) % k;
+        let frac = pos - pos.floor();
+        let inner = |q: usize| {
+            let (x, y) = lay.nodes[q].centre;
+            let (dx, dy) = (lay.centre.0 - x, lay.centre.1 - y);
+            let l = dx.hypot(dy).max(1e-9);
+            let r = lay.nodes[q].r;
+            (x + dx / l * r * 0.95, y + dy / l * r * 0.95)
+        };
+        let a = inner(i);
+        let b = inner((i + 1) % k);
+        let (tx, ty) = (a.0 + (b.0 - a.0) * frac, a.1 + (b.1 - a.1) * frac);
+        let tr = (lay.node_r * 0.28).max(5.0);
+        ctx.set_fill_style_str(State::Data.colour());
+        ctx.begin_path();
+        ctx.arc(tx, ty, tr, 0.0, TAU)?;
+        ctx.fill();
+        ctx.set_stroke_style_str(pal.ink);
+        ctx.set_line_width(1.5);
+        ctx.stroke();
+    }
+
     // QPUs.
-    let u = u_nodes;
-    for (q, qf) in f.qpus.iter().enumerate() {
-        let (x, y) = g.centres[q];
-        let r = g.node_r;
+    let restart = State::Restart.colour();
+    for (q, (qf, nl)) in f.qpus.iter().zip(&lay.nodes).enumerate() {
+        let (x, y) = nl.centre;
+        let r = nl.r;
         let state = stage_state(qf.stage);
         let colour = state.colour_in(pal);
-        let restart = State::Restart.colour();
         if qf.flash {
             // A restart: a dashed ring in the restart colour (never the stall's).
             ctx.set_stroke_style_str(restart);
-            ctx.set_line_width(8.0 * u);
-            ctx.set_line_dash(&js_sys::Array::of2(&(10.0 * u).into(), &(6.0 * u).into()))?;
+            ctx.set_line_width(0.14 * r);
+            ctx.set_line_dash(&js_sys::Array::of2(&(0.22 * r).into(), &(0.13 * r).into()))?;
             ctx.begin_path();
-            ctx.arc(x, y, r + 12.0 * u, 0.0, TAU)?;
+            ctx.arc(x, y, r * 1.16, 0.0, TAU)?;
             ctx.stroke();
             ctx.set_line_dash(&js_sys::Array::new())?;
         }
@@ -1486,138 +1665,154 @@ fn draw_ring(ctx: &CanvasRenderingContext2d, v: &Viz, f: &Frame) -> Result<(), J
             ctx.arc(x, y, r + 2.0, 0.0, TAU)?;
             ctx.stroke();
         }
-        // Progress arc within the stage.
-        if qf.progress > 0.0
-            && !matches!(
-                qf.stage,
-                Stage::Idle | Stage::Done | Stage::HoldingData | Stage::Verified
-            )
-        {
-            ctx.set_stroke_style_str(pal.text);
-            ctx.set_line_width(4.0 * u);
-            ctx.begin_path();
-            ctx.arc(
-                x,
-                y,
-                r + 5.0 * u,
-                -FRAC_PI_2,
-                -FRAC_PI_2 + TAU * qf.progress,
-            )?;
-            ctx.stroke();
+        // Progress within the stage; two-sided RSP: the a side (left half) and the b side
+        // (right half) each fill from the bottom as their circuit runs.
+        let sides = qf.instances.iter().find_map(|i| i.rsp_sides);
+        let arc_r = r * 1.08;
+        ctx.set_stroke_style_str(pal.text);
+        ctx.set_line_width((0.07 * r).max(2.0));
+        match sides {
+            Some((a, b)) if v.run.params.knobs.two_sided_rsp => {
+                let bottom = FRAC_PI_2;
+                if a > 0.0 {
+                    ctx.begin_path();
+                    ctx.arc(x, y, arc_r, bottom, bottom + std::f64::consts::PI * a)?;
+                    ctx.stroke();
+                }
+                if b > 0.0 {
+                    ctx.begin_path();
+                    ctx.arc_with_anticlockwise(
+                        x,
+                        y,
+                        arc_r,
+                        bottom,
+                        bottom - std::f64::consts::PI * b,
+                        true,
+                    )?;
+                    ctx.stroke();
+                }
+            }
+            _ => {
+                if qf.progress > 0.0
+                    && !matches!(
+                        qf.stage,
+                        Stage::Idle | Stage::Done | Stage::HoldingData | Stage::Verified
+                    )
+                {
+                    ctx.begin_path();
+                    ctx.arc(x, y, arc_r, -FRAC_PI_2, -FRAC_PI_2 + TAU * qf.progress)?;
+                    ctx.stroke();
+                }
+            }
         }
-        ctx.set_text_align("center");
-        ctx.set_text_baseline("middle");
-        ctx.set_fill_style_str(palette::label_colour(state, pal));
-        font(ctx, 700, (r * 0.5).clamp(9.0, 40.0));
-        ctx.fill_text(&format!("Q{q}"), x, y - r * 0.12)?;
-        font(ctx, 500, (r * 0.24).clamp(7.0, 20.0));
-        let sub = if q == 0 {
-            "input/output".to_string()
-        } else {
-            format!("block {q}")
-        };
-        ctx.fill_text(&sub, x, y + r * 0.32)?;
-        // Stage label under the node (above it for nodes in the upper half, where the data
-        // token sits under the node), the restart count on the other side.
-        let below = y >= g.centre.1 - 0.2 * r;
-        let (label_y, badge_y) = if below {
-            (y + r + 16.0 * u, y - r - 14.0 * u)
-        } else {
-            (y - r - 16.0 * u, y + r + 14.0 * u)
-        };
+        let ink = palette::label_colour(state, pal);
+        text_in(ctx, &format!("Q{q}"), &nl.name.rect, 700, nl.name.px, ink)?;
+        if nl.role.rect.w > 0.0 {
+            let role = if q == 0 {
+                "input/output".to_string()
+            } else {
+                format!("block {q}")
+            };
+            text_in(ctx, &role, &nl.role.rect, 500, nl.role.px, ink)?;
+        }
+        for (tb, side) in nl.sides.iter().zip(["a", "b"]) {
+            text_in(ctx, side, &tb.rect, 700, tb.px, ink)?;
+        }
+        // Stage pill; instance chips (m > 1).
         let (pill_bg, pill_fg) = if state.pattern() == palette::Pattern::Hollow {
             (pal.guide, pal.text)
         } else {
             (colour, palette::text_on(colour))
         };
-        pill(
+        pill_in(
             ctx,
             &qf.stage.label(),
-            x,
-            label_y,
-            12.0 * u,
+            &nl.stage.rect,
+            nl.stage.px,
             pill_bg,
             pill_fg,
         )?;
-        if qf.restarts > 0 || qf.flash {
-            let text = if qf.flash {
-                format!("restart! ({})", qf.restarts)
-            } else if qf.restarts == 1 {
-                "1 restart".to_string()
+        let m = qf.instances.len();
+        for (i, (&(cx, cy), tb)) in nl.chips.iter().zip(&nl.chip_text).enumerate() {
+            let more = i + 1 == nl.chips.len() && m > nl.chips.len();
+            let st = qf
+                .instances
+                .get(i)
+                .map_or(State::Idle, |x| instance_state(x.stage));
+            palette::fill_circle(ctx, st, pal, cx, cy, lay.chip_r, u)?;
+            let label = if more {
+                "+".to_string()
             } else {
-                format!("{} restarts", qf.restarts)
+                (i + 1).to_string()
             };
-            pill(
+            text_in(
                 ctx,
-                &text,
-                x,
-                badge_y,
-                11.0 * u,
-                restart,
-                palette::text_on(restart),
+                &label,
+                &tb.rect,
+                700,
+                tb.px,
+                palette::label_colour(st, pal),
             )?;
         }
+        if let Some(badge) = nl.badge {
+            if qf.restarts > 0 || qf.flash {
+                let text = if qf.flash {
+                    format!("restart! ({})", qf.restarts)
+                } else if qf.restarts == 1 {
+                    "1 restart".to_string()
+                } else {
+                    format!("{} restarts", qf.restarts)
+                };
+                pill_in(
+                    ctx,
+                    &text,
+                    &badge.rect,
+                    badge.px,
+                    restart,
+                    palette::text_on(restart),
+                )?;
+            }
+        }
     }
+    Ok(())
+}
 
-    // The data register as a token travelling around the ring.
-    let k = t + 1;
-    let pos = f.token;
-    let i = (pos.floor() as usize) % k;
-    let frac = pos - pos.floor();
-    let inner = |q: usize| {
-        let (x, y) = g.centres[q];
-        let (dx, dy) = (g.centre.0 - x, g.centre.1 - y);
-        let l = dx.hypot(dy).max(1e-9);
-        (x + dx / l * g.node_r * 0.95, y + dy / l * g.node_r * 0.95)
-    };
-    let a = inner(i);
-    let b = inner((i + 1) % k);
-    let (tx, ty) = (a.0 + (b.0 - a.0) * frac, a.1 + (b.1 - a.1) * frac);
-    let tr = (g.node_r * 0.32).max(7.0);
-    let data = State::Data.colour();
-    ctx.set_fill_style_str(data);
-    ctx.begin_path();
-    ctx.arc(tx, ty, tr, 0.0, TAU)?;
-    ctx.fill();
-    ctx.set_stroke_style_str(pal.ink);
-    ctx.set_line_width(1.5);
-    ctx.stroke();
-    ctx.set_fill_style_str(palette::text_on(data));
-    font(ctx, 700, (tr * 0.62).max(7.0));
-    ctx.set_text_align("center");
-    ctx.set_text_baseline("middle");
-    ctx.fill_text("data", tx, ty)?;
-
-    // Monolithic and direct at the same τ, bottom left.
-    ctx.set_text_align("left");
-    ctx.set_text_baseline("bottom");
-    font(ctx, 500, 12.5 * v.scale());
-    let lanes = &v.run.lanes;
-    let mut y = h - 8.0;
-    for lane in lanes.iter().rev().take(2) {
+/// The clock line: τ, what the playback slows for, monolithic and direct at τ.
+fn clock_line(v: &Viz, f: &Frame) -> String {
+    let mut out = format!(
+        "τ = {:.1} layers · depths: distributed {}, monolithic {}, direct {}",
+        f.time,
+        v.run.summary.depth_distributed,
+        v.run.summary.depth_monolithic,
+        v.run.summary.depth_direct
+    );
+    for lane in v.run.lanes.iter().rev().take(2) {
         let depth = match lane.implementation {
             Implementation::Monolithic => v.run.summary.depth_monolithic,
             _ => v.run.summary.depth_direct,
         };
         let what = match frame::segment_at(lane, f.time).map(|s| s.kind) {
             Some(SegmentKind::Attempt { block, attempt, .. }) => {
-                format!("block {block}, RSP&V attempt {attempt}")
+                format!("block {block}, attempt {attempt}")
             }
             Some(SegmentKind::Inject {
                 which: InjectionKind::Rsi(kk),
             }) => format!("RSI {kk}"),
             Some(SegmentKind::Direct) => "running C".to_string(),
-            _ if f.time >= f64::from(depth) => format!("done at depth {depth}"),
+            _ if f.time >= f64::from(depth) => "done".to_string(),
             _ => "waiting".to_string(),
         };
         let name = if lane.implementation == Implementation::Monolithic {
-            "Monolithic (1 QPU)"
+            "monolithic"
         } else {
-            "Direct"
+            "direct"
         };
-        ctx.set_fill_style_str(pal.muted);
-        ctx.fill_text(&format!("{name}: {what}"), 12.0, y)?;
-        y -= 18.0 * v.scale();
+        let _ = write!(out, " · {name}: {what}");
     }
-    Ok(())
+    if let Some(w) = v.pb.warp().and_then(|w| w.slowed_for(f.time)) {
+        if v.pb.playing {
+            let _ = write!(out, " · slowed for: {}", w.what);
+        }
+    }
+    out
 }

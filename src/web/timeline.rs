@@ -31,7 +31,7 @@ pub struct Geometry {
 
 impl Geometry {
     pub fn new(width: f64, lanes: usize, end: f64, scale: f64) -> Self {
-        let lane_h = if lanes > 16 { 10.0 } else { 20.0 } * scale;
+        let lane_h = if lanes > 16 { 12.0 } else { 22.0 } * scale;
         Geometry {
             left: LABEL_W * scale,
             right: (width - 12.0).max(LABEL_W * scale + 10.0),
@@ -85,7 +85,7 @@ pub fn paint_static(
     ctx.set_fill_style_str(pal.background);
     ctx.fill_rect(0.0, 0.0, width, height);
     ctx.set_text_baseline("middle");
-    ctx.set_font(&format!("{:.0}px system-ui, sans-serif", 11.0 * scale));
+    ctx.set_font(&format!("{:.0}px system-ui, sans-serif", 12.5 * scale));
     let mut prev_impl = None;
     for (i, lane) in lanes.iter().enumerate() {
         let y = g.top + i as f64 * g.lane_h;
@@ -109,21 +109,17 @@ pub fn paint_static(
                 x1 -= 1.0;
             }
             let state = segment_state(s.kind);
-            palette::fill_rect(
-                &ctx,
-                state,
-                pal,
-                x0,
-                y + 2.0,
-                x1 - x0,
-                g.lane_h - 4.0,
-                scale,
-            );
+            // m > 1: one sub-row per RSP&V instance (row = instance − 1).
+            let rows = f64::from(lane.rows.max(1));
+            let row_h = (g.lane_h - 4.0) / rows;
+            let ry = y + 2.0 + row_h * f64::from(s.row.min(lane.rows.max(1) - 1));
+            let seg_h = if rows > 1.0 { row_h - 0.5 } else { row_h };
+            palette::fill_rect(&ctx, state, pal, x0, ry, x1 - x0, seg_h, scale);
             if state == State::Data {
                 // The data's yellow is faint on white: an ink edge keeps the segment visible.
                 ctx.set_stroke_style_str(pal.muted);
                 ctx.set_line_width(0.75);
-                ctx.stroke_rect(x0 + 0.4, y + 2.4, (x1 - x0 - 0.8).max(0.2), g.lane_h - 4.8);
+                ctx.stroke_rect(x0 + 0.4, ry + 0.4, (x1 - x0 - 0.8).max(0.2), seg_h - 0.8);
             }
         }
     }
@@ -191,6 +187,9 @@ fn nice_step(x: f64) -> f64 {
 /// The state a timeline segment shows (its colour and pattern in `view::palette`).
 pub fn segment_state(kind: SegmentKind) -> State {
     match kind {
+        SegmentKind::Attempt {
+            abandoned: true, ..
+        } => State::Abandoned,
         SegmentKind::Attempt { failed: true, .. } => State::Restart,
         SegmentKind::Attempt { .. } => State::Rsp,
         SegmentKind::Verified { .. } => State::Verified,
