@@ -1087,12 +1087,19 @@ impl Viz {
 
     fn on_frame(&mut self, ts: f64) -> Result<(), JsValue> {
         self.apply_pending();
-        let present = self.presentation
-            || self.el.document.document_element().is_some_and(|r| {
-                r.class_name()
-                    .split_whitespace()
-                    .any(|c| c == "presentation")
-            });
+        // Presentation mode (`<html class="presentation">`, owned by `presentation`) enlarges
+        // the canvas text.
+        let present = super::presentation::is_active()
+            || self
+                .el
+                .window
+                .document()
+                .and_then(|d| d.document_element())
+                .is_some_and(|r| {
+                    r.class_name()
+                        .split_whitespace()
+                        .any(|c| c == "presentation")
+                });
         if present != self.present_mode {
             self.present_mode = present;
             self.static_dirty = true;
