@@ -12,7 +12,10 @@ use std::rc::Rc;
 use wasm_bindgen::prelude::*;
 
 use super::worker_pool::{self, Callback, Pool};
-use super::{controls, dom, export, palette, plots, ring_view, shell, state};
+use super::{
+    claim_map, claims_panel, controls, dom, export, palette, plots, presets, reading_panel,
+    ring_view, scaling_plot, shell, state,
+};
 use crate::jobs::{Job, Outcome};
 
 /// Seed of the start-up ping sent to the worker (the fixture in tests/fixtures/ uses it too).
@@ -28,7 +31,8 @@ pub fn start() -> Result<(), JsValue> {
     // One state for the whole page: the controls edit it, the URL hash mirrors it both ways,
     // and the ring animation and the plots follow it.
     let (store, link_error) = state::Store::from_hash(&state::read_hash());
-    controls::mount(&shell, store.clone())?;
+    let presets = presets::Presets::new(store.clone());
+    controls::mount(&shell, store.clone(), presets.clone())?;
     controls::show_link_error(&shell, link_error.as_deref(), true)?;
     {
         let shell = shell.clone();
@@ -50,6 +54,12 @@ pub fn start() -> Result<(), JsValue> {
         shell.ring.clone(),
         pool.clone(),
     )?;
+    // Issue 12 and 14 panels: the reading banner (#reading), the claims panel (#claims), the
+    // scaling view (#scaling, under the plots on the t axis) and the claim map (#claim-map).
+    reading_panel::mount(&document, store.clone())?;
+    claims_panel::mount(&document, plots.clone(), presets.clone())?;
+    scaling_plot::mount(&document, plots.clone())?;
+    claim_map::mount(&document, store.clone(), pool.clone())?;
     // Write the canonical hash (every parameter) so the address bar is the state from the
     // first frame on.
     store.write_url();

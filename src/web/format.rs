@@ -14,3 +14,9 @@ pub fn value_text(v: &Value) -> String {
         other => other.to_string(),
     }
 }
+
+/// A real number in the URL hash (e.g. a range end): the shortest text that reads back as
+/// exactly `x`.
+pub fn hash_number(x: f64) -> String {
+    format!("{x}")
+}
