@@ -11,6 +11,7 @@
 //! Every random draw comes from the engines' seeded streams, so a report is a function of its
 //! parameters alone (byte-identical JSON for the same seed).
 
+use crate::budget;
 use crate::circuit::Circuit;
 use crate::parallel;
 use crate::protocol::block::Instance;
@@ -36,6 +37,9 @@ pub enum EngineError {
     CircuitQubits { index: u32, found: u32, n: u32 },
     #[error("{given} circuits given but circuits = {expected}")]
     CircuitCount { given: u32, expected: u32 },
+    /// A given circuit's gate count differs from an explicit s (`index` is 0-based).
+    #[error("circuit {index} has {found} gates but s = {s}")]
+    CircuitSize { index: u32, found: u32, s: u32 },
     #[error("{0}")]
     Sweep(String),
     /// An engine gave up (e.g. a block is never accepted at this p).
@@ -339,14 +343,22 @@ pub struct Derived {
     pub block_depths_mean: Vec<f64>,
     /// Mean over circuits of δ_k, k = 1..t.
     pub rspv_depths_mean: Vec<f64>,
-    /// Mean over circuits of the check weight (all blocks, all checks).
-    pub check_weight_mean: f64,
+    /// Mean over circuits of the check weight (all blocks, all checks); omitted when there is
+    /// no check (r = 0), with the reason in `check_weight_note`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub check_weight_mean: Option<f64>,
+    /// Why `check_weight_mean` is omitted (absent when it is given).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub check_weight_note: Option<String>,
     /// q_k pooled over circuits (same as results.*.restart_probability).
     pub restart_probability: Vec<f64>,
     /// τ_e / parallel_links: the effective time per pair on a link.
     pub tau_e_effective: f64,
-    /// Mean over circuits of the §12 threshold on Δ (distributed shallower than direct without
-    /// restarts) and of the §8.7 τ_e thresholds.
+    /// Mean over circuits of the restart-free floor of the distributed depth,
+    /// max_k(δ_k − 4(k−1)) + 4(t+1) (protocol.md §8.7, §12): distributed CliNR is shallower than
+    /// direct only for circuits whose depth Δ exceeds it. Not §12's threshold *on Δ*
+    /// (t/(t−1)·(overhead + 4(t+1)) ≈ 6.75n + 46, `view::thresholds::depth_threshold`), which
+    /// solves the same inequality for Δ. The τ_e thresholds below are §8.7's.
     pub min_depth_for_distributed_advantage_mean: f64,
     pub tau_e_no_wait_mean: f64,
     pub tau_e_no_depth_cost_mean: f64,
@@ -389,6 +401,12 @@ pub struct Report {
     pub totals: [ShotTotals; 3],
     #[serde(skip)]
     pub attempts_by_impl: [AttemptCounts; 2],
+    /// True when the circuits were given (e.g. `clinr simulate --circuit-file`), not drawn:
+    /// `params.s` is then their common gate count (null when they differ; each circuit's is
+    /// `derived.per_circuit[i].size`), and the knobs that describe a drawn circuit
+    /// (circuit_generator, size_count, padding_gates) do not apply. Omitted when false.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub given_circuits: bool,
 }
 
 impl Report {
@@ -441,26 +459,35 @@ fn column_means(rows: &[Vec<u32>]) -> Vec<f64> {
         .collect()
 }
 
-fn derive_circuit(inst: &CircuitStructure, params: &Params, q: &[f64]) -> CircuitDerived {
-    let rspv = inst.rspv_depths.clone();
-    let tau_eff = params.tau_e / f64::from(params.knobs.parallel_links.max(1));
-    // Pad q to t entries so the bounds see every block even without measured attempts.
-    let qs: Vec<f64> = (0..rspv.len())
-        .map(|k| q.get(k).copied().unwrap_or(0.0))
-        .collect();
+/// The structural values of one circuit (everything but the bounds that need the pooled q_k,
+/// which [`with_bounds`] adds).
+fn structural(inst: &CircuitStructure) -> CircuitDerived {
     CircuitDerived {
         circuit_depth: inst.circuit_depth,
         size: inst.size,
         block_depths: inst.block_depths.clone(),
         check_weights: inst.check_weights.clone(),
-        thresholds: bounds::thresholds(&rspv, inst.n),
-        prop1_monolithic_depth: bounds::prop1_monolithic_depth(&rspv, &qs),
-        prop2_distributed_depth_bound: bounds::prop2_distributed_depth_bound(
-            &rspv, &qs, inst.n, tau_eff,
-        ),
-        eq8_no_stall: bounds::eq8_no_stall(&rspv, &qs, inst.n, tau_eff),
-        rspv_depths: rspv,
+        thresholds: bounds::thresholds(&inst.rspv_depths, inst.n),
+        prop1_monolithic_depth: 0.0,
+        prop2_distributed_depth_bound: 0.0,
+        eq8_no_stall: false,
+        rspv_depths: inst.rspv_depths.clone(),
     }
+}
+
+/// `d` (of a circuit on `params.n` qubits) with Prop. 1, Prop. 2 and Eq. 8 for the pooled q.
+fn with_bounds(mut d: CircuitDerived, params: &Params, q: &[f64]) -> CircuitDerived {
+    let rspv = &d.rspv_depths;
+    let tau_eff = params.tau_e / f64::from(params.knobs.parallel_links.max(1));
+    // Pad q to t entries so the bounds see every block even without measured attempts.
+    let qs: Vec<f64> = (0..rspv.len())
+        .map(|k| q.get(k).copied().unwrap_or(0.0))
+        .collect();
+    d.prop1_monolithic_depth = bounds::prop1_monolithic_depth(rspv, &qs);
+    d.prop2_distributed_depth_bound =
+        bounds::prop2_distributed_depth_bound(rspv, &qs, params.n, tau_eff);
+    d.eq8_no_stall = bounds::eq8_no_stall(rspv, &qs, params.n, tau_eff);
+    d
 }
 
 /// Aggregates the samples of a point into a [`Report`]. `instances[i]` produced `samples[i]`.
@@ -499,7 +526,7 @@ pub fn aggregate_records(params: &Params, engine: EngineKind, records: &[Circuit
     };
     let per_circuit: Vec<CircuitDerived> = records
         .iter()
-        .map(|r| derive_circuit(&r.structure, params, &q))
+        .map(|r| with_bounds(structural(&r.structure), params, &q))
         .collect();
     let deltas: Vec<f64> = per_circuit
         .iter()
@@ -507,16 +534,21 @@ pub fn aggregate_records(params: &Params, engine: EngineKind, records: &[Circuit
         .collect();
     let block_depths: Vec<Vec<u32>> = per_circuit.iter().map(|d| d.block_depths.clone()).collect();
     let rspv: Vec<Vec<u32>> = per_circuit.iter().map(|d| d.rspv_depths.clone()).collect();
+    let check_weight_mean = Some(mean(
+        per_circuit
+            .iter()
+            .flat_map(|d| d.check_weights.iter().flatten())
+            .map(|&w| f64::from(w)),
+    ))
+    .filter(|w| w.is_finite());
     let derived = Derived {
         circuit_depth: MeanStd::of(&deltas),
         block_depths_mean: column_means(&block_depths),
         rspv_depths_mean: column_means(&rspv),
-        check_weight_mean: mean(
-            per_circuit
-                .iter()
-                .flat_map(|d| d.check_weights.iter().flatten())
-                .map(|&w| f64::from(w)),
-        ),
+        check_weight_mean,
+        check_weight_note: check_weight_mean
+            .is_none()
+            .then(|| "no verification checks (r = 0)".to_string()),
         restart_probability: q,
         tau_e_effective: params.tau_e / f64::from(params.knobs.parallel_links.max(1)),
         min_depth_for_distributed_advantage_mean: mean(
@@ -569,6 +601,7 @@ pub fn aggregate_records(params: &Params, engine: EngineKind, records: &[Circuit
         first_acceptance,
         totals,
         attempts_by_impl,
+        given_circuits: false,
     }
 }
 
@@ -642,6 +675,56 @@ fn instance(params: &Params, circuits: Option<&[Circuit]>, i: u32) -> Instance {
     }
 }
 
+/// The parameters of a run on `circuits`: with given circuits, `s` must be unset or equal to
+/// every circuit's gate count, and becomes their common gate count (None when they differ).
+fn with_given_size(params: &Params, circuits: Option<&[Circuit]>) -> Result<Params, EngineError> {
+    let Some(cs) = circuits else {
+        return Ok(*params);
+    };
+    let sizes: Vec<u32> = cs
+        .iter()
+        .map(|c| u32::try_from(c.len()).unwrap_or(u32::MAX))
+        .collect();
+    if let Some(s) = params.s {
+        if let Some(index) = sizes.iter().position(|&found| found != s) {
+            return Err(EngineError::CircuitSize {
+                index: index as u32,
+                found: sizes[index],
+                s,
+            });
+        }
+    }
+    let common = sizes
+        .first()
+        .copied()
+        .filter(|&first| sizes.iter().all(|&x| x == first));
+    Ok(Params {
+        s: common,
+        ..*params
+    })
+}
+
+/// The threads a run of `points` may use within the memory budget ([`budget::plan`]), at
+/// most `threads`; an error if it does not fit on one.
+fn fit_threads(
+    points: &[Params],
+    shared_instances: bool,
+    circuits: Option<&[Circuit]>,
+    threads: u32,
+) -> Result<u32, EngineError> {
+    let sizes = circuits.unwrap_or_default().iter().map(|c| c.len() as u64);
+    let plan = budget::plan(
+        &budget::Run {
+            points,
+            shared_instances,
+            given_gates: sizes.clone().sum(),
+            largest_given: sizes.max(),
+        },
+        threads,
+    )?;
+    Ok(plan.threads)
+}
+
 /// Given circuits must be exactly `params.circuits` of them, each on n qubits.
 fn check_circuits(params: &Params, circuits: Option<&[Circuit]>) -> Result<(), EngineError> {
     let Some(cs) = circuits else {
@@ -692,7 +775,10 @@ fn run_points(
     Ok(points
         .iter()
         .zip(&columns)
-        .map(|(p, records)| aggregate_records(p, work.engine, records))
+        .map(|(p, records)| Report {
+            given_circuits: work.circuits.is_some(),
+            ..aggregate_records(p, work.engine, records)
+        })
         .collect())
 }
 
@@ -780,6 +866,8 @@ pub fn simulate_on(
 ) -> Result<Report, EngineError> {
     params.validate()?;
     check_circuits(params, circuits)?;
+    let params = &with_given_size(params, circuits)?;
+    let threads = fit_threads(std::slice::from_ref(params), false, circuits, threads)?;
     let run = engine_runner(engine);
     let work = Work {
         threads,
@@ -914,6 +1002,8 @@ fn sweep_using(
     progress: &mut dyn FnMut(Progress),
 ) -> Result<Vec<(f64, Report)>, EngineError> {
     let points = sweep_points(base, var, circuits)?;
+    let ps: Vec<Params> = points.iter().map(|(_, p)| *p).collect();
+    let threads = fit_threads(&ps, var.keeps_instances(), circuits, threads)?;
     let work = Work {
         threads,
         engine,
@@ -968,6 +1058,8 @@ pub fn sweep_items_on(
     progress: &mut dyn FnMut(Progress),
 ) -> Result<Vec<SweepItem>, EngineError> {
     let points = sweep_points(base, var, circuits)?;
+    let ps: Vec<Params> = points.iter().map(|(_, p)| *p).collect();
+    let threads = fit_threads(&ps, var.keeps_instances(), circuits, threads)?;
     let run = engine_runner(engine);
     // Groups of items run together: (circuit, point indices).
     let mut groups: Vec<(u32, Vec<u32>)> = Vec::new();
@@ -1021,13 +1113,23 @@ pub fn sweep_items_on(
 
 /// The reports of a sweep from the records of all its (point, circuit) items, each exactly
 /// once (in any order): the same reports [`sweep`] returns.
+///
+/// `given_circuits`: the sweep ran on given circuits (`--circuit-file`); then, as in [`sweep`],
+/// `params.s` is their common gate count (read from the records) and the reports say so.
 pub fn sweep_from_items(
     base: &Params,
     var: &Vary,
     engine: EngineKind,
     items: Vec<SweepItem>,
+    given_circuits: bool,
 ) -> Result<Vec<(f64, Report)>, EngineError> {
-    let points: Vec<(f64, Params)> = (0..var.len()).map(|i| var.point(base, i)).collect();
+    let mut base = *base;
+    if given_circuits {
+        let mut sizes = items.iter().map(|it| it.record.structure.size);
+        let first = sizes.next();
+        base.s = first.filter(|&f| sizes.all(|x| x == f));
+    }
+    let points: Vec<(f64, Params)> = (0..var.len()).map(|i| var.point(&base, i)).collect();
     let circuits = base.circuits as usize;
     let mut grid: Vec<Vec<Option<CircuitRecord>>> = vec![vec![None; circuits]; points.len()];
     for it in items {
@@ -1062,7 +1164,13 @@ pub fn sweep_from_items(
                     })
                 })
                 .collect::<Result<_, _>>()?;
-            Ok((*x, aggregate_records(params, engine, &records)))
+            Ok((
+                *x,
+                Report {
+                    given_circuits,
+                    ..aggregate_records(params, engine, &records)
+                },
+            ))
         })
         .collect()
 }
@@ -1083,11 +1191,12 @@ fn sweep_points(
             "cannot vary n with given circuit files (their qubit count is fixed)".into(),
         ));
     }
+    check_circuits(base, circuits)?;
+    let base = &with_given_size(base, circuits)?;
     let points: Vec<(f64, Params)> = (0..var.len()).map(|i| var.point(base, i)).collect();
     for (_, p) in &points {
         p.validate()?;
     }
-    check_circuits(base, circuits)?;
     Ok(points)
 }
 

@@ -4,6 +4,7 @@
 //! → views. Everything outside `web` is the engine: pure Rust, tested natively, no web
 //! dependency. `web` is the browser front end, compiled only for wasm32.
 
+pub mod budget;
 pub mod circuit;
 pub mod claims;
 #[cfg(not(target_arch = "wasm32"))]
@@ -11,6 +12,7 @@ pub mod cli;
 pub mod estimate;
 pub mod jobs;
 pub mod noise;
+pub mod numbers;
 pub mod parallel;
 pub mod pauli;
 pub mod protocol;

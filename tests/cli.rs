@@ -309,8 +309,13 @@ fn circuit_files_reproduce_the_generated_circuits() {
         args.push("--circuit-file");
         args.push(f.to_str().unwrap());
     }
-    // n and circuits come from the files.
-    assert_eq!(ok(&args), generated);
+    // n and circuits come from the files; every number is the same. The report says that
+    // the circuits were given and that s is their size (n² = 36 when drawn).
+    let from_files: serde_json::Value = serde_json::from_str(&ok(&args)).unwrap();
+    let mut expected: serde_json::Value = serde_json::from_str(&generated).unwrap();
+    expected["params"]["s"] = 36.into();
+    expected["given_circuits"] = true.into();
+    assert_eq!(from_files, expected);
 }
 
 #[test]
@@ -640,4 +645,187 @@ fn table_names_the_k1_reading() {
         t.contains("*idle_on_resource_during_rspv=true (literal reading)"),
         "{t}"
     );
+}
+/// Issue 15: a 3-gate file on 2 qubits reported s = 4 (n²), and with `--s 99` exited 0
+/// reporting s = 99 while its one circuit had 3 gates. Flags that describe a drawn circuit are
+/// now refused with --circuit-file, and the report's s is the file's size.
+#[test]
+fn circuit_files_report_their_own_size_and_refuse_drawn_circuit_flags() {
+    let three = temp_file("issue15-three-gates.stim", "H 0\nCX 0 1\nS 1\n");
+    let f = three.to_str().unwrap();
+    let line = bad(&["simulate", "--circuit-file", f, "--s", "99"]);
+    assert!(
+        line.contains("--s does not apply with --circuit-file"),
+        "{line}"
+    );
+    for (flag, value) in [
+        ("--circuit-generator", "random_gates"),
+        ("--padding-gates", "h_s_cx"),
+        ("--size-count", "all_gates"),
+    ] {
+        let line = bad(&["simulate", "--circuit-file", f, flag, value]);
+        assert!(line.contains(&format!("{flag} does not apply")), "{line}");
+        let line = bad(&[
+            "sweep",
+            "--vary",
+            "tau-e=1,2",
+            "--circuit-file",
+            f,
+            flag,
+            value,
+        ]);
+        assert!(line.contains(&format!("{flag} does not apply")), "{line}");
+    }
+    let line = bad(&[
+        "simulate",
+        "--circuit-file",
+        f,
+        "--s",
+        "3",
+        "--padding-gates",
+        "h_s_cx",
+    ]);
+    assert!(line.contains("--s, --padding-gates do not apply"), "{line}");
+    let line = bad(&[
+        "export-stim",
+        "--impl",
+        "direct",
+        "--circuit-file",
+        f,
+        "--s",
+        "3",
+    ]);
+    assert!(line.contains("--s does not apply"), "{line}");
+    // Without them, s is the file's gate count everywhere.
+    let args = ["--circuit-file", f, "--t", "1", "--shots", "20"];
+    let json = ok(&with(&["simulate", "--format", "json"], &args));
+    let v: serde_json::Value = serde_json::from_str(&json).unwrap();
+    assert_eq!(v["params"]["s"], 3);
+    assert_eq!(v["params"]["n"], 2);
+    assert_eq!(v["derived"]["per_circuit"][0]["size"], 3);
+    assert_eq!(v["given_circuits"], true);
+    let table = ok(&with(&["simulate"], &args));
+    assert!(table.contains("n = 2, s = 3,"), "{table}");
+    assert!(
+        table.contains("Circuits: given (--circuit-file)"),
+        "{table}"
+    );
+    let csv = ok(&with(&["simulate", "--format", "csv"], &args));
+    assert!(
+        csv.lines().next().unwrap().ends_with(",size,reading"),
+        "{csv}"
+    );
+    assert!(
+        csv.lines().nth(1).unwrap().ends_with(",3,paper_consistent"),
+        "{csv}"
+    );
+    // Files of different sizes: s is per circuit.
+    let two = temp_file("issue15-two-gates.stim", "H 0\nCZ 1 0\n");
+    let args = [
+        "--circuit-file",
+        f,
+        "--circuit-file",
+        two.to_str().unwrap(),
+        "--t",
+        "1",
+        "--shots",
+        "20",
+    ];
+    let v: serde_json::Value =
+        serde_json::from_str(&ok(&with(&["simulate", "--format", "json"], &args))).unwrap();
+    assert!(v["params"]["s"].is_null());
+    assert_eq!(v["derived"]["per_circuit"][1]["size"], 2);
+    let table = ok(&with(&["simulate"], &args));
+    assert!(table.contains("s = 2…3 (per circuit)"), "{table}");
+    let csv = ok(&with(&["simulate", "--format", "csv"], &args));
+    let sizes: Vec<&str> = csv
+        .lines()
+        .skip(1)
+        .map(|l| l.rsplit(',').nth(1).unwrap())
+        .collect();
+    assert_eq!(sizes, ["3", "2"]);
+    // Drawn circuits keep their behaviour: no given_circuits field, s = n² unless set.
+    let v: serde_json::Value =
+        serde_json::from_str(&ok(&with(&["simulate", "--format", "json"], &SMALL))).unwrap();
+    assert!(v.get("given_circuits").is_none());
+    assert!(v["params"]["s"].is_null());
+}
+
+/// Issue 15: a UTF-8 byte-order mark used to give "unknown gate 'H'"; tags "unknown gate
+/// 'H[tag]'". The exact bytes of the issue now run; tags are refused by name, with the line.
+#[test]
+fn issue_15_odd_files_through_the_cli() {
+    let dir = std::env::temp_dir().join(format!("clinr-cli-test-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let bom = dir.join("issue15-bom.stim");
+    std::fs::write(
+        &bom,
+        [
+            0xef, 0xbb, 0xbf, 0x48, 0x20, 0x30, 0x0a, 0x43, 0x58, 0x20, 0x30, 0x20, 0x31, 0x0a,
+        ],
+    )
+    .unwrap();
+    let text = ok(&[
+        "export-stim",
+        "--impl",
+        "direct",
+        "--t",
+        "1",
+        "--circuit-file",
+        bom.to_str().unwrap(),
+    ]);
+    assert!(text.contains("n = 2, Δ = 2, s = 2"), "{text}");
+    let tag = temp_file("issue15-tag.stim", "H[tag] 0\n");
+    let line = bad(&["simulate", "--circuit-file", tag.to_str().unwrap()]);
+    assert!(
+        line.contains("issue15-tag.stim: line 1: tags (`[...]`) are not supported"),
+        "{line}"
+    );
+    let nul = temp_file("issue15-nul.stim", "H 0\nCX 0 1\0\n");
+    let line = bad(&["simulate", "--circuit-file", nul.to_str().unwrap()]);
+    assert!(
+        line.contains("line 2: unexpected '\\u{0}' (NUL) at column 7"),
+        "{line}"
+    );
+    let wide = temp_file("issue15-wide.stim", "H 0\nCX 0 512\n");
+    let line = bad(&["simulate", "--circuit-file", wide.to_str().unwrap()]);
+    assert!(
+        line.contains("line 2: qubit index 512 needs 513 qubits, above the cap of 512"),
+        "{line}"
+    );
+}
+
+/// Issue 15: a 5M-gate file took 1.5 GB; files now obey the gate cap of drawn circuits
+/// (s ≤ 4,194,304), refused while reading, at the first gate over the cap.
+#[test]
+fn files_over_the_gate_cap_are_refused_while_reading() {
+    let cap = clinr_explorer::protocol::params::limits::MAX_S as usize;
+    let big = temp_file("issue15-over-cap.stim", &"H 0\n".repeat(cap + 1));
+    let line = bad(&["simulate", "--circuit-file", big.to_str().unwrap()]);
+    assert!(
+        line.contains(&format!(
+            "line {}: the circuit has more than {cap} gates",
+            cap + 1
+        )),
+        "{line}"
+    );
+    let _ = std::fs::remove_file(big);
+    // All files of a run together: at most 2^23 gates.
+    let third = 2_900_000;
+    let part = temp_file("issue15-part.stim", &"H 0\n".repeat(third));
+    let p = part.to_str().unwrap();
+    let line = bad(&[
+        "simulate",
+        "--circuit-file",
+        p,
+        "--circuit-file",
+        p,
+        "--circuit-file",
+        p,
+    ]);
+    assert!(
+        line.contains("the circuit files hold more than 8388608 gates together"),
+        "{line}"
+    );
+    let _ = std::fs::remove_file(part);
 }

@@ -69,7 +69,7 @@ pub struct ParamArgs {
     /// files' qubit count
     #[arg(long)]
     pub n: Option<u32>,
-    /// s: size of C in gates [default: n²]
+    /// s: size of C in gates [default: n²]; not with --circuit-file (s is the file's size)
     #[arg(long)]
     pub s: Option<u32>,
     /// t: number of subcircuits C_1..C_t (blocks); distributed CliNR uses t+1 QPUs
@@ -173,7 +173,9 @@ pub struct KnobArgs {
 #[command(next_help_heading = "Run")]
 pub struct RunArgs {
     /// Read circuit C from a Stim file instead of drawing it (repeatable, one circuit per file;
-    /// --circuits then defaults to the number of files)
+    /// --circuits then defaults to the number of files; a byte-order mark is skipped). Files obey
+    /// the caps of drawn circuits (n ≤ 512, s ≤ 4194304). --s, --circuit-generator,
+    /// --size-count and --padding-gates describe a drawn circuit and are refused with it
     #[arg(long, value_name = "C.stim")]
     pub circuit_file: Vec<PathBuf>,
     /// Simulator: fast (fault sampling) or reference (stabilizer simulation of every operation)
@@ -355,7 +357,8 @@ pub struct ExportStimArgs {
     /// the checks' random stream
     #[arg(long, default_value_t = 0)]
     pub index: u32,
-    /// Use circuit C from this Stim file instead of drawing it (n defaults to its qubit count)
+    /// Use circuit C from this Stim file instead of drawing it (n defaults to its qubit count;
+    /// --s, --circuit-generator, --size-count and --padding-gates are refused with it)
     #[arg(long, value_name = "C.stim")]
     pub circuit_file: Option<PathBuf>,
     #[command(flatten)]
@@ -497,16 +500,30 @@ impl From<EngineError> for Failure {
 }
 
 /// Reads circuit files: one circuit per file, all on the same number of qubits, equal to `n`
-/// when given. Errors name the file (and the line for malformed text).
+/// when given. Each file obeys the caps of drawn circuits while it is read (at most
+/// `limits::MAX_N` qubits and `limits::MAX_S` gates, [`stim_text::ReadLimits::new`]), so a
+/// huge file is refused before it fills memory. Errors name the file (and the line for
+/// malformed text).
 pub fn read_circuits(files: &[PathBuf], n: Option<u32>) -> Result<Vec<Circuit>, Failure> {
     let mut out: Vec<Circuit> = Vec::with_capacity(files.len());
+    let mut left = MAX_GIVEN_GATES;
     for f in files {
         let name = f.display();
-        let text = std::fs::read_to_string(f)
+        let file = std::fs::File::open(f)
             .map_err(|e| Failure::input(format!("{name}: cannot read: {e}")))?;
-        let c = stim_text::parse(&text)
-            .and_then(|s| s.to_circuit())
-            .map_err(|e| Failure::input(format!("{name}: {e}")))?;
+        let caps = stim_text::ReadLimits::new(limits::MAX_N, u64::from(limits::MAX_S).min(left));
+        let mut c = stim_text::read_circuit(std::io::BufReader::new(file), &caps).map_err(|e| {
+            if caps.max_gates < u64::from(limits::MAX_S) && e.message.contains(" gates, the cap") {
+                Failure::input(format!(
+                    "{name}: the circuit files hold more than {MAX_GIVEN_GATES} gates \
+                     together, the cap on all files"
+                ))
+            } else {
+                Failure::input(format!("{name}: {e}"))
+            }
+        })?;
+        c.gates.shrink_to_fit();
+        left -= c.len() as u64;
         if c.n == 0 {
             return Err(Failure::input(format!(
                 "{name}: the circuit acts on no qubit"
@@ -529,6 +546,49 @@ pub fn read_circuits(files: &[PathBuf], n: Option<u32>) -> Result<Vec<Circuit>, 
         out.push(c);
     }
     Ok(out)
+}
+
+/// Cap on the gates of all circuit files of one run together (16 bytes each in memory: at most
+/// 128 MiB; the run's memory budget, [`crate::budget`], then decides what fits).
+pub const MAX_GIVEN_GATES: u64 = 1 << 23;
+
+/// The flags that describe a drawn circuit, by clap id and flag name: with `--circuit-file`
+/// the circuit comes from the file, so they are refused when given explicitly.
+pub const DRAWN_CIRCUIT_FLAGS: [(&str, &str); 4] = [
+    ("s", "--s"),
+    ("circuit_generator", "--circuit-generator"),
+    ("size_count", "--size-count"),
+    ("padding_gates", "--padding-gates"),
+];
+
+/// The refusal of flags that describe a drawn circuit when `--circuit-file` is given too
+/// (both on the command line), as one line; `None` if there is nothing to refuse.
+fn drawn_flags_with_files(sub: &clap::ArgMatches) -> Option<String> {
+    use clap::parser::ValueSource;
+    let explicit = |id: &str| {
+        sub.try_contains_id(id).unwrap_or(false)
+            && sub.value_source(id) == Some(ValueSource::CommandLine)
+    };
+    if !explicit("circuit_file") {
+        return None;
+    }
+    let given: Vec<&str> = DRAWN_CIRCUIT_FLAGS
+        .iter()
+        .filter(|(id, _)| explicit(id))
+        .map(|&(_, flag)| flag)
+        .collect();
+    match given.as_slice() {
+        [] => None,
+        [one] => Some(format!(
+            "{one} does not apply with --circuit-file: it describes a drawn circuit, and the \
+             circuit comes from the file (s = its gate count); drop {one}"
+        )),
+        many => Some(format!(
+            "{} do not apply with --circuit-file: they describe a drawn circuit, and the \
+             circuit comes from the file (s = its gate count); drop them",
+            many.join(", ")
+        )),
+    }
 }
 
 /// Parameters and optional circuits for `simulate`/`sweep`, validated.
@@ -690,7 +750,13 @@ fn render_sweep(
 
 fn run_merge(a: &MergeArgs) -> Result<String, Failure> {
     let (spec, items) = shard_file::read_and_check(&a.files)?;
-    let points = estimate::sweep_from_items(&spec.params, &spec.vary, spec.engine, items)?;
+    let points = estimate::sweep_from_items(
+        &spec.params,
+        &spec.vary,
+        spec.engine,
+        items,
+        !spec.circuit_files_sha256.is_empty(),
+    )?;
     render_sweep(
         a.format.unwrap_or(spec.format),
         spec.min_links,
@@ -1027,6 +1093,13 @@ pub fn main_with(args: Vec<std::ffi::OsString>) -> i32 {
         Ok(m) => m,
         Err(e) => return clap_exit(e),
     };
+    if let Some(message) = matches
+        .subcommand()
+        .and_then(|(_, sub)| drawn_flags_with_files(sub))
+    {
+        eprintln!("error: {message}");
+        return 2;
+    }
     let cli = match Cli::from_arg_matches(&matches) {
         Ok(c) => c,
         Err(e) => return clap_exit(e),

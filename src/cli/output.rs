@@ -1,7 +1,10 @@
-//! Text renderings of reports: a human table, CSV and JSON (lines).
+//! Text renderings of reports: a human table, CSV and JSON (lines). Numbers in CSV and in the
+//! tables' headers are written by [`crate::numbers::shortest`] (exact, never longer than 26
+//! characters); JSON by serde_json.
 
 use super::Failure;
 use crate::estimate::{MeanStd, Report};
+use crate::numbers::shortest;
 use crate::protocol::params::Knobs;
 use crate::protocol::schedule::Implementation;
 use serde::Serialize;
@@ -57,6 +60,16 @@ pub fn knobs_lines(k: &Knobs) -> String {
     out
 }
 
+/// The size s as the report knows it: `params.s` (n² unless set), or for given circuits of
+/// different sizes their range, e.g. `3…7 (per circuit)`.
+fn size_text(r: &Report) -> String {
+    let sizes = r.derived.per_circuit.iter().map(|d| d.size);
+    match (r.given_circuits, sizes.clone().min(), sizes.max()) {
+        (true, Some(lo), Some(hi)) if lo != hi => format!("{lo}…{hi} (per circuit)"),
+        _ => r.params.size().to_string(),
+    }
+}
+
 pub fn report_table(r: &Report) -> String {
     let p = &r.params;
     let mut o = String::new();
@@ -64,11 +77,11 @@ pub fn report_table(r: &Report) -> String {
         o,
         "CliNR point: n = {}, s = {}, t = {}, r = {}, p = {}, τ_e = {}, {} circuits × {} samples, seed {}, engine {}",
         p.n,
-        p.size(),
+        size_text(r),
         p.t,
         p.r,
-        p.p,
-        p.tau_e,
+        shortest(p.p),
+        shortest(p.tau_e),
         p.circuits,
         p.shots,
         p.seed,
@@ -77,6 +90,13 @@ pub fn report_table(r: &Report) -> String {
     let reading = r.reading();
     let _ = writeln!(o, "Reading: {}", reading.headline());
     let _ = writeln!(o, "  {}", reading.summary);
+    if r.given_circuits {
+        let _ = writeln!(
+            o,
+            "Circuits: given (--circuit-file), not drawn: circuit_generator, size_count and \
+             padding_gates do not apply"
+        );
+    }
     let nd = &r.non_default_knobs;
     let _ = writeln!(
         o,
@@ -118,7 +138,18 @@ pub fn report_table(r: &Report) -> String {
         "  δ_k (RSP&V depth without restart) = {}",
         list(&d.rspv_depths_mean, 1)
     );
-    let _ = writeln!(o, "  mean check weight w = {:.2}", d.check_weight_mean);
+    match (d.check_weight_mean, &d.check_weight_note) {
+        (Some(w), _) => {
+            let _ = writeln!(o, "  mean check weight w = {w:.2}");
+        }
+        (None, note) => {
+            let _ = writeln!(
+                o,
+                "  mean check weight w: none ({})",
+                note.as_deref().unwrap_or("no checks")
+            );
+        }
+    }
     let _ = writeln!(
         o,
         "  §12: distributed shallower than direct (no restarts) needs Δ > {:.1}",
@@ -127,7 +158,9 @@ pub fn report_table(r: &Report) -> String {
     let _ = writeln!(
         o,
         "  §8.7: no RSI-1 wait for τ_e ≤ {:.3}; no depth cost for τ_e ≤ {:.3} (effective τ_e = {})",
-        d.tau_e_no_wait_mean, d.tau_e_no_depth_cost_mean, d.tau_e_effective
+        d.tau_e_no_wait_mean,
+        d.tau_e_no_depth_cost_mean,
+        shortest(d.tau_e_effective)
     );
     let _ = writeln!(
         o,
@@ -158,22 +191,28 @@ pub fn report_table(r: &Report) -> String {
     o
 }
 
-/// One row per circuit: index, Δ, then p_L and mean depth per implementation, and last the
-/// reading's identifier (`paper_consistent`, `literal` or `custom`).
+/// One row per circuit: index, Δ, then p_L and mean depth per implementation, then the
+/// circuit's size s (its gate count), and last the reading's identifier (`paper_consistent`,
+/// `literal` or `custom`). Numbers as [`shortest`] writes them.
 pub fn report_csv(r: &Report) -> String {
     let mut o = String::from("circuit,circuit_depth");
     for imp in Implementation::ALL {
         let _ = write!(o, ",{0}_logical_error_rate,{0}_depth", imp.name());
     }
-    o.push_str(",reading\n");
+    o.push_str(",size,reading\n");
     let reading = r.reading().kind.id();
     for (i, der) in r.derived.per_circuit.iter().enumerate() {
         let _ = write!(o, "{i},{}", der.circuit_depth);
         for imp in Implementation::ALL {
             let c = &r.results.get(imp).per_circuit[i];
-            let _ = write!(o, ",{},{}", c.logical_error_rate, c.depth);
+            let _ = write!(
+                o,
+                ",{},{}",
+                shortest(c.logical_error_rate),
+                shortest(c.depth)
+            );
         }
-        let _ = writeln!(o, ",{reading}");
+        let _ = writeln!(o, ",{},{reading}", der.size);
     }
     o
 }
@@ -191,16 +230,16 @@ pub fn sweep_csv(var: &str, points: &[(f64, Report)]) -> String {
     }
     o.push_str(",reading\n");
     for (x, r) in points {
-        let _ = write!(o, "{x}");
+        o += &shortest(*x);
         for imp in Implementation::ALL {
             let res = r.results.get(imp);
             let _ = write!(
                 o,
                 ",{},{},{},{}",
-                res.logical_error_rate.mean,
-                res.logical_error_rate.std,
-                res.depth.mean,
-                res.depth.std
+                shortest(res.logical_error_rate.mean),
+                shortest(res.logical_error_rate.std),
+                shortest(res.depth.mean),
+                shortest(res.depth.std)
             );
         }
         let _ = writeln!(o, ",{}", r.reading().kind.id());
@@ -255,7 +294,7 @@ pub fn sweep_table(var: &str, points: &[(f64, Report)]) -> String {
     }
     o.push('\n');
     for (x, r) in points {
-        let _ = write!(o, "{x:>10}");
+        let _ = write!(o, "{:>10}", shortest(*x));
         for imp in Implementation::ALL {
             let res = r.results.get(imp);
             let _ = write!(
@@ -440,4 +479,75 @@ pub fn scaling_table(
         );
     }
     o
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::estimate::simulate_on;
+    use crate::protocol::params::Params;
+    use crate::sim::EngineKind;
+
+    /// Issue 15: CSV cells read back bit for bit, extreme values included, and stay short.
+    #[test]
+    fn csv_numbers_round_trip_exactly() {
+        let params = Params {
+            n: 3,
+            t: 1,
+            circuits: 2,
+            shots: 5,
+            ..Params::default()
+        };
+        let mut r = simulate_on(1, &params, EngineKind::Fast, None, &mut |_| {}).unwrap();
+        let extremes = [
+            5e-324,
+            2.2250738585072014e-308,
+            1e-300,
+            0.1 + 0.2,
+            1.0 / 3.0,
+            1e21,
+        ];
+        for (i, c) in r.results.direct.per_circuit.iter_mut().enumerate() {
+            c.logical_error_rate = extremes[i];
+            c.depth = extremes[i + 2];
+        }
+        r.results.monolithic.logical_error_rate.mean = extremes[4];
+        r.results.distributed.depth.std = extremes[5];
+        let written: Vec<f64> = r
+            .results
+            .direct
+            .per_circuit
+            .iter()
+            .flat_map(|c| [c.logical_error_rate, c.depth])
+            .collect();
+        let csv = report_csv(&r);
+        let read: Vec<f64> = csv
+            .lines()
+            .skip(1)
+            .flat_map(|l| {
+                // The last column is the reading's identifier, not a number.
+                let numbers = l.rsplit_once(',').unwrap().0;
+                let cells: Vec<f64> = numbers.split(',').map(|c| c.parse().unwrap()).collect();
+                [cells[2], cells[3]]
+            })
+            .collect();
+        assert_eq!(
+            read.iter().map(|x| x.to_bits()).collect::<Vec<_>>(),
+            written.iter().map(|x| x.to_bits()).collect::<Vec<_>>()
+        );
+        let sweep = sweep_csv("p", &[(5e-324, r.clone()), (0.1 + 0.2, r)]);
+        let rows: Vec<Vec<f64>> = sweep
+            .lines()
+            .skip(1)
+            .map(|l| {
+                let numbers = l.rsplit_once(',').unwrap().0;
+                numbers.split(',').map(|c| c.parse().unwrap()).collect()
+            })
+            .collect();
+        assert_eq!(rows[0][0].to_bits(), 5e-324f64.to_bits());
+        assert_eq!(rows[1][0].to_bits(), (0.1f64 + 0.2).to_bits());
+        assert_eq!(rows[0][5].to_bits(), extremes[4].to_bits());
+        assert_eq!(rows[0][12].to_bits(), extremes[5].to_bits());
+        assert!(sweep.lines().all(|l| l.split(',').all(|c| c.len() <= 45)));
+    }
 }

@@ -124,8 +124,9 @@ pub struct Thresholds {
     /// §8.7: largest τ_e at which entanglement cannot add depth
     /// (⌈nτ_e⌉ ≤ max_k (δ_k − 4(k−1))).
     pub tau_e_no_depth_cost: f64,
-    /// §12: the circuit depth Δ above which distributed CliNR (without restarts) is shallower
-    /// than direct, for these blocks: distributed depth ≥ max_k(δ_k − 4(k−1)) + 4(t+1).
+    /// §8.7/§12: the restart-free floor of the distributed depth for these blocks,
+    /// max_k(δ_k − 4(k−1)) + 4(t+1); distributed CliNR is shallower than direct only if the
+    /// circuit's depth Δ exceeds it (the name is kept for the JSON field).
     pub min_depth_for_distributed_advantage: u32,
 }
 

@@ -6,6 +6,7 @@
 
 use crate::circuit::layers::SplitRule;
 use crate::circuit::random::{CircuitGenerator, PaddingGates, SizeCount};
+use crate::numbers::shortest;
 use serde::{Deserialize, Serialize};
 use thiserror::Error;
 
@@ -284,8 +285,9 @@ impl Default for Params {
     }
 }
 
-/// Upper limits that keep memory and time bounded (a simulation at the cap needs well under
-/// 2 GiB). They are far above the paper's operating point.
+/// Upper limits of each parameter, far above the paper's operating point. Together they do not
+/// bound memory (n = 512 with s = 4,194,304 would need gigabytes): [`Params::validate`] also
+/// checks the point against the memory budget of [`crate::budget`] (512 MiB).
 pub mod limits {
     pub const MAX_N: u32 = 512;
     pub const MAX_T: u32 = 64;
@@ -363,7 +365,11 @@ impl Params {
             return Err(out_of_range("s", "n²", format!("at most {MAX_S} gates")));
         }
         if !(self.p.is_finite() && (0.0..=1.0).contains(&self.p)) {
-            return Err(out_of_range("p", self.p, "a probability in [0, 1]"));
+            return Err(out_of_range(
+                "p",
+                shortest(self.p),
+                "a probability in [0, 1]",
+            ));
         }
         // The largest rate is 3p (remote gates); a channel probability must stay ≤ 1.
         let max_rate = match self.knobs.noise_model {
@@ -373,14 +379,14 @@ impl Params {
         if max_rate > 1.0 {
             return Err(out_of_range(
                 "p",
-                self.p,
+                shortest(self.p),
                 "at most 1/3 in the paper noise model (remote gates have rate 3p)",
             ));
         }
         if !(self.tau_e.is_finite() && (MIN_TAU_E..=MAX_TAU_E).contains(&self.tau_e)) {
             return Err(out_of_range(
                 "tau-e",
-                self.tau_e,
+                shortest(self.tau_e),
                 format!("a number of layers in [{MIN_TAU_E}, {MAX_TAU_E}]"),
             ));
         }
@@ -409,14 +415,14 @@ impl Params {
         if !(k.bell_start.is_finite() && (0.0..=MAX_TAU_E).contains(&k.bell_start)) {
             return Err(out_of_range(
                 "bell-start",
-                k.bell_start,
+                shortest(k.bell_start),
                 format!("a time in [0, {MAX_TAU_E}]"),
             ));
         }
         if k.storage_idle_rate != 0.0 {
             return Err(ParamError::Unsupported(format!(
                 "storage-idle-rate = {}: only 0 is modelled (stored Bell pairs are noiseless, paper §II)",
-                k.storage_idle_rate
+                shortest(k.storage_idle_rate)
             )));
         }
         if k.parallel_links == 0 || k.parallel_links > MAX_PARALLEL_LINKS {
@@ -433,7 +439,8 @@ impl Params {
                 format!("an integer in 1..={MAX_INSTANCES}"),
             ));
         }
-        Ok(())
+        // The point must fit the memory budget on one thread (crate::budget).
+        crate::budget::check_point(self)
     }
 }
 

@@ -6,8 +6,14 @@
 //! `DEPOLARIZE1(rate)` / `DEPOLARIZE2(rate)` on its support right after it (a preparation is
 //! `R` then `DEPOLARIZE1`), an idle layer is `DEPOLARIZE1(idle)` on the idle qubits, and a
 //! measurement flip is Stim's flipped-record measurement `M(p)` / `MX(p)`, which, like our
-//! simulators, flips the recorded outcome only. Zero-rate channels are omitted. Layers are
-//! separated by `TICK`.
+//! simulators, flips the recorded outcome only. Zero-rate channels are omitted (a rate that
+//! underflows to 0, e.g. p/100 at p = 5e-324, is omitted by the simulators too). Layers are
+//! separated by `TICK`. Rates are written by [`crate::numbers::shortest`]: exact, at most 26
+//! characters (Stim reads at most 63 per number; Rust's `{}` would write p = 1e-300 with 302),
+//! so Stim reads back exactly the rates the simulators use. Every rate is in [0, 1] for valid
+//! parameters; rates above 3/4 (one-qubit) or 15/16 (two-qubit), possible in the uniform model
+//! and for remote gates, are "over-mixing" depolarizing channels: Stim samples them (X, Y, Z
+//! each rate/3, as our simulators do) but refuses to build a detector error model of them.
 //!
 //! Stim's `DETECTOR`s and observables are parities relative to the noiseless circuit, which is
 //! exactly our rules: a check fails when its outcome differs from the noiseless outcome, and a
@@ -17,6 +23,7 @@ use std::fmt::Write;
 
 use crate::circuit::{Circuit, Gate};
 use crate::noise::{NoiseClass, NoiseRates};
+use crate::numbers::shortest;
 use crate::protocol::block::Instance;
 use crate::protocol::ops::{OpKind, OpList};
 use crate::protocol::params::Params;
@@ -63,8 +70,13 @@ impl Text {
             return;
         }
         match g.qubits() {
-            (a, None) => self.line(format!("DEPOLARIZE1({rate}) {}", offset + a)),
-            (a, Some(b)) => self.line(format!("DEPOLARIZE2({rate}) {} {}", offset + a, offset + b)),
+            (a, None) => self.line(format!("DEPOLARIZE1({}) {}", shortest(rate), offset + a)),
+            (a, Some(b)) => self.line(format!(
+                "DEPOLARIZE2({}) {} {}",
+                shortest(rate),
+                offset + a,
+                offset + b
+            )),
         }
     }
 
@@ -94,7 +106,11 @@ impl Text {
                         OpKind::Prep(q) => {
                             self.line(format!("R {}", offset + q));
                             if rate > 0.0 {
-                                self.line(format!("DEPOLARIZE1({rate}) {}", offset + q));
+                                self.line(format!(
+                                    "DEPOLARIZE1({}) {}",
+                                    shortest(rate),
+                                    offset + q
+                                ));
                             }
                         }
                         OpKind::Gate(g) => {
@@ -107,7 +123,7 @@ impl Text {
                                 _ => "M",
                             };
                             if rate > 0.0 {
-                                self.line(format!("{name}({rate}) {}", offset + qubit));
+                                self.line(format!("{name}({}) {}", shortest(rate), offset + qubit));
                             } else {
                                 self.line(format!("{name} {}", offset + qubit));
                             }
@@ -127,7 +143,7 @@ impl Text {
                     .iter()
                     .flat_map(|&offset| idle_qubits.iter().map(move |q| (offset + q).to_string()))
                     .collect();
-                self.line(format!("DEPOLARIZE1({idle}) {}", qs.join(" ")));
+                self.line(format!("DEPOLARIZE1({}) {}", shortest(idle), qs.join(" ")));
             }
             self.line("TICK");
         }
@@ -182,7 +198,7 @@ pub fn export_direct(inst: &Instance, params: &Params) -> String {
          iff any observable flips.",
         inst.depth,
         inst.circuit.len(),
-        params.p,
+        shortest(params.p),
         params.knobs.noise_model,
         params.seed,
         2 * n
@@ -243,7 +259,7 @@ pub fn export_rsp_attempt(
         b.depth(),
         b.check_weights(),
         b.timing(&params.knobs).delta(),
-        params.p,
+        shortest(params.p),
         params.knobs.noise_model,
         params.seed,
         2 * n,

@@ -892,17 +892,19 @@ pub const CSV_COLUMNS: [&str; 17] = [
     "reading",
 ];
 
-/// The plotted points as CSV: a header `<axis>,<CSV_COLUMNS>` and one row per point.
+/// The plotted points as CSV: a header `<axis>,<CSV_COLUMNS>` and one row per point. Reals
+/// are written by [`crate::numbers::shortest`], like the CLI's CSV.
 pub fn points_csv(axis: XAxis, points: &[PlotPoint]) -> String {
+    use crate::numbers::shortest;
     let mut out = format!("{},{}\n", axis.name(), CSV_COLUMNS.join(","));
     for p in points {
-        let mut cells = vec![p.x.to_string()];
+        let mut cells = vec![shortest(p.x)];
         for m in p.logical_error_rates().iter().chain(p.depths().iter()) {
-            cells.push(m.mean.to_string());
-            cells.push(m.std.to_string());
+            cells.push(shortest(m.mean));
+            cells.push(shortest(m.std));
         }
-        cells.push(p.prop1_monolithic_depth_uniform_model.to_string());
-        cells.push(p.prop2_distributed_depth_bound_uniform_model.to_string());
+        cells.push(shortest(p.prop1_monolithic_depth_uniform_model));
+        cells.push(shortest(p.prop2_distributed_depth_bound_uniform_model));
         cells.push(p.circuits.to_string());
         cells.push(p.shots.to_string());
         cells.push(p.reading.id().to_string());
