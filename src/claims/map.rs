@@ -263,7 +263,11 @@ pub fn map_json_from_rows(params: &Params, figures: &[Figure], rows: &[String]) 
 }
 
 /// The claim map as `clinr claims --format csv` prints it, from rows written by [`row_json`].
-pub fn map_csv_from_rows(params: &Params, figures: &[Figure], rows: &[String]) -> Result<String, String> {
+pub fn map_csv_from_rows(
+    params: &Params,
+    figures: &[Figure],
+    rows: &[String],
+) -> Result<String, String> {
     let rows = rows
         .iter()
         .map(|r| ClaimRow::from_row_json(r))

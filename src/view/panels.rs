@@ -63,8 +63,11 @@ pub struct Placed {
 /// `gap` right of its anchor, or ends `gap` left of it when it would run past `right`; it
 /// takes the lowest row where it keeps `gap` from the labels of that row, no connector of a
 /// label in a higher row runs through it, and its own connectors run through no label of a
-/// lower row (connectors go down to the plot). So labels never overlap each other or a line.
-/// Labels are placed from the rightmost anchor to the leftmost.
+/// lower row (connectors go down to the plot). Labels are placed from the rightmost anchor to
+/// the leftmost, in at most `labels.len()` rows. When no row meets all three rules (a label
+/// whose lines must cross a label already placed below), the label takes the lowest row that
+/// keeps it apart from its row and from the lines above it, so labels never overlap each other
+/// and the search always ends (it is at most quadratic in the number of labels).
 pub fn place_labels(labels: &[LabelSpec], left: f64, right: f64, gap: f64) -> Vec<Placed> {
     let span = |l: &LabelSpec| -> (f64, f64) {
         let start = if l.anchor + gap + l.width > right {
@@ -74,13 +77,15 @@ pub fn place_labels(labels: &[LabelSpec], left: f64, right: f64, gap: f64) -> Ve
         };
         (start, start + l.width)
     };
-    let crosses = |xs: &[f64], (s, e): (f64, f64)| xs.iter().any(|&x| x > s - gap / 2.0 && x < e + gap / 2.0);
+    let crosses =
+        |xs: &[f64], (s, e): (f64, f64)| xs.iter().any(|&x| x > s - gap / 2.0 && x < e + gap / 2.0);
     let mut order: Vec<usize> = (0..labels.len()).collect();
     order.sort_by(|&a, &b| labels[b].anchor.total_cmp(&labels[a].anchor));
     let mut placed: Vec<Option<Placed>> = vec![None; labels.len()];
     for &i in &order {
         let me = span(&labels[i]);
-        let fits = |row: usize| {
+        // `strict`: also keep this label's own lines off the labels below it.
+        let fits = |row: usize, strict: bool| {
             placed.iter().enumerate().all(|(j, p)| {
                 let Some(p) = p else { return true };
                 let other = span(&labels[j]);
@@ -89,16 +94,27 @@ pub fn place_labels(labels: &[LabelSpec], left: f64, right: f64, gap: f64) -> Ve
                 } else if p.row > row {
                     !crosses(&labels[j].connectors, me)
                 } else {
-                    !crosses(&labels[i].connectors, other)
+                    !strict || !crosses(&labels[i].connectors, other)
                 }
             })
         };
-        let row = (0..).find(|&r| fits(r)).unwrap_or(0);
+        // Row `labels.len()` is above every placed label, so the relaxed search always ends.
+        let rows = 0..=labels.len();
+        let row = rows
+            .clone()
+            .find(|&r| fits(r, true))
+            .or_else(|| rows.clone().find(|&r| fits(r, false)))
+            .unwrap_or(labels.len());
         placed[i] = Some(Placed { row, start: me.0 });
     }
     placed
         .into_iter()
-        .map(|p| p.unwrap_or(Placed { row: 0, start: left }))
+        .map(|p| {
+            p.unwrap_or(Placed {
+                row: 0,
+                start: left,
+            })
+        })
         .collect()
 }
 
@@ -118,7 +134,7 @@ pub fn axis_ticks(scale: crate::view::plot_data::Scale, lo: f64, hi: f64, max: u
             let step = [1.0, 2.0, 5.0, 10.0]
                 .iter()
                 .map(|m| m * mag)
-                .find(|&s| (hi - lo) / s <= max as f64)
+                .find(|&s| ((hi - lo) / s).floor() + 1.0 <= max as f64)
                 .unwrap_or(10.0 * mag);
             let first = (lo / step).ceil() as i64;
             let last = (hi / step).floor() as i64;
@@ -133,7 +149,11 @@ pub fn axis_ticks(scale: crate::view::plot_data::Scale, lo: f64, hi: f64, max: u
             let (a, b) = (lo.log10().floor() as i32, hi.log10().ceil() as i32);
             let pick = |mults: &[f64]| -> Vec<f64> {
                 (a..=b)
-                    .flat_map(|e| mults.iter().map(move |m| round_significant(m * 10f64.powi(e), 12)))
+                    .flat_map(|e| {
+                        mults
+                            .iter()
+                            .map(move |m| round_significant(m * 10f64.powi(e), 12))
+                    })
                     .filter(|&v| v >= lo * (1.0 - 1e-12) && v <= hi * (1.0 + 1e-12))
                     .collect()
             };
@@ -364,26 +384,50 @@ mod tests {
         };
         // Far apart: one row, to the right of their lines.
         let p = place_labels(&[l(10.0, 50.0), l(200.0, 50.0)], 0.0, 400.0, 4.0);
-        assert_eq!(p, [Placed { row: 0, start: 14.0 }, Placed { row: 0, start: 204.0 }]);
+        assert_eq!(
+            p,
+            [
+                Placed {
+                    row: 0,
+                    start: 14.0
+                },
+                Placed {
+                    row: 0,
+                    start: 204.0
+                }
+            ]
+        );
         // Close lines: the left one's label would cover the right one's line, so it goes up.
         let p = place_labels(&[l(100.0, 80.0), l(130.0, 80.0)], 0.0, 400.0, 4.0);
-        assert_eq!(p[1], Placed { row: 0, start: 134.0 });
+        assert_eq!(
+            p[1],
+            Placed {
+                row: 0,
+                start: 134.0
+            }
+        );
         assert_eq!(p[0].row, 1);
         // Near the right edge a label ends left of its line.
         let p = place_labels(&[l(390.0, 80.0)], 0.0, 400.0, 4.0);
-        assert_eq!(p[0], Placed { row: 0, start: 306.0 });
+        assert_eq!(
+            p[0],
+            Placed {
+                row: 0,
+                start: 306.0
+            }
+        );
         // A shaded span's bracket (connectors at both edges) stays under labels placed above.
         let shade = LabelSpec {
             anchor: 20.0,
             width: 150.0,
             connectors: vec![20.0, 160.0],
         };
-        let p = place_labels(&[shade, l(150.0, 120.0), l(60.0, 40.0)], 0.0, 400.0, 4.0);
+        let p = place_labels(&[shade, l(200.0, 120.0), l(60.0, 40.0)], 0.0, 400.0, 4.0);
         // Check every pair: same row → apart; different rows → the upper one's connectors
         // miss the lower label.
         let specs = [
             (20.0, 150.0, vec![20.0, 160.0]),
-            (150.0, 120.0, vec![150.0]),
+            (200.0, 120.0, vec![200.0]),
             (60.0, 40.0, vec![60.0]),
         ];
         for i in 0..3 {
@@ -405,14 +449,56 @@ mod tests {
     }
 
     #[test]
+    fn unsatisfiable_labels_still_end_apart() {
+        // The span's right edge (160) must cross the label of the line at 150, whichever row
+        // it takes: the search ends (it once looped forever here) and labels stay apart.
+        let shade = LabelSpec {
+            anchor: 20.0,
+            width: 150.0,
+            connectors: vec![20.0, 160.0],
+        };
+        let line = |a: f64, w: f64| LabelSpec {
+            anchor: a,
+            width: w,
+            connectors: vec![a],
+        };
+        let specs = [shade, line(150.0, 120.0), line(60.0, 40.0)];
+        let p = place_labels(&specs, 0.0, 400.0, 4.0);
+        assert!(p.iter().all(|q| q.row < specs.len()), "{p:?}");
+        for i in 0..3 {
+            for j in 0..3 {
+                if i != j && p[i].row == p[j].row {
+                    let (ea, eb) = (p[i].start + specs[i].width, p[j].start + specs[j].width);
+                    assert!(ea <= p[j].start || eb <= p[i].start, "{i} {j} {p:?}");
+                }
+            }
+        }
+    }
+
+    #[test]
     fn ticks_are_round_numbers() {
         use crate::view::plot_data::Scale;
-        assert_eq!(axis_ticks(Scale::Lin, 0.0, 40.0, 8), [0.0, 10.0, 20.0, 30.0, 40.0]);
-        assert_eq!(axis_ticks(Scale::Lin, 47.0, 103.0, 8), [50.0, 60.0, 70.0, 80.0, 90.0, 100.0]);
-        assert_eq!(axis_ticks(Scale::Lin, 0.9, 2.1, 8), [1.0, 1.2, 1.4, 1.6, 1.8, 2.0]);
+        assert_eq!(
+            axis_ticks(Scale::Lin, 0.0, 40.0, 8),
+            [0.0, 10.0, 20.0, 30.0, 40.0]
+        );
+        assert_eq!(
+            axis_ticks(Scale::Lin, 47.0, 103.0, 8),
+            [50.0, 60.0, 70.0, 80.0, 90.0, 100.0]
+        );
+        assert_eq!(
+            axis_ticks(Scale::Lin, 0.9, 2.1, 8),
+            [1.0, 1.2, 1.4, 1.6, 1.8, 2.0]
+        );
         assert_eq!(axis_ticks(Scale::Log, 1.7, 37.0, 8), [2.0, 5.0, 10.0, 20.0]);
-        assert_eq!(axis_ticks(Scale::Log, 0.8, 50.0, 8), [1.0, 2.0, 5.0, 10.0, 20.0, 50.0]);
-        assert_eq!(axis_ticks(Scale::Log, 8e-6, 1.2e-2, 8), [1e-5, 1e-4, 1e-3, 1e-2]);
+        assert_eq!(
+            axis_ticks(Scale::Log, 0.8, 50.0, 8),
+            [1.0, 2.0, 5.0, 10.0, 20.0, 50.0]
+        );
+        assert_eq!(
+            axis_ticks(Scale::Log, 8e-6, 1.2e-2, 8),
+            [1e-5, 1e-4, 1e-3, 1e-2]
+        );
         assert!(axis_ticks(Scale::Log, 0.0, 1.0, 8).is_empty());
         assert!(axis_ticks(Scale::Lin, 1.0, 1.0, 8).is_empty());
     }
@@ -432,19 +518,14 @@ mod tests {
         };
         let pts: Vec<PlotPoint> = [3.0, 1.0]
             .iter()
-            .map(|&tau| {
-                PlotPoint::from_report(
-                    tau,
-                    &report(&Params {
-                        tau_e: tau,
-                        ..base
-                    }),
-                )
-            })
+            .map(|&tau| PlotPoint::from_report(tau, &report(&Params { tau_e: tau, ..base })))
             .collect();
         let t = plot_table(PlotKind::LogicalErrorRate, XAxis::TauE, &pts);
         assert!(t.caption.starts_with("Logical error rate p_L against τ_e"));
-        assert_eq!(t.header[..4], ["tau_e", "distributed", "monolithic", "direct"]);
+        assert_eq!(
+            t.header[..4],
+            ["tau_e", "distributed", "monolithic", "direct"]
+        );
         assert_eq!(t.rows.len(), 2);
         // Sorted by x; values as the plot's points hold them.
         assert_eq!(t.rows[0][0], "1");
@@ -460,7 +541,14 @@ mod tests {
         assert_eq!(t.rows[0][4], "2 × 30");
         let d = plot_table(PlotKind::Depth, XAxis::TauE, &pts);
         assert_eq!(d.header.len(), 7);
-        assert_eq!(d.rows[1][3], mean_std_text(PlotKind::Depth, pts[0].direct_depth.mean, pts[0].direct_depth.std));
+        assert_eq!(
+            d.rows[1][3],
+            mean_std_text(
+                PlotKind::Depth,
+                pts[0].direct_depth.mean,
+                pts[0].direct_depth.std
+            )
+        );
         assert_eq!(
             d.rows[1][4],
             format!("{:.1}", pts[0].prop1_monolithic_depth_uniform_model)
@@ -478,9 +566,15 @@ mod tests {
         });
         let results = evaluate(&[Series::new(XAxis::N, [(6.0, &r)])]);
         let s = claims_sentence(&results);
-        assert!(s.starts_with("Claims: Q1 not shown (preset Paper Fig. 3a), "), "{s}");
+        assert!(
+            s.starts_with("Claims: Q1 not shown (preset Paper Fig. 3a), "),
+            "{s}"
+        );
         assert!(s.contains("Q3 not shown (preset Paper Fig. 3b)"), "{s}");
-        assert!(s.ends_with("Q5 not shown (preset Larger t (claim Q5))."), "{s}");
+        assert!(
+            s.ends_with("Q5 not shown (preset Larger t (claim Q5))."),
+            "{s}"
+        );
     }
 
     #[test]

@@ -958,30 +958,19 @@ pub fn nearest(pixel_xs: &[f64], mouse_x: f64, max_distance: f64) -> Option<usiz
         .map(|(i, _)| i)
 }
 
-/// A short label for an axis value: integers plainly, small or large numbers in scientific
-/// notation, others with up to 3 significant digits.
+/// A short label for an axis value or a measured number on screen: integers below 10⁶
+/// plainly, anything else rounded to 3 significant digits and written by
+/// [`crate::numbers::human`] (`2.5`, `0.125`, `1e-4`, `1.02e-5`, `1.23e6`); `–` when not finite.
+/// For values the user typed (range ends, parameters), use `human` itself, which is exact.
 pub fn format_value(v: f64) -> String {
+    use crate::numbers::{human, snap_significant};
     if !v.is_finite() {
         return "–".into();
     }
-    if v == 0.0 {
-        return "0".into();
-    }
-    let a = v.abs();
-    if (v - v.round()).abs() < 1e-9 && a < 1e6 {
+    if (v - v.round()).abs() < 1e-9 && v.abs() < 1e6 {
         return format!("{}", v.round() as i64);
     }
-    if !(1e-3..1e5).contains(&a) {
-        let s = format!("{v:.1e}");
-        return s.replace(".0e", "e");
-    }
-    let digits = (2 - a.log10().floor() as i32).clamp(0, 6) as usize;
-    let s = format!("{v:.digits$}");
-    if s.contains('.') {
-        s.trim_end_matches('0').trim_end_matches('.').to_string()
-    } else {
-        s
-    }
+    human(snap_significant(v, 3))
 }
 
 /// Maps a plotted x to the drawing coordinate (log10 on log axes) so one linear chart serves
@@ -1514,6 +1503,10 @@ mod tests {
         assert_eq!(format_value(0.125), "0.125");
         assert_eq!(format_value(0.0), "0");
         assert_eq!(format_value(f64::NAN), "–");
+        assert_eq!(format_value(1.0234e-5), "1.02e-5");
+        assert_eq!(format_value(1.1399999999999999), "1.14");
+        assert_eq!(format_value(1234567.0), "1.23e6");
+        assert_eq!(format_value(-0.0), "0");
         for u in [-4.0, 0.0, 1.2] {
             assert!((to_plot_x(XAxis::P, from_plot_x(XAxis::P, u)) - u).abs() < 1e-12);
         }

@@ -289,7 +289,11 @@ mod tests {
         k.check_kind = Default::default();
         k.instances = 2;
         assert_eq!(reading_name(&k), "Custom");
-        assert!(reading_line(&k).contains("instances"), "{}", reading_line(&k));
+        assert!(
+            reading_line(&k).contains("instances"),
+            "{}",
+            reading_line(&k)
+        );
     }
 
     #[test]

@@ -332,7 +332,10 @@ mod tests {
         q.knobs.two_sided_rsp = true;
         q.knobs.parallel_links = 3;
         let h = encode(&q);
-        assert!(h.contains("instances=2") && h.contains("two_sided_rsp=true"), "{h}");
+        assert!(
+            h.contains("instances=2") && h.contains("two_sided_rsp=true"),
+            "{h}"
+        );
         assert_eq!(decode(&h), Ok(q));
         // At their defaults they are left out, and still accepted when written.
         assert!(!encode(&Params::default()).contains("instances"));

@@ -129,10 +129,7 @@ impl Ranged for Ticked {
 
     fn key_points<Hint: KeyPointHint>(&self, hint: Hint) -> Vec<f64> {
         if hint.weight().allow_light_points() {
-            self.ticks
-                .windows(2)
-                .map(|w| (w[0] + w[1]) / 2.0)
-                .collect()
+            self.ticks.windows(2).map(|w| (w[0] + w[1]) / 2.0).collect()
         } else {
             self.ticks.clone()
         }

@@ -166,7 +166,11 @@ pub fn mount(doc: &Document, store: Rc<Store>, pool: Pool) -> Result<(), JsValue
     let cancel = el(
         doc,
         "button",
-        &[("type", "button"), ("id", "claim-map-cancel"), ("disabled", "")],
+        &[
+            ("type", "button"),
+            ("id", "claim-map-cancel"),
+            ("disabled", ""),
+        ],
         Some("Cancel"),
     )?;
     for e in [&lc, &ls, &lt, &run_button, &cancel] {
@@ -176,7 +180,11 @@ pub fn mount(doc: &Document, store: Rc<Store>, pool: Pool) -> Result<(), JsValue
     let error = el(
         doc,
         "p",
-        &[("class", "error"), ("id", "claim-map-error"), ("role", "alert")],
+        &[
+            ("class", "error"),
+            ("id", "claim-map-error"),
+            ("role", "alert"),
+        ],
         None,
     )?;
     error.set_attribute("hidden", "")?;
@@ -239,13 +247,21 @@ pub fn mount(doc: &Document, store: Rc<Store>, pool: Pool) -> Result<(), JsValue
     let csv = el(
         doc,
         "button",
-        &[("type", "button"), ("id", "claim-map-csv"), ("disabled", "")],
+        &[
+            ("type", "button"),
+            ("id", "claim-map-csv"),
+            ("disabled", ""),
+        ],
         Some("Claim map CSV"),
     )?;
     let json = el(
         doc,
         "button",
-        &[("type", "button"), ("id", "claim-map-json"), ("disabled", "")],
+        &[
+            ("type", "button"),
+            ("id", "claim-map-json"),
+            ("disabled", ""),
+        ],
         Some("Claim map JSON"),
     )?;
     exports.append_child(&csv)?;
@@ -335,7 +351,10 @@ impl View {
             let t = f.value();
             match t.trim().parse::<u32>() {
                 Ok(v) if (1..=max).contains(&v) => Ok(v),
-                _ => Err(format!("{name} must be a whole number from 1 to {max}, not '{}'", t.trim())),
+                _ => Err(format!(
+                    "{name} must be a whole number from 1 to {max}, not '{}'",
+                    t.trim()
+                )),
             }
         };
         let stats = number(&self.circuits, "circuits", 200)
@@ -593,7 +612,10 @@ impl View {
             .style()
             .set_property("width", &format!("{:.1}%", 100.0 * frac));
         let secs = (now_ms() - run.started) / 1000.0;
-        let stats = format!("{} circuits × {} samples", run.base.circuits, run.base.shots);
+        let stats = format!(
+            "{} circuits × {} samples",
+            run.base.circuits, run.base.shots
+        );
         let text = match run.state {
             "running" => format!(
                 "Computing: {done} of {total} readings ({:.0}%), {stats}, {secs:.1} s so far…",
@@ -622,7 +644,10 @@ impl View {
         } else {
             "Compute the claim map"
         }));
-        if finished && self.root.get_attribute("data-announced").as_deref() != Some(&run.generation.to_string()) {
+        if finished
+            && self.root.get_attribute("data-announced").as_deref()
+                != Some(&run.generation.to_string())
+        {
             let _ = self
                 .root
                 .set_attribute("data-announced", &run.generation.to_string());

@@ -29,8 +29,8 @@ use web_sys::{Document, Element};
 use crate::claims::{self, ClaimResult, Series, Verdict};
 use crate::estimate::Report;
 use crate::protocol::params::Params;
-use crate::view::plot_data::XAxis;
 use crate::view::panels::{claims_sentence, verdict_mark};
+use crate::view::plot_data::XAxis;
 use crate::view::plot_data::{format_value, Preset};
 
 use super::dom::{el, on};
@@ -218,7 +218,10 @@ fn render(panel: &Panel, plots: &Plots, presets: &Rc<Presets>) -> Result<(), JsV
     }));
     // Keep the "numbers" sections the reader opened.
     let mut open = Vec::new();
-    if let Ok(list) = panel.list.query_selector_all("li[data-claim] details[open]") {
+    if let Ok(list) = panel
+        .list
+        .query_selector_all("li[data-claim] details[open]")
+    {
         for i in 0..list.length() {
             if let Some(id) = list
                 .item(i)
@@ -263,14 +266,16 @@ fn claim_item(
         None,
     )?;
     let head = el(doc, "div", &[("class", "claim-head")], None)?;
-    head.append_child(&*el(doc, "span", &[("class", "claim-id")], Some(r.claim.id()))?)?;
+    head.append_child(&*el(
+        doc,
+        "span",
+        &[("class", "claim-id")],
+        Some(r.claim.id()),
+    )?)?;
     let badge = el(
         doc,
         "span",
-        &[
-            ("class", "verdict"),
-            ("data-verdict", r.verdict.id()),
-        ],
+        &[("class", "verdict"), ("data-verdict", r.verdict.id())],
         None,
     )?;
     badge.append_child(&*el(
@@ -281,7 +286,12 @@ fn claim_item(
     )?)?;
     badge.append_with_str_1(&format!(" {word}"))?;
     head.append_child(&badge)?;
-    head.append_child(&*el(doc, "span", &[("class", "claim-statement")], Some(&r.statement))?)?;
+    head.append_child(&*el(
+        doc,
+        "span",
+        &[("class", "claim-statement")],
+        Some(&r.statement),
+    )?)?;
     li.append_child(&head)?;
     li.append_child(&*el(
         doc,
@@ -373,7 +383,12 @@ fn numbers(doc: &Document, r: &ClaimResult) -> Result<Element, JsValue> {
         if let Some(v) = p.verdict {
             tr.set_attribute("data-verdict", v.id())?;
         }
-        tr.append_child(&*el(doc, "th", &[("scope", "row")], Some(&format_value(p.x)))?)?;
+        tr.append_child(&*el(
+            doc,
+            "th",
+            &[("scope", "row")],
+            Some(&format_value(p.x)),
+        )?)?;
         let m = &p.means;
         tr.append_child(&*el(
             doc,

@@ -270,19 +270,14 @@ fn slider_pos(x: f64, min: f64, max: f64, log: bool) -> f64 {
     }
 }
 
-/// Rounds a log-slider value to 3 significant digits so the hash stays readable.
-fn round_sig(x: f64) -> f64 {
-    if x <= 0.0 || !x.is_finite() {
-        return x;
-    }
-    let e = x.log10().floor() as i32 - 2;
-    let f = 10f64.powi(e);
-    (x / f).round() * f
-}
-
 fn slider_value(pos: f64, min: f64, max: f64, log: bool, integer: bool) -> f64 {
     let x = if log {
-        round_sig((min.ln() + pos / LOG_STEPS * (max.ln() - min.ln())).exp())
+        // 3 significant digits, as the nearest f64 of that decimal, so the box and the hash
+        // show `1.14`, not `1.1399999999999999` (numbers.rs).
+        crate::numbers::snap_significant(
+            (min.ln() + pos / LOG_STEPS * (max.ln() - min.ln())).exp(),
+            3,
+        )
     } else {
         pos
     };
@@ -418,7 +413,10 @@ pub fn mount(shell: &Shell, store: Rc<Store>, presets_service: Rc<Presets>) -> R
         None,
     )?;
     // Right under the m control.
-    let m_row = rows.iter().find(|r| r.spec.key == "instances").map(|r| r.row.clone());
+    let m_row = rows
+        .iter()
+        .find(|r| r.spec.key == "instances")
+        .map(|r| r.row.clone());
     match m_row {
         Some(row) => {
             row.append_child(&qubits)?;

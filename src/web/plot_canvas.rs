@@ -320,7 +320,10 @@ pub fn draw_chart(
         let start = spans[0].0.round() as i32;
         let tw = specs[0].width.round() as i32;
         root.draw(&Rectangle::new(
-            [(start - px(2.0) as i32, ly), (start + tw + px(2.0) as i32, ly + (LABEL_LINE * d) as i32)],
+            [
+                (start - px(2.0) as i32, ly),
+                (start + tw + px(2.0) as i32, ly + (LABEL_LINE * d) as i32),
+            ],
             WHITE.filled(),
         ))
         .map_err(|e| err(&e))?;
@@ -345,10 +348,11 @@ pub fn draw_chart(
     .map_err(|e| err(&e))?;
 
     // Threshold markers: dashed lines through the plot, up to their label above it.
-    for (m, (&row, &(start, _))) in drawn
-        .iter()
-        .zip(rows.iter().skip(shade_rows).zip(spans.iter().skip(shade_rows)))
-    {
+    for (m, (&row, &(start, _))) in drawn.iter().zip(
+        rows.iter()
+            .skip(shade_rows)
+            .zip(spans.iter().skip(shade_rows)),
+    ) {
         let (c, (on, off)) = marker_style(m);
         let u = scale.to_plot(m.x);
         ch.draw_series(std::iter::once(plotters::element::DashedPathElement::new(

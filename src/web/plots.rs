@@ -51,13 +51,12 @@ use crate::view::plot_data::{
 use crate::view::thresholds::{self, Thresholds};
 
 use super::chart::{TableView, NAMES};
-use super::plot_canvas::{draw_chart, kind_id, ChartData, Kind};
 use super::dom::{announce, el, listen, on};
 use super::format::hash_number;
+use super::plot_canvas::{draw_chart, kind_id, ChartData, Kind};
 use super::shell::Shell;
 use super::state::{History, Store};
 use super::worker_pool::{Callback, Group, Pool};
-
 
 struct Chart {
     kind: Kind,
@@ -162,11 +161,7 @@ fn input(doc: &web_sys::Document, attrs: &[(&str, &str)]) -> Result<HtmlInputEle
 }
 
 /// `label` wrapping `control`.
-fn labelled(
-    doc: &web_sys::Document,
-    text: &str,
-    control: &Element,
-) -> Result<Element, JsValue> {
+fn labelled(doc: &web_sys::Document, text: &str, control: &Element) -> Result<Element, JsValue> {
     let l = el(doc, "label", &[], Some(text))?;
     l.append_child(control)?;
     Ok(l)
@@ -228,7 +223,8 @@ pub fn mount(shell: &Shell, store: Rc<Store>, pool: Pool) -> Result<Rc<Plots>, J
             ("step", "1"),
         ],
     )?;
-    let scale = el(&doc, "select", &[("id", "range-scale")], None)?.dyn_into::<HtmlSelectElement>()?;
+    let scale =
+        el(&doc, "select", &[("id", "range-scale")], None)?.dyn_into::<HtmlSelectElement>()?;
     for s in [Scale::Lin, Scale::Log] {
         scale.append_child(&*el(
             &doc,
@@ -436,8 +432,7 @@ pub fn mount(shell: &Shell, store: Rc<Store>, pool: Pool) -> Result<Rc<Plots>, J
         })?;
         let p = plots.clone();
         on(&reset, "click", move || {
-            let view: Vec<(&str, Option<String>)> =
-                RANGE_KEYS.iter().map(|k| (*k, None)).collect();
+            let view: Vec<(&str, Option<String>)> = RANGE_KEYS.iter().map(|k| (*k, None)).collect();
             p.range_message(None);
             if let Err(e) = p.store.set_with(p.store.get(), &view, History::Push) {
                 p.range_message(Some(&e));
@@ -451,7 +446,9 @@ pub fn mount(shell: &Shell, store: Rc<Store>, pool: Pool) -> Result<Rc<Plots>, J
     for i in 0..2 {
         let p = plots.clone();
         let canvas = plots.charts[i].canvas.clone();
-        listen(&canvas, "mousemove", move |e: MouseEvent| p.hover(i, Some(&e)))?;
+        listen(&canvas, "mousemove", move |e: MouseEvent| {
+            p.hover(i, Some(&e))
+        })?;
         let p = plots.clone();
         listen(&canvas, "mouseleave", move |_: MouseEvent| p.hover(i, None))?;
     }
@@ -643,8 +640,8 @@ impl Plots {
 
     /// Shows `range` in the editor (and which scales and options the axis offers).
     fn show_range(&self, axis: XAxis, range: &SweepRange) {
-        self.range.from.set_value(&format_value(range.from));
-        self.range.to.set_value(&format_value(range.to));
+        self.range.from.set_value(&hash_number(range.from));
+        self.range.to.set_value(&hash_number(range.to));
         self.range.points.set_value(&range.points.to_string());
         self.range.scale.set_value(range.scale.name());
         let opts = self.range.scale.options();
@@ -1018,7 +1015,10 @@ impl Plots {
                             Kind::Depth => "Depth",
                         };
                         let aria = if labels.is_empty() {
-                            format!("{base} against {} (the table has the numbers)", run.axis.label())
+                            format!(
+                                "{base} against {} (the table has the numbers)",
+                                run.axis.label()
+                            )
                         } else {
                             format!(
                                 "{base} against {}; marked: {} (the table has the numbers)",
@@ -1137,4 +1137,3 @@ impl Plots {
             .set_property("left", &format!("{left:.0}px"));
     }
 }
-

@@ -72,8 +72,7 @@ impl Presets {
             }
             None => {}
         }
-        self.store
-            .set_with(applied.params, &view, History::Push)?;
+        self.store.set_with(applied.params, &view, History::Push)?;
         let listeners: Vec<Listener> = self.listeners.borrow().clone();
         for l in listeners {
             l(preset, &applied);

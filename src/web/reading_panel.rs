@@ -43,7 +43,12 @@ pub fn mount(doc: &Document, store: Rc<Store>) -> Result<(), JsValue> {
         None,
     )?;
     let line = el(doc, "p", &[("class", "reading-line")], None)?;
-    line.append_child(&*el(doc, "span", &[("class", "reading-label")], Some("Reading: "))?)?;
+    line.append_child(&*el(
+        doc,
+        "span",
+        &[("class", "reading-label")],
+        Some("Reading: "),
+    )?)?;
     let name = el(doc, "strong", &[("class", "reading-name")], None)?;
     line.append_child(&name)?;
     let summary = el(doc, "span", &[("class", "reading-summary")], None)?;

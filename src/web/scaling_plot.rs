@@ -20,7 +20,9 @@ use crate::view::panels::scaling_tables;
 use crate::view::plot_data::XAxis;
 use crate::view::scaling::{scaling, Scaling, ScalingInput};
 
-use super::chart::{fit_canvas, legend_line, legend_sample, marker, series_colour, TableView, Ticked};
+use super::chart::{
+    fit_canvas, legend_line, legend_sample, marker, series_colour, TableView, Ticked,
+};
 use super::dom::el;
 use super::plots::Plots;
 
@@ -88,10 +90,8 @@ pub fn mount(doc: &Document, plots: Rc<Plots>) -> Result<(), JsValue> {
     }
     root.append_child(&grid)?;
     plots.slot().append_child(&root)?;
-    let [links, depth]: [HtmlCanvasElement; 2] =
-        canvases.try_into().map_err(|_| "two canvases")?;
-    let [links_table, depth_table]: [TableView; 2] =
-        tables.try_into().map_err(|_| "two tables")?;
+    let [links, depth]: [HtmlCanvasElement; 2] = canvases.try_into().map_err(|_| "two canvases")?;
+    let [links_table, depth_table]: [TableView; 2] = tables.try_into().map_err(|_| "two tables")?;
     let view = Rc::new(View {
         root,
         summary,
@@ -134,15 +134,21 @@ fn update(v: &View, plots: &Plots) -> Result<(), JsValue> {
     let s = scaling(&inputs);
     v.root.set_attribute(
         "data-state",
-        if plots.is_final() { "done" } else { "computing" },
+        if plots.is_final() {
+            "done"
+        } else {
+            "computing"
+        },
     )?;
     let list: Vec<serde_json::Value> = s
         .rows
         .iter()
         .map(|r| serde_json::json!({ "t": r.t, "k": r.min_parallel_links }))
         .collect();
-    v.root
-        .set_attribute("data-min-links", &serde_json::Value::Array(list).to_string())?;
+    v.root.set_attribute(
+        "data-min-links",
+        &serde_json::Value::Array(list).to_string(),
+    )?;
     match s.fit_c {
         Some(c) => v.root.set_attribute("data-fit-c", &format!("{c:.4}"))?,
         None => v.root.remove_attribute("data-fit-c")?,
@@ -186,7 +192,11 @@ fn update(v: &View, plots: &Plots) -> Result<(), JsValue> {
 }
 
 fn x_range(s: &Scaling) -> (f64, f64) {
-    let lo = s.rows.iter().map(|r| f64::from(r.t)).fold(f64::INFINITY, f64::min);
+    let lo = s
+        .rows
+        .iter()
+        .map(|r| f64::from(r.t))
+        .fold(f64::INFINITY, f64::min);
     let hi = s
         .rows
         .iter()
@@ -206,7 +216,10 @@ fn u(t: f64) -> f64 {
 
 /// Ticks at t = 1, 2, 4, …, 64 inside [x0, x1] (log₂ units).
 fn t_ticks(x0: f64, x1: f64) -> Vec<f64> {
-    (0..=6).map(f64::from).filter(|&v| v >= x0 && v <= x1).collect()
+    (0..=6)
+        .map(f64::from)
+        .filter(|&v| v >= x0 && v <= x1)
+        .collect()
 }
 
 fn draw_links(canvas: &HtmlCanvasElement, s: &Scaling) -> Result<(), String> {
@@ -260,12 +273,18 @@ fn draw_links(canvas: &HtmlCanvasElement, s: &Scaling) -> Result<(), String> {
     let measured: Vec<(f64, f64)> = s
         .rows
         .iter()
-        .filter_map(|r| r.min_parallel_links.map(|k| (u(f64::from(r.t)), f64::from(k))))
+        .filter_map(|r| {
+            r.min_parallel_links
+                .map(|k| (u(f64::from(r.t)), f64::from(k)))
+        })
         .collect();
-    ch.draw_series(LineSeries::new(measured.clone(), dist.stroke_width(px(2.0))))
-        .map_err(|e| err(&e))?
-        .label("measured: fewest k with no waiting run")
-        .legend(move |(x, y)| legend_sample(2, (x, y), dist, d));
+    ch.draw_series(LineSeries::new(
+        measured.clone(),
+        dist.stroke_width(px(2.0)),
+    ))
+    .map_err(|e| err(&e))?
+    .label("measured: fewest k with no waiting run")
+    .legend(move |(x, y)| legend_sample(2, (x, y), dist, d));
     ch.draw_series(
         measured
             .iter()
@@ -277,14 +296,21 @@ fn draw_links(canvas: &HtmlCanvasElement, s: &Scaling) -> Result<(), String> {
         let steps = 60;
         let curve: Vec<(f64, f64)> = (0..=steps)
             .map(|i| {
-                let t = 2f64.powf(u(t0.max(2.0)) + (u(t1) - u(t0.max(2.0))) * f64::from(i) / f64::from(steps));
+                let t = 2f64.powf(
+                    u(t0.max(2.0)) + (u(t1) - u(t0.max(2.0))) * f64::from(i) / f64::from(steps),
+                );
                 (u(t), c * t / t.ln())
             })
             .collect();
-        ch.draw_series(DashedLineSeries::new(curve, px(6.0), px(4.0), ink.stroke_width(px(2.0))))
-            .map_err(|e| err(&e))?
-            .label(format!("fit c·t/ln t, c = {c:.3}"))
-            .legend(move |(x, y)| legend_line((x, y), ink, Some((6.0, 4.0)), d));
+        ch.draw_series(DashedLineSeries::new(
+            curve,
+            px(6.0),
+            px(4.0),
+            ink.stroke_width(px(2.0)),
+        ))
+        .map_err(|e| err(&e))?
+        .label(format!("fit c·t/ln t, c = {c:.3}"))
+        .legend(move |(x, y)| legend_line((x, y), ink, Some((6.0, 4.0)), d));
     }
     let mono = series_colour(1);
     let prop2: Vec<(f64, f64)> = s
@@ -393,8 +419,11 @@ fn draw_depth(canvas: &HtmlCanvasElement, s: &Scaling) -> Result<(), String> {
             .map_err(|e| err(&e))?
             .label(label)
             .legend(move |(x, y)| legend_sample(sidx, (x, y), c, d));
-        ch.draw_series(pts.iter().map(|&p| marker(sidx, p, px(4.0) as i32, c.filled())))
-            .map_err(|e| err(&e))?;
+        ch.draw_series(
+            pts.iter()
+                .map(|&p| marker(sidx, p, px(4.0) as i32, c.filled())),
+        )
+        .map_err(|e| err(&e))?;
         let eqs: Vec<(f64, f64)> = rows
             .iter()
             .map(|r| (u(f64::from(r.t)), eq(r)))

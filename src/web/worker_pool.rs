@@ -187,7 +187,11 @@ impl Pool {
             let mut inner = self.inner.borrow_mut();
             inner.queue.retain(|t| t.group != group);
             for i in 0..inner.lanes.len() {
-                if inner.lanes[i].busy.as_ref().is_some_and(|t| t.group == group) {
+                if inner.lanes[i]
+                    .busy
+                    .as_ref()
+                    .is_some_and(|t| t.group == group)
+                {
                     let preview = inner.lanes[i].preview_only;
                     inner.lanes[i].worker.terminate();
                     inner.lanes[i] = spawn(&weak, i, preview)?;
