@@ -185,6 +185,16 @@ pub fn draw_chart(
     let left = margin + 64.0 * d;
     let right = f64::from(w) - margin;
     let to_px = |u: f64| left + (u - x0) / (x1 - x0) * (right - left);
+    // On a narrow plot (a phone) a marker's label is only its value (`τ_e = 13.1`): the list
+    // under the plots names it in the line's colour, and full labels would have to cross lines.
+    let narrow = (right - left) / d < 480.0;
+    let label_of = |m: &Marker| -> String {
+        if narrow {
+            m.label.rsplit(" · ").next().unwrap_or(&m.label).to_string()
+        } else {
+            m.label.clone()
+        }
+    };
     let ctx = super::dom::context_2d(canvas).map_err(|e| err(&e))?;
     ctx.set_font(&format!("{:.1}px sans-serif", LABEL_PX * d));
     // The paper's range, shaded when the plot extends beyond it; its label comes first in the
@@ -200,11 +210,15 @@ pub fn draw_chart(
                 XAxis::P => "p",
                 XAxis::T => "t",
             };
-            let text = format!(
-                "paper Fig. {figure}: {symbol} = {}–{} (shaded)",
-                format_value(plo),
-                format_value(phi)
-            );
+            let text = if narrow {
+                format!("Fig. {figure} range")
+            } else {
+                format!(
+                    "paper Fig. {figure}: {symbol} = {}–{} (shaded)",
+                    format_value(plo),
+                    format_value(phi)
+                )
+            };
             (ua, ub, text)
         })
     });
@@ -225,7 +239,7 @@ pub fn draw_chart(
         let at = to_px(scale.to_plot(m.x));
         specs.push(LabelSpec {
             anchor: at,
-            width: width(&m.label),
+            width: width(&label_of(m)),
             connectors: vec![at],
         });
     }
@@ -371,7 +385,7 @@ pub fn draw_chart(
         ))
         .map_err(|e| err(&e))?;
         root.draw(&Text::new(
-            m.label.clone(),
+            label_of(m),
             (start.round() as i32, ly + px(2.0) as i32),
             font(LABEL_PX).into_font().color(&c),
         ))
