@@ -70,7 +70,7 @@ fn fig3(c: &mut Criterion) {
     }
     // The same point under the defaults before issue 11 (K1 on, Qiskit's AG synthesis: circuits
     // 2.5× deeper), so the cost of the change is a ratio measured in one run.
-    let mut former = params.clone();
+    let mut former = params;
     former.knobs.idle_on_resource_during_rspv = true;
     former.knobs.circuit_generator = clinr_explorer::circuit::random::CircuitGenerator::QiskitAg;
     g.bench_function("fig3_point_n85_1t_former_defaults", |b| {

@@ -1504,7 +1504,7 @@ mod tests {
         assert_eq!(format_value(0.0), "0");
         assert_eq!(format_value(f64::NAN), "–");
         assert_eq!(format_value(1.0234e-5), "1.02e-5");
-        assert_eq!(format_value(1.1399999999999999), "1.14");
+        assert_eq!(format_value(1.139_999_999_9), "1.14");
         assert_eq!(format_value(1234567.0), "1.23e6");
         assert_eq!(format_value(-0.0), "0");
         for u in [-4.0, 0.0, 1.2] {

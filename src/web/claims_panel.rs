@@ -416,7 +416,7 @@ fn numbers(doc: &Document, r: &ClaimResult) -> Result<Element, JsValue> {
                 doc,
                 "div",
                 &[("data-outcome", c.outcome.id())],
-                Some(&c.text),
+                Some(&super::format::minus_signs(&c.text)),
             )?)?;
         }
         tr.append_child(&td)?;
@@ -431,7 +431,7 @@ fn numbers(doc: &Document, r: &ClaimResult) -> Result<Element, JsValue> {
                 doc,
                 "li",
                 &[("data-outcome", c.outcome.id())],
-                Some(&c.text),
+                Some(&super::format::minus_signs(&c.text)),
             )?)?;
         }
         details.append_child(&ul)?;

@@ -22,3 +22,22 @@ pub fn value_text(v: &Value) -> String {
 pub fn hash_number(x: f64) -> String {
     crate::numbers::human(x)
 }
+
+/// Text for the screen with each negative number's hyphen-minus written as the minus sign
+/// U+2212 (`= -212.8` → `= −212.8`), as print does; hyphens inside words (`two-sided`, `1e-4`)
+/// stay. Exported files keep the engine's ASCII text.
+pub fn minus_signs(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut prev: Option<char> = None;
+    let mut chars = text.chars().peekable();
+    while let Some(c) = chars.next() {
+        let starts_number = c == '-'
+            && chars
+                .peek()
+                .is_some_and(|n| n.is_ascii_digit() || *n == '.')
+            && prev.is_none_or(|p| p.is_whitespace() || matches!(p, '(' | '[' | '=' | ','));
+        out.push(if starts_number { '\u{2212}' } else { c });
+        prev = Some(c);
+    }
+    out
+}
