@@ -687,8 +687,8 @@ impl SweepRange {
     pub fn to_hash(&self) -> String {
         let mut s = format!(
             "from={}&to={}&pts={}&scale={}",
-            self.from,
-            self.to,
+            crate::numbers::human(self.from),
+            crate::numbers::human(self.to),
             self.points,
             self.scale.name()
         );
@@ -717,8 +717,22 @@ pub fn round_significant(x: f64, digits: i32) -> f64 {
 
 /// The range in a URL hash for `axis`: the keys of [`RANGE_KEYS`] that are present override
 /// [`SweepRange::default_for`]`(axis, params)`; the result is validated. Errors name the key.
+/// As [`SweepRange::to_hash`] writes `paper=1` only when the paper's values are included, a
+/// hash that gives a range (`from`, `to`, `pts` or `scale`) without `paper` excludes them.
 pub fn range_from_hash(hash: &str, axis: XAxis, params: &Params) -> Result<SweepRange, String> {
     let mut r = SweepRange::default_for(axis, params);
+    let keys: Vec<&str> = hash
+        .trim_start_matches('#')
+        .split('&')
+        .map(|pair| pair.split_once('=').map_or(pair, |(k, _)| k))
+        .collect();
+    if keys
+        .iter()
+        .any(|k| matches!(*k, "from" | "to" | "pts" | "scale"))
+        && !keys.contains(&"paper")
+    {
+        r.paper = false;
+    }
     for (key, value) in hash
         .trim_start_matches('#')
         .split('&')
@@ -1368,6 +1382,14 @@ mod tests {
         );
         let partial = range_from_hash("x=tau_e&to=20", XAxis::TauE, &p).unwrap();
         assert_eq!((partial.from, partial.to), (1.0, 20.0));
+        // A range written without `paper=1` leaves the paper's values out (as the range
+        // editor writes it when its box is unchecked); with no range keys the default keeps them.
+        assert!(!partial.paper);
+        let lin = "x=tau_e&from=1&to=40&pts=12&scale=lin";
+        let r = range_from_hash(lin, XAxis::TauE, &p).unwrap();
+        assert!(!r.paper);
+        assert_eq!(r.values(XAxis::TauE)[1], 4.55);
+        assert!(range_from_hash("x=tau_e", XAxis::TauE, &p).unwrap().paper);
         for (bad, key) in [
             ("from=abc", "from"),
             ("pts=2.5", "pts"),
