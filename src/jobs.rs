@@ -18,6 +18,11 @@
 //! exactly the JSON of that reading's element of `readings` in `clinr claims --format json`.
 //! One job per reading keeps jobs short (≈ 0.3 s at 20 × 200 on one thread), so the page can
 //! spread readings over its workers and cancel by restarting them.
+//!
+//! A [`Job::MinLinks`] is a [`Job::Simulate`] that also answers the minimum-links search of
+//! issue 14 ([`estimate::scaling::min_parallel_links`]) on the same samples: the report JSON
+//! does not carry the runs' T_1 histogram (`Report::first_acceptance`), so the search must run
+//! in the worker, next to the report. The page's scaling view (x axis t) sends it.
 
 use rand::RngExt;
 use serde::{Deserialize, Serialize};
@@ -70,6 +75,11 @@ pub enum Job {
         #[serde(default = "paper_figures")]
         figures: Vec<Figure>,
     },
+    /// Simulate one point as [`Job::Simulate`] (fast engine) and search the fewest Bell-pair
+    /// generators per link for which no sampled run waits for pairs
+    /// ([`estimate::scaling::min_parallel_links`], at the point's τ_e and `bell_start`).
+    /// Replies: [`Outcome::Progress`] after every circuit, then [`Outcome::MinLinks`].
+    MinLinks { params: Params },
 }
 
 fn paper_figures() -> Vec<Figure> {
@@ -103,6 +113,10 @@ pub enum Outcome {
     /// Answer to [`Job::ClaimMap`]: `{"claims": {"Q1": {"evidence": …, "verdict": …}, …},
     /// "knobs": …}` as compact JSON ([`claim_map::row_json`]).
     ClaimRow { json: String },
+    /// Answer to [`Job::MinLinks`]: the report exactly as [`Outcome::Report`] gives it, and
+    /// the search's [`estimate::scaling::MinLinks`] as compact JSON (what `clinr sweep
+    /// --min-links` writes per point under `scaling`, without the fit).
+    MinLinks { json: String, min_links: String },
     /// The request could not be parsed or run.
     Error { message: String },
 }
@@ -166,6 +180,28 @@ pub fn run_with(job: &Job, progress: &mut dyn FnMut(Outcome)) -> Outcome {
                         message: format!("cannot serialize the report: {e}"),
                     },
                 },
+                Err(e) => Outcome::Error {
+                    message: e.to_string(),
+                },
+            }
+        }
+        Job::MinLinks { params } => {
+            let mut on_progress = |p: estimate::Progress| {
+                progress(Outcome::Progress {
+                    circuits_done: p.circuits_done,
+                    circuits: p.circuits,
+                })
+            };
+            match estimate::simulate(params, EngineKind::Fast, None, &mut on_progress) {
+                Ok(report) => {
+                    let search = estimate::scaling::min_parallel_links(&report);
+                    match (report_json(&report), serde_json::to_string(&search)) {
+                        (Ok(json), Ok(min_links)) => Outcome::MinLinks { json, min_links },
+                        (Err(e), _) | (_, Err(e)) => Outcome::Error {
+                            message: format!("cannot serialize the result: {e}"),
+                        },
+                    }
+                }
                 Err(e) => Outcome::Error {
                     message: e.to_string(),
                 },
@@ -557,6 +593,50 @@ mod tests {
                 json: row.to_string()
             }
         );
+    }
+
+    #[test]
+    fn min_links_job_answers_the_report_and_the_search_on_its_samples() {
+        let params = Params {
+            n: 12,
+            t: 4,
+            tau_e: 30.0,
+            circuits: 3,
+            shots: 50,
+            seed: 5,
+            ..Default::default()
+        };
+        let json = format!(
+            r#"{{"id": 2, "kind": "min_links", "params": {}}}"#,
+            serde_json::to_string(&params).unwrap()
+        );
+        let mut posted = Vec::new();
+        let reply = Reply::parse(&handle_with(&json, &mut |m| posted.push(m))).unwrap();
+        assert_eq!(reply.id, 2);
+        let Outcome::MinLinks {
+            json: report_text,
+            min_links,
+        } = reply.outcome
+        else {
+            panic!("expected min links, got {:?}", reply.outcome);
+        };
+        // The same report as a simulate job, and the search on that very report.
+        let direct = estimate::simulate(&params, EngineKind::Fast, None, &mut |_| {}).unwrap();
+        assert_eq!(report_text, report_json(&direct).unwrap());
+        let search: estimate::scaling::MinLinks = serde_json::from_str(&min_links).unwrap();
+        assert_eq!(search, estimate::scaling::min_parallel_links(&direct));
+        assert_eq!(search.runs, 150);
+        // Slow links at small n: one generator per link is not enough.
+        let k = search.min_parallel_links.expect("some k suffices");
+        assert!(k > 1, "k = {k}");
+        assert!(search.mean_wait_at_k_minus_1.unwrap() > 0.0);
+        assert_eq!(posted.len(), 3, "progress after every circuit");
+        assert!(matches!(
+            run(&Job::MinLinks {
+                params: Params { n: 0, ..params }
+            }),
+            Outcome::Error { .. }
+        ));
     }
 
     #[test]

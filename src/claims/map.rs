@@ -212,6 +212,74 @@ pub fn row_json(row: &ClaimRow) -> String {
     row.to_value().to_string()
 }
 
+impl ClaimRow {
+    /// Reads back a row written by [`row_json`] (the page gets rows from its workers this way):
+    /// the knobs, and each claim's verdict and evidence; the statement, setting and preset come
+    /// from the claim's id. Errors name what is missing or malformed.
+    pub fn from_row_json(text: &str) -> Result<ClaimRow, String> {
+        let v: Value = serde_json::from_str(text).map_err(|e| format!("not JSON: {e}"))?;
+        let knobs: Knobs = serde_json::from_value(v["knobs"].clone())
+            .map_err(|e| format!("bad knobs in a claim-map row: {e}"))?;
+        let mut claims = Vec::new();
+        for id in ClaimId::ALL {
+            let c = &v["claims"][id.id()];
+            if c.is_null() {
+                continue;
+            }
+            let verdict: Verdict = serde_json::from_value(c["verdict"].clone())
+                .map_err(|e| format!("bad verdict of {}: {e}", id.id()))?;
+            let evidence = serde_json::from_value(c["evidence"].clone())
+                .map_err(|e| format!("bad evidence of {}: {e}", id.id()))?;
+            claims.push(ClaimResult {
+                claim: id,
+                verdict,
+                statement: id.statement().to_string(),
+                setting: id.setting().to_string(),
+                preset: id.preset().id().to_string(),
+                evidence,
+            });
+        }
+        Ok(ClaimRow { knobs, claims })
+    }
+}
+
+/// The whole claim map as `clinr claims --format json` prints it, from the rows as
+/// [`row_json`] wrote them (the page's workers answer one row per reading): the rows' text is
+/// placed verbatim, so no number is re-read and the output is byte for byte the CLI's for the
+/// same parameters, figures and rows in the grid's order.
+pub fn map_json_from_rows(params: &Params, figures: &[Figure], rows: &[String]) -> String {
+    let empty = ClaimMap {
+        params: *params,
+        figures: figures.to_vec(),
+        rows: Vec::new(),
+    }
+    .to_json();
+    // Keys are sorted and the layout compact, so the (empty) readings appear exactly once.
+    let slot = "\"readings\":[]";
+    match empty.split_once(slot) {
+        Some((head, tail)) => format!("{head}\"readings\":[{}]{tail}", rows.join(",")),
+        None => empty,
+    }
+}
+
+/// The claim map as `clinr claims --format csv` prints it, from rows written by [`row_json`].
+pub fn map_csv_from_rows(
+    params: &Params,
+    figures: &[Figure],
+    rows: &[String],
+) -> Result<String, String> {
+    let rows = rows
+        .iter()
+        .map(|r| ClaimRow::from_row_json(r))
+        .collect::<Result<Vec<_>, _>>()?;
+    Ok(ClaimMap {
+        params: *params,
+        figures: figures.to_vec(),
+        rows,
+    }
+    .to_csv())
+}
+
 /// Progress of [`run_reading`]: units done of the total ([`Figure::work`] summed).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ReadingProgress {
@@ -525,6 +593,41 @@ mod tests {
         assert!(g.readings(&base).iter().all(|k| k.parallel_links == 3));
         let none = KnobGrid { k2: vec![], ..g };
         assert!(none.is_empty() && none.readings(&base).is_empty());
+    }
+
+    #[test]
+    fn the_map_rebuilt_from_row_texts_is_the_clis_byte_for_byte() {
+        let params = Params {
+            circuits: 2,
+            shots: 4,
+            seed: 3,
+            ..Default::default()
+        };
+        let grid = KnobGrid {
+            k1: vec![false, true],
+            k4: vec![CircuitGenerator::RandomGates],
+            k2: vec![CheckKind::Uniform],
+            k3: vec![CheckMeasurement::HThenMz],
+        };
+        let map = run_map(&params, &grid, &Figure::PAPER, 1, &mut |_, _, _| {}).unwrap();
+        let rows: Vec<String> = map.rows.iter().map(row_json).collect();
+        assert_eq!(
+            map_json_from_rows(&params, &Figure::PAPER, &rows),
+            map.to_json()
+        );
+        assert_eq!(
+            map_csv_from_rows(&params, &Figure::PAPER, &rows),
+            Ok(map.to_csv())
+        );
+        // A row read back has the same knobs and verdicts.
+        let back = ClaimRow::from_row_json(&rows[1]).unwrap();
+        assert_eq!(back.knobs, map.rows[1].knobs);
+        for id in ClaimId::ALL {
+            assert_eq!(back.verdict(id), map.rows[1].verdict(id));
+        }
+        assert!(ClaimRow::from_row_json("{}").is_err());
+        assert!(ClaimRow::from_row_json("nope").is_err());
+        assert!(map_csv_from_rows(&params, &Figure::PAPER, &["{}".into()]).is_err());
     }
 
     #[test]

@@ -264,6 +264,9 @@ pub fn knob_words(knob: &str, value: &str) -> String {
         ("parallel_links", v) => Some(format!("{v} Bell-pair generators per link")),
         ("restart_rule", "first_failure") => Some("restart at the first failing check".into()),
         ("restart_rule", "end_of_rsv") => Some("restart only at the end of RSV".into()),
+        ("instances", v) => Some(format!("{v} RSP&V instances per block (m)")),
+        ("two_sided_rsp", "true") => Some("two-sided RSP".into()),
+        ("two_sided_rsp", "false") => Some("one-sided RSP".into()),
         _ => None,
     };
     let words = words.unwrap_or_else(|| format!("{knob} = {value}"));

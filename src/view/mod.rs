@@ -6,6 +6,7 @@
 pub mod frame;
 pub mod layout;
 pub mod palette;
+pub mod panels;
 pub mod plot_data;
 pub mod provenance;
 pub mod scaling;

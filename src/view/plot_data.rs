@@ -42,7 +42,8 @@ pub mod ui_range {
     pub const N: (u32, u32) = (2, 128);
     pub const TAU_E: (f64, f64) = (0.1, 50.0);
     pub const P: (f64, f64) = (1e-5, 1e-2);
-    pub const T: (u32, u32) = (1, 8);
+    /// t up to 64 QPUs + 1 (the scaling view of issue 14 plots t = 2 … 64).
+    pub const T: (u32, u32) = (1, 64);
     pub const R: (u32, u32) = (0, 8);
 }
 
@@ -78,11 +79,12 @@ impl XAxis {
         matches!(self, XAxis::P)
     }
 
-    /// The scales a [`SweepRange`] may use on this axis: log only for p and τ_e.
+    /// The scales a [`SweepRange`] may use on this axis: log for p and τ_e, and for t (whose
+    /// scaling view spans 2 … 64); n is linear.
     pub fn scales(self) -> &'static [Scale] {
         match self {
-            XAxis::P | XAxis::TauE => &[Scale::Lin, Scale::Log],
-            XAxis::N | XAxis::T => &[Scale::Lin],
+            XAxis::P | XAxis::TauE | XAxis::T => &[Scale::Lin, Scale::Log],
+            XAxis::N => &[Scale::Lin],
         }
     }
 
@@ -177,7 +179,7 @@ impl XAxis {
                 .iter()
                 .map(|f| (cur * f).clamp(ui_range::P.0, ui_range::P.1))
                 .collect(),
-            XAxis::T => (ui_range::T.0..=ui_range::T.1).map(f64::from).collect(),
+            XAxis::T => (1..=8).map(f64::from).collect(),
         };
         xs.push(cur);
         xs.sort_by(f64::total_cmp);
@@ -200,6 +202,9 @@ pub enum Preset {
     OperatingPoint,
     /// Switches K1: the paper-consistent reading ↔ the literal reading (protocol.md §16).
     LiteralVsIdleFree,
+    /// Issue 14's scaling view: t = 2 … 32 (log spacing) at n = 85, τ_e = 5, x axis t; the
+    /// page adds the fewest links per connection that keep every run from waiting.
+    Scaling,
 }
 
 /// Options of [`Preset::apply_with`].
@@ -229,12 +234,13 @@ pub struct PresetApplied {
 pub const PAPER_STATISTICS: (u32, u32) = (20, 200);
 
 impl Preset {
-    pub const ALL: [Preset; 5] = [
+    pub const ALL: [Preset; 6] = [
         Preset::Fig3a,
         Preset::Fig3b,
         Preset::LargerT,
         Preset::OperatingPoint,
         Preset::LiteralVsIdleFree,
+        Preset::Scaling,
     ];
 
     pub fn id(self) -> &'static str {
@@ -244,6 +250,7 @@ impl Preset {
             Preset::LargerT => "larger-t",
             Preset::OperatingPoint => "operating-point",
             Preset::LiteralVsIdleFree => "k1-toggle",
+            Preset::Scaling => "scaling",
         }
     }
 
@@ -259,6 +266,7 @@ impl Preset {
             Preset::LargerT => "Larger t (claim Q5)",
             Preset::OperatingPoint => "Paper operating point",
             Preset::LiteralVsIdleFree => "Literal ↔ paper-consistent reading",
+            Preset::Scaling => "Scaling: links needed vs t",
         }
     }
 
@@ -299,6 +307,11 @@ impl Preset {
             Preset::LiteralVsIdleFree => "Switches between the paper-consistent reading (K1 \
                  off) and the literal reading (K1 on); nothing else changes."
                 .to_string(),
+            Preset::Scaling => format!(
+                "Scaling (paper §V, Prop. 2): t = 2 to 32 on the x axis (log spacing; current \
+                 point t = 3) at n = 85, τ_e = 5, p = 1e-4, r = 3, {rest}, with the fewest \
+                 Bell-pair generators per link for which no sampled run waits; the seed is kept."
+            ),
         }
     }
 
@@ -342,6 +355,11 @@ impl Preset {
                 Some(SweepRange::larger_t()),
             ),
             Preset::OperatingPoint => (p, axis, None),
+            Preset::Scaling => (
+                Params { tau_e: 5.0, ..p },
+                XAxis::T,
+                Some(SweepRange::scaling_t()),
+            ),
             Preset::LiteralVsIdleFree => {
                 let mut q = *current;
                 q.knobs.idle_on_resource_during_rspv = !q.knobs.idle_on_resource_during_rspv;
@@ -469,6 +487,18 @@ impl SweepRange {
         }
     }
 
+    /// The scaling view (issue 14): t = 2 … 32 in 9 log-spaced values, 2, 3, 4, 6, 8, 11, 16,
+    /// 23, 32.
+    pub fn scaling_t() -> SweepRange {
+        SweepRange {
+            from: 2.0,
+            to: 32.0,
+            points: 9,
+            scale: Scale::Log,
+            paper: false,
+        }
+    }
+
     /// The range an axis starts with when none is set: the paper's (extended) range when the
     /// current value lies in it, otherwise a range around the current value within the page's
     /// limits. Only a starting point: once set (e.g. in the hash) a range stays put when the
@@ -509,11 +539,20 @@ impl SweepRange {
                     paper: false,
                 }
             }
-            XAxis::T => SweepRange {
+            // t = 1 … 8 (every value) around the paper's t = 3; beyond, the scaling view's
+            // 2 … 64 in log steps.
+            XAxis::T if cur <= 8.0 => SweepRange {
                 from: lo,
-                to: hi,
-                points: (hi - lo) as u32 + 1,
+                to: 8.0,
+                points: 8,
                 scale: Scale::Lin,
+                paper: false,
+            },
+            XAxis::T => SweepRange {
+                from: 2.0,
+                to: hi,
+                points: 11,
+                scale: Scale::Log,
                 paper: false,
             },
         }
@@ -549,7 +588,7 @@ impl SweepRange {
         }
         if !axis.scales().contains(&self.scale) {
             return Err(format!(
-                "scale = log is available for p and tau_e only, not {name}"
+                "scale = log is available for p, tau_e and t, not {name}"
             ));
         }
         Ok(())
@@ -648,8 +687,8 @@ impl SweepRange {
     pub fn to_hash(&self) -> String {
         let mut s = format!(
             "from={}&to={}&pts={}&scale={}",
-            self.from,
-            self.to,
+            crate::numbers::human(self.from),
+            crate::numbers::human(self.to),
             self.points,
             self.scale.name()
         );
@@ -678,8 +717,22 @@ pub fn round_significant(x: f64, digits: i32) -> f64 {
 
 /// The range in a URL hash for `axis`: the keys of [`RANGE_KEYS`] that are present override
 /// [`SweepRange::default_for`]`(axis, params)`; the result is validated. Errors name the key.
+/// As [`SweepRange::to_hash`] writes `paper=1` only when the paper's values are included, a
+/// hash that gives a range (`from`, `to`, `pts` or `scale`) without `paper` excludes them.
 pub fn range_from_hash(hash: &str, axis: XAxis, params: &Params) -> Result<SweepRange, String> {
     let mut r = SweepRange::default_for(axis, params);
+    let keys: Vec<&str> = hash
+        .trim_start_matches('#')
+        .split('&')
+        .map(|pair| pair.split_once('=').map_or(pair, |(k, _)| k))
+        .collect();
+    if keys
+        .iter()
+        .any(|k| matches!(*k, "from" | "to" | "pts" | "scale"))
+        && !keys.contains(&"paper")
+    {
+        r.paper = false;
+    }
     for (key, value) in hash
         .trim_start_matches('#')
         .split('&')
@@ -919,30 +972,19 @@ pub fn nearest(pixel_xs: &[f64], mouse_x: f64, max_distance: f64) -> Option<usiz
         .map(|(i, _)| i)
 }
 
-/// A short label for an axis value: integers plainly, small or large numbers in scientific
-/// notation, others with up to 3 significant digits.
+/// A short label for an axis value or a measured number on screen: integers below 10⁶
+/// plainly, anything else rounded to 3 significant digits and written by
+/// [`crate::numbers::human`] (`2.5`, `0.125`, `1e-4`, `1.02e-5`, `1.23e6`); `–` when not finite.
+/// For values the user typed (range ends, parameters), use `human` itself, which is exact.
 pub fn format_value(v: f64) -> String {
+    use crate::numbers::{human, snap_significant};
     if !v.is_finite() {
         return "–".into();
     }
-    if v == 0.0 {
-        return "0".into();
-    }
-    let a = v.abs();
-    if (v - v.round()).abs() < 1e-9 && a < 1e6 {
+    if (v - v.round()).abs() < 1e-9 && v.abs() < 1e6 {
         return format!("{}", v.round() as i64);
     }
-    if !(1e-3..1e5).contains(&a) {
-        let s = format!("{v:.1e}");
-        return s.replace(".0e", "e");
-    }
-    let digits = (2 - a.log10().floor() as i32).clamp(0, 6) as usize;
-    let s = format!("{v:.digits$}");
-    if s.contains('.') {
-        s.trim_end_matches('0').trim_end_matches('.').to_string()
-    } else {
-        s
-    }
+    human(snap_significant(v, 3))
 }
 
 /// Maps a plotted x to the drawing coordinate (log10 on log axes) so one linear chart serves
@@ -1018,6 +1060,14 @@ mod tests {
         assert!(xs.contains(&1e-4));
         assert!(xs.iter().all(|&x| (1e-5..=1e-2).contains(&x)));
         assert_eq!(XAxis::T.values(&p).len(), 8);
+        assert_eq!(
+            SweepRange::default_for(XAxis::T, &Params { t: 3, ..p }).values(XAxis::T),
+            [1.0, 2.0, 3.0, 4.0, 5.0, 6.0, 7.0, 8.0]
+        );
+        assert_eq!(
+            SweepRange::default_for(XAxis::T, &Params { t: 16, ..p }).values(XAxis::T),
+            [2.0, 3.0, 4.0, 6.0, 8.0, 11.0, 16.0, 23.0, 32.0, 45.0, 64.0]
+        );
         // Every value gives valid parameters.
         for a in XAxis::ALL {
             for x in a.values(&q) {
@@ -1129,6 +1179,18 @@ mod tests {
             XAxis::N,
         );
         assert_eq!(Reading::of(&pc.knobs).kind, ReadingKind::Literal);
+
+        let s = Preset::Scaling.apply_with(&cur, XAxis::N, PresetOptions::default());
+        assert_eq!(
+            (s.params.n, s.params.tau_e, s.params.t, s.axis),
+            (85, 5.0, 3, XAxis::T)
+        );
+        assert_eq!(s.params.knobs, paper_knobs);
+        assert_eq!(
+            s.range.unwrap().values(XAxis::T),
+            [2.0, 3.0, 4.0, 6.0, 8.0, 11.0, 16.0, 23.0, 32.0]
+        );
+        assert!(s.description.contains("τ_e = 5"), "{}", s.description);
 
         for preset in Preset::ALL {
             assert_eq!(Preset::parse(preset.id()), Some(preset));
@@ -1320,6 +1382,14 @@ mod tests {
         );
         let partial = range_from_hash("x=tau_e&to=20", XAxis::TauE, &p).unwrap();
         assert_eq!((partial.from, partial.to), (1.0, 20.0));
+        // A range written without `paper=1` leaves the paper's values out (as the range
+        // editor writes it when its box is unchecked); with no range keys the default keeps them.
+        assert!(!partial.paper);
+        let lin = "x=tau_e&from=1&to=40&pts=12&scale=lin";
+        let r = range_from_hash(lin, XAxis::TauE, &p).unwrap();
+        assert!(!r.paper);
+        assert_eq!(r.values(XAxis::TauE)[1], 4.55);
+        assert!(range_from_hash("x=tau_e", XAxis::TauE, &p).unwrap().paper);
         for (bad, key) in [
             ("from=abc", "from"),
             ("pts=2.5", "pts"),
@@ -1455,6 +1525,10 @@ mod tests {
         assert_eq!(format_value(0.125), "0.125");
         assert_eq!(format_value(0.0), "0");
         assert_eq!(format_value(f64::NAN), "–");
+        assert_eq!(format_value(1.0234e-5), "1.02e-5");
+        assert_eq!(format_value(1.139_999_999_9), "1.14");
+        assert_eq!(format_value(1234567.0), "1.23e6");
+        assert_eq!(format_value(-0.0), "0");
         for u in [-4.0, 0.0, 1.2] {
             assert!((to_plot_x(XAxis::P, from_plot_x(XAxis::P, u)) - u).abs() < 1e-12);
         }

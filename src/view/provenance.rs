@@ -1,8 +1,10 @@
 //! What an exported file says about where it came from, so it stands alone: every parameter
 //! and knob, the modelling reading, and the version of the program that made it.
 //!
-//! The reading is named from knob K1 (`idle_on_resource_during_rspv`, protocol.md §9 and
-//! §16): on = the "literal reading", off = the "paper-consistent reading". The version is the
+//! The reading is named by [`Reading::of`] (protocol.md §9, §16): "Paper-consistent reading"
+//! (every knob at its default, K1 `idle_on_resource_during_rspv` off), "Literal reading" (the
+//! same with K1 on) or "Custom" (anything else, with the changed knobs in plain words). The
+//! version is the
 //! crate version, plus the git commit when the build had it in the environment variable
 //! `CLINR_GIT_COMMIT` (scripts/serve.sh and scripts/test.sh set it for `trunk build`).
 //!
@@ -11,34 +13,33 @@
 use serde_json::Value;
 
 use crate::protocol::params::{Knobs, Params};
+use crate::protocol::reading::{Reading, ReadingKind};
 
-/// Name of the reading with K1 on (protocol.md §16, K1 (a)).
-pub const LITERAL_READING: &str = "literal reading";
-/// Name of the reading with K1 off (protocol.md §9, §16, K1 (b)).
-pub const PAPER_CONSISTENT_READING: &str = "paper-consistent reading";
-
-/// The reading the knobs select, by K1: "literal reading" or "paper-consistent reading".
-pub fn reading_name(knobs: &Knobs) -> &'static str {
-    if knobs.idle_on_resource_during_rspv {
-        LITERAL_READING
-    } else {
-        PAPER_CONSISTENT_READING
-    }
+/// The name of the active reading ([`Reading::of`]): "Paper-consistent reading", "Literal
+/// reading" or "Custom".
+pub fn reading_name(knobs: &Knobs) -> String {
+    Reading::of(knobs).name
 }
 
-/// The reading with the knob that decides it, e.g. "paper-consistent reading (K1
-/// idle_on_resource_during_rspv = false: resource qubits do not idle inside RSP&V)".
+/// The reading in one line for headers and captions: its name (for a custom reading, every
+/// changed knob in plain words), and what K1 does, e.g. "Paper-consistent reading (K1
+/// idle_on_resource_during_rspv = false: resource qubits do not idle inside RSP&V attempts;
+/// every other knob at its default)" or "Custom: checks on single qubits (K2) (K1 … )".
 pub fn reading_line(knobs: &Knobs) -> String {
+    let r = Reading::of(knobs);
     let k1 = knobs.idle_on_resource_during_rspv;
-    format!(
-        "{} (K1 idle_on_resource_during_rspv = {k1}: resource qubits {} inside RSP&V attempts)",
-        reading_name(knobs),
+    let k1_text = format!(
+        "K1 idle_on_resource_during_rspv = {k1}: resource qubits {} inside RSP&V attempts",
         if k1 {
             "idle with noise p/100 per layer"
         } else {
             "do not idle"
         }
-    )
+    );
+    match r.kind {
+        ReadingKind::Custom => format!("{} ({k1_text})", r.headline()),
+        _ => format!("{} ({k1_text}; every other knob at its default)", r.name),
+    }
 }
 
 /// "clinr_explorer 0.1.0 (git 1a2b3c4)", or without the commit when the build did not know it.
@@ -85,7 +86,16 @@ pub fn parameter_lines(params: &Params) -> Vec<String> {
         .map(|(k, _)| k)
         .collect();
     if let Some(Value::Object(knobs)) = top.get("knobs") {
-        for (k, v) in knobs {
+        // Knobs left out of the JSON at their defaults (issue 14's m and two-sided RSP) are
+        // listed too, so the block names every knob.
+        let mut knobs = knobs.clone();
+        knobs
+            .entry("instances")
+            .or_insert_with(|| Value::from(params.knobs.instances));
+        knobs
+            .entry("two_sided_rsp")
+            .or_insert_with(|| Value::from(params.knobs.two_sided_rsp));
+        for (k, v) in &knobs {
             let mark = if changed.contains(k) {
                 "  (changed)"
             } else {
@@ -104,6 +114,7 @@ pub fn header_block(title: &str, params: &Params, extra: &[String]) -> String {
         title.to_string(),
         format!("version: {}", version()),
         format!("reading: {}", reading_line(&params.knobs)),
+        format!("why it matters: {}", Reading::of(&params.knobs).summary),
     ];
     lines.extend(extra.iter().cloned());
     lines.push("parameters and knobs (protocol.md §17):".into());
@@ -255,16 +266,34 @@ mod tests {
     use super::*;
 
     #[test]
-    fn the_reading_is_named_from_k1() {
+    fn the_reading_is_named_by_reading_of_custom_included() {
         let mut k = Knobs {
             idle_on_resource_during_rspv: true,
             ..Default::default()
         };
-        assert_eq!(reading_name(&k), "literal reading");
+        assert_eq!(reading_name(&k), "Literal reading");
+        assert!(reading_line(&k).starts_with("Literal reading (K1"));
         assert!(reading_line(&k).contains("idle_on_resource_during_rspv = true"));
         k.idle_on_resource_during_rspv = false;
-        assert_eq!(reading_name(&k), "paper-consistent reading");
-        assert!(reading_line(&k).starts_with("paper-consistent reading (K1"));
+        assert_eq!(reading_name(&k), "Paper-consistent reading");
+        assert!(reading_line(&k).starts_with("Paper-consistent reading (K1"));
+        // Any other knob off its default makes it custom, with the change in plain words
+        // (K1 alone no longer decides the name).
+        k.check_kind = crate::protocol::params::CheckKind::SingleQubit;
+        assert_eq!(reading_name(&k), "Custom");
+        let line = reading_line(&k);
+        assert!(
+            line.starts_with("Custom: checks on single qubits (K2) (K1"),
+            "{line}"
+        );
+        k.check_kind = Default::default();
+        k.instances = 2;
+        assert_eq!(reading_name(&k), "Custom");
+        assert!(
+            reading_line(&k).contains("instances"),
+            "{}",
+            reading_line(&k)
+        );
     }
 
     #[test]
@@ -288,6 +317,9 @@ mod tests {
         assert!(block.lines().all(|l| l.starts_with("# ")), "{block}");
         assert!(block.starts_with("# title\n# version: clinr_explorer "));
         assert!(block.contains(&format!("# reading: {}", reading_line(&p.knobs))));
+        assert!(block.starts_with("# title\n# version: "));
+        assert!(block.contains("# reading: Custom: "), "{block}");
+        assert!(block.contains("# why it matters: Differs from"), "{block}");
         assert!(block.contains("# x axis: n\n"));
         assert!(block.contains("#   n = 12\n"));
         assert!(block.contains("#   s = n² (default)\n"));
@@ -296,7 +328,8 @@ mod tests {
             block.contains("#   parallel_links = 2  (changed)\n"),
             "{block}"
         );
-        // Every knob of the JSON appears, changed or not.
+        // Every knob of the JSON appears, changed or not, and those the JSON leaves out at
+        // their defaults (m, two-sided RSP).
         let knobs = serde_json::to_value(p.knobs).unwrap();
         for (k, v) in knobs.as_object().unwrap() {
             assert!(
@@ -304,6 +337,11 @@ mod tests {
                 "{k} missing"
             );
         }
+        assert!(block.contains("#   instances = 1\n"), "{block}");
+        assert!(block.contains("#   two_sided_rsp = false\n"), "{block}");
+        p.knobs.instances = 3;
+        let block = header_block("title", &p, &[]);
+        assert!(block.contains("#   instances = 3  (changed)\n"), "{block}");
         for k in ["n", "t", "r", "p", "tau_e", "circuits", "shots", "seed"] {
             assert!(block.contains(&format!("#   {k} = ")), "{k} missing");
         }
@@ -319,7 +357,8 @@ mod tests {
         let c = caption_lines(&p, "Ring, shot 2 at τ = 10");
         assert_eq!(c[0], "Ring, shot 2 at τ = 10");
         assert!(c[1].starts_with("n = 85, t = 3 (4 QPUs), r = 3, p = 0.0001, τ_e = 1, 20 circuits × 200 samples, seed"), "{}", c[1]);
-        assert!(c[2].starts_with(reading_name(&p.knobs)), "{}", c[2]);
+        assert!(c[2].starts_with("Custom: "), "{}", c[2]);
+        assert!(c[2].starts_with(&reading_name(&p.knobs)), "{}", c[2]);
         assert!(
             c[2].ends_with("other knobs: parallel_links = 3"),
             "{}",

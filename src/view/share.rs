@@ -101,6 +101,15 @@ pub fn decode_with_notices(hash: &str) -> Result<(Params, Vec<String>), ParamErr
         Ok(Value::Object(m)) => m,
         _ => Map::new(),
     };
+    // Knobs the JSON leaves out at their defaults (issue 14's m and two-sided RSP) are still
+    // knobs of the link.
+    let d = Knobs::default();
+    knobs
+        .entry("instances")
+        .or_insert_with(|| Value::from(d.instances));
+    knobs
+        .entry("two_sided_rsp")
+        .or_insert_with(|| Value::from(d.two_sided_rsp));
     for pair in hash.split('&').filter(|s| !s.is_empty()) {
         let (key, raw) = pair.split_once('=').unwrap_or((pair, ""));
         if is_view_key(key) {
@@ -188,13 +197,26 @@ pub fn time_text(tau: f64) -> String {
     }
 }
 
-/// Checks the view pairs this crate knows (`x`, `shot`, `time`); a message naming the key
-/// when one is malformed. Keys of other views pass unchecked.
+/// Checks the view pairs this crate knows (`x`, `shot`, `time`, and the form of the range
+/// keys `from`, `to`, `pts`, `scale`, `paper`, whose values the plots check against their
+/// axis); a message naming the key when one is malformed. Keys of other views pass unchecked.
 pub fn check_view(view: &[(String, String)]) -> Result<(), String> {
     for (k, v) in view {
         match k.as_str() {
             "x" if crate::view::plot_data::XAxis::parse(v).is_none() => {
                 return Err(format!("x={v}: the x axis is one of n, tau_e, p, t"));
+            }
+            "from" | "to" if !v.parse::<f64>().is_ok_and(f64::is_finite) => {
+                return Err(format!("{k}={v}: the range ends are numbers"));
+            }
+            "pts" if v.parse::<u32>().is_err() => {
+                return Err(format!("pts={v}: the number of points is a whole number"));
+            }
+            "scale" if crate::view::plot_data::Scale::parse(v).is_none() => {
+                return Err(format!("scale={v}: the scale is lin or log"));
+            }
+            "paper" if !matches!(v.as_str(), "0" | "1" | "true" | "false") => {
+                return Err(format!("paper={v}: expected 1 or 0"));
             }
             "shot" => {
                 parse_shot(v)?;
@@ -315,6 +337,28 @@ mod tests {
     }
 
     #[test]
+    fn issue_14_knobs_round_trip_through_the_link() {
+        let mut q = Params::default();
+        q.knobs.instances = 2;
+        q.knobs.two_sided_rsp = true;
+        q.knobs.parallel_links = 3;
+        let h = encode(&q);
+        assert!(
+            h.contains("instances=2") && h.contains("two_sided_rsp=true"),
+            "{h}"
+        );
+        assert_eq!(decode(&h), Ok(q));
+        // At their defaults they are left out, and still accepted when written.
+        assert!(!encode(&Params::default()).contains("instances"));
+        assert_eq!(
+            decode("instances=1&two_sided_rsp=false"),
+            Ok(Params::default())
+        );
+        assert!(decode("instances=0").is_err());
+        assert!(decode("two_sided_rsp=maybe").is_err());
+    }
+
+    #[test]
     fn former_generator_names_still_decode_with_a_notice() {
         use crate::circuit::random::CircuitGenerator;
         let (p, notices) = decode_with_notices("#n=12&circuit_generator=synthesized_elimination")
@@ -428,7 +472,20 @@ mod tests {
         }
         let ok = view_pairs("x=p&shot=2&time=3.5&future=anything");
         assert_eq!(check_view(&ok), Ok(()));
-        for bad in ["x=q", "shot=-2", "time=soon"] {
+        assert_eq!(
+            check_view(&view_pairs("x=tau_e&from=1&to=40&pts=12&scale=log&paper=1")),
+            Ok(())
+        );
+        for bad in [
+            "x=q",
+            "shot=-2",
+            "time=soon",
+            "from=abc",
+            "to=inf",
+            "pts=2.5",
+            "scale=cubic",
+            "paper=yes",
+        ] {
             let e = check_view(&view_pairs(bad)).expect_err(bad);
             assert!(e.starts_with(bad.split('=').next().unwrap_or("")), "{e}");
         }

@@ -26,7 +26,10 @@ use wasm_bindgen::prelude::*;
 
 use super::state::Store;
 use super::worker_pool::{self, Callback, Pool};
-use super::{controls, dom, export, palette, plots, presentation, ring_view, shell, state};
+use super::{
+    claim_map, claims_panel, controls, dom, export, palette, plots, presentation, presets,
+    reading_panel, ring_view, scaling_plot, shell, state,
+};
 use crate::jobs::{Job, Outcome};
 
 /// Seed of the start-up ping sent to the worker (the fixture in tests/fixtures/ uses it too).
@@ -49,7 +52,11 @@ pub fn start() -> Result<(), JsValue> {
     // and the ring animation and the plots follow it.
     let (store, link_error) = Store::from_hash(&state::read_hash());
     let pool = Pool::new(worker_pool::pool_size(worker_pool::hardware_concurrency()))?;
-    controls::mount(&shell, store.clone())?;
+    let presets = presets::Presets::new(store.clone());
+    controls::mount(&shell, store.clone(), presets.clone())?;
+    // The reading banner (#reading) is part of the first paint: every number on the page is
+    // read under it.
+    reading_panel::mount(&document, store.clone())?;
     controls::show_link_error(&shell, link_error.as_deref(), true)?;
     {
         let shell = shell.clone();
@@ -71,7 +78,13 @@ pub fn start() -> Result<(), JsValue> {
                 plots.clone(),
                 shell.ring.clone(),
                 pool.clone(),
-            )
+            )?;
+            // Issue 12 and 14 panels: the claims panel (#claims), the scaling view (#scaling,
+            // under the plots on the t axis) and the claim map (#claim-map).
+            let document = dom::document()?;
+            claims_panel::mount(&document, plots.clone(), presets.clone())?;
+            scaling_plot::mount(&document, plots.clone())?;
+            claim_map::mount(&document, store.clone(), pool.clone())
         });
         // After the plots' first jobs: a new computation cancels what is queued.
         check_workers(&pool);

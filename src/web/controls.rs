@@ -1,6 +1,9 @@
 //! The control panel (`<aside id="controls">`): sliders and number inputs for the protocol
-//! parameters, every model knob of protocol.md §17 with its default and a one-line
-//! explanation, and the presets.
+//! parameters, issue 14's what-ifs (k parallel links, m instances with the qubit count they
+//! imply, two-sided RSP), every model knob of protocol.md §17 with its default and a one-line
+//! explanation, and the presets: each sets everything it names and then shows its
+//! description (`#preset-description`); "keep my statistics" (`#keep-statistics`) is a visible
+//! choice (`web::presets`).
 //!
 //! Every edit goes through the shared [`Store`] (validation, URL hash, listeners). A value
 //! outside the page's range or refused by `Params::validate` is not applied: a message appears
@@ -16,10 +19,12 @@ use wasm_bindgen::JsCast;
 use web_sys::{Document, Element, HtmlInputElement, HtmlSelectElement};
 
 use crate::protocol::params::{Knobs, Params};
+use crate::view::panels::qubit_line;
 use crate::view::plot_data::{ui_range, Preset};
 
 use super::dom::{el, on};
 use super::format::value_text as shown;
+use super::presets::Presets;
 use super::shell::Shell;
 use super::state::{History, Store};
 
@@ -72,6 +77,31 @@ const MAIN: &[Spec] = &[
     Spec { key: "shots", knob: false, label: "shots", help: "Protocol samples per circuit.", input: num(1.0, 10000.0, true, true) },
     Spec { key: "seed", knob: false, label: "seed", help: "Seed of every random draw (same seed, same numbers).", input: Input::Plain { min: 0.0, max: 9_007_199_254_740_991.0, integer: true } },
     Spec { key: "idle_on_resource_during_rspv", knob: true, label: "K1 idle noise on resources in RSP&V", help: "Resource qubits a, b idle (p/100 per layer) inside RSP&V attempts: on = literal reading; off (default) = paper-consistent reading.", input: Input::Check },
+];
+
+/// Beyond the paper (issue 14, protocol.md §13, §15.4–§15.5): always visible.
+const BEYOND: &[Spec] = &[
+    Spec {
+        key: "parallel_links",
+        knob: true,
+        label: "k links",
+        help: "Bell-pair generators per link working in lockstep: k pairs arrive every τ_e, so a link acts as if τ_e were τ_e/k (paper §V, Prop. 2).",
+        input: num(1.0, 64.0, false, true),
+    },
+    Spec {
+        key: "instances",
+        knob: true,
+        label: "m instances",
+        help: "RSP&V instances each QPU (and the monolithic QPU) runs side by side; the first accepted one is injected, ties to the lowest index (paper §VI, protocol.md §15.4). Costs qubits, see below.",
+        input: num(1.0, 16.0, false, true),
+    },
+    Spec {
+        key: "two_sided_rsp",
+        knob: true,
+        label: "two-sided RSP",
+        help: "C_k split at its middle layer: A^T on the a side and B on the b side in parallel, so RSP takes ⌈Δ_k/2⌉ + 3 layers instead of Δ_k + 3 (paper §VI, protocol.md §15.5).",
+        input: Input::Check,
+    },
 ];
 
 /// The other knobs of protocol.md §17.
@@ -183,17 +213,6 @@ const KNOBS: &[Spec] = &[
         input: Input::Choice(&["paper", "uniform"]),
     },
     Spec {
-        key: "parallel_links",
-        knob: true,
-        label: "parallel_links",
-        help: "Bell-pair generators per link working in parallel (paper §V).",
-        input: Input::Plain {
-            min: 1.0,
-            max: 64.0,
-            integer: true,
-        },
-    },
-    Spec {
         key: "restart_rule",
         knob: true,
         label: "restart_rule",
@@ -213,8 +232,14 @@ struct Row {
     error: Element,
 }
 
-/// The JSON value of `key` in `params` (top level or in `knobs`).
+/// The JSON value of `key` in `params` (top level or in `knobs`). Knobs the JSON leaves out at
+/// their defaults (m, two-sided RSP) are read from the fields.
 fn get(params: &Params, spec: &Spec) -> Value {
+    match spec.key {
+        "instances" => return Value::from(params.knobs.instances),
+        "two_sided_rsp" => return Value::from(params.knobs.two_sided_rsp),
+        _ => {}
+    }
     let v = serde_json::to_value(params).unwrap_or_default();
     if spec.knob {
         v["knobs"][spec.key].clone()
@@ -245,19 +270,14 @@ fn slider_pos(x: f64, min: f64, max: f64, log: bool) -> f64 {
     }
 }
 
-/// Rounds a log-slider value to 3 significant digits so the hash stays readable.
-fn round_sig(x: f64) -> f64 {
-    if x <= 0.0 || !x.is_finite() {
-        return x;
-    }
-    let e = x.log10().floor() as i32 - 2;
-    let f = 10f64.powi(e);
-    (x / f).round() * f
-}
-
 fn slider_value(pos: f64, min: f64, max: f64, log: bool, integer: bool) -> f64 {
     let x = if log {
-        round_sig((min.ln() + pos / LOG_STEPS * (max.ln() - min.ln())).exp())
+        // 3 significant digits, as the nearest f64 of that decimal, so the box and the hash
+        // show `1.14`, not `1.1399999999999999` (numbers.rs).
+        crate::numbers::snap_significant(
+            (min.ln() + pos / LOG_STEPS * (max.ln() - min.ln())).exp(),
+            3,
+        )
     } else {
         pos
     };
@@ -295,8 +315,9 @@ fn num_value(x: f64, integer: bool) -> Value {
     }
 }
 
-/// Builds the panel into `shell.controls` and keeps it in step with `store`.
-pub fn mount(shell: &Shell, store: Rc<Store>) -> Result<(), JsValue> {
+/// Builds the panel into `shell.controls` and keeps it in step with `store`; presets go
+/// through `presets`.
+pub fn mount(shell: &Shell, store: Rc<Store>, presets_service: Rc<Presets>) -> Result<(), JsValue> {
     let doc = web_sys::window()
         .and_then(|w| w.document())
         .ok_or("no document")?;
@@ -307,6 +328,7 @@ pub fn mount(shell: &Shell, store: Rc<Store>) -> Result<(), JsValue> {
 
     let presets = el(&doc, "div", &[("class", "presets")], None)?;
     presets.append_child(&*el(&doc, "h3", &[], Some("Presets"))?)?;
+    let buttons = el(&doc, "div", &[("class", "preset-buttons")], None)?;
     for preset in Preset::ALL {
         let b = el(
             &doc,
@@ -314,20 +336,57 @@ pub fn mount(shell: &Shell, store: Rc<Store>) -> Result<(), JsValue> {
             &[
                 ("type", "button"),
                 ("id", &format!("preset-{}", preset.id())),
+                ("title", &preset.description()),
             ],
             Some(preset.label()),
         )?;
-        let store = store.clone();
-        let c = Closure::<dyn FnMut()>::new(move || {
-            let (p, axis) = preset.apply(&store.get(), store.snapshot().axis());
-            let view = [("x", Some(axis.name().to_string()))];
-            if let Err(e) = store.set_with(p, &view, History::Push) {
+        let service = presets_service.clone();
+        on(&b, "click", move || {
+            if let Err(e) = service.apply(preset) {
                 web_sys::console::warn_1(&format!("preset refused: {e}").into());
             }
+        })?;
+        buttons.append_child(&b)?;
+    }
+    presets.append_child(&buttons)?;
+    let keep_label = el(&doc, "label", &[("class", "keep-statistics")], None)?;
+    let keep = el(
+        &doc,
+        "input",
+        &[("type", "checkbox"), ("id", "keep-statistics")],
+        None,
+    )?;
+    keep_label.append_child(&keep)?;
+    keep_label.append_with_str_1(
+        " Keep my statistics (circuits × samples); otherwise presets use the paper's 20 × 200",
+    )?;
+    presets.append_child(&keep_label)?;
+    {
+        let service = presets_service.clone();
+        let keep = keep.clone();
+        on(&keep.clone(), "change", move || {
+            service.set_keep_statistics(keep.unchecked_ref::<HtmlInputElement>().checked());
+        })?;
+    }
+    let description = el(
+        &doc,
+        "p",
+        &[
+            ("id", "preset-description"),
+            ("class", "preset-description"),
+            ("role", "status"),
+        ],
+        None,
+    )?;
+    description.set_attribute("hidden", "")?;
+    presets.append_child(&description)?;
+    {
+        let description = description.clone();
+        presets_service.subscribe(move |preset, applied| {
+            description.set_text_content(Some(&applied.description));
+            let _ = description.remove_attribute("hidden");
+            let _ = description.set_attribute("data-preset", preset.id());
         });
-        b.add_event_listener_with_callback("click", c.as_ref().unchecked_ref())?;
-        c.forget();
-        presets.append_child(&b)?;
     }
     aside.append_child(&presets)?;
 
@@ -337,6 +396,36 @@ pub fn mount(shell: &Shell, store: Rc<Store>) -> Result<(), JsValue> {
         rows.push(build_row(&doc, &main, spec, &store)?);
     }
     aside.append_child(&main)?;
+    let beyond = el(&doc, "div", &[("class", "params beyond")], None)?;
+    beyond.append_child(&*el(
+        &doc,
+        "h3",
+        &[],
+        Some("Beyond the paper: links, instances, two-sided RSP"),
+    )?)?;
+    for spec in BEYOND {
+        rows.push(build_row(&doc, &beyond, spec, &store)?);
+    }
+    let qubits = el(
+        &doc,
+        "p",
+        &[("id", "qubit-count"), ("class", "derived")],
+        None,
+    )?;
+    // Right under the m control.
+    let m_row = rows
+        .iter()
+        .find(|r| r.spec.key == "instances")
+        .map(|r| r.row.clone());
+    match m_row {
+        Some(row) => {
+            row.append_child(&qubits)?;
+        }
+        None => {
+            beyond.append_child(&qubits)?;
+        }
+    }
+    aside.append_child(&beyond)?;
     let details = el(&doc, "details", &[("class", "knobs")], None)?;
     let summary = el(
         &doc,
@@ -352,11 +441,13 @@ pub fn mount(shell: &Shell, store: Rc<Store>) -> Result<(), JsValue> {
 
     let rows = Rc::new(rows);
     refresh(&rows, &summary, &store.get());
+    show_qubits(&qubits, &store.get());
     {
         let rows = rows.clone();
         store.subscribe(move |s, change| {
             if change.params {
                 refresh(&rows, &summary, &s.params);
+                show_qubits(&qubits, &s.params);
             }
         });
     }
@@ -569,6 +660,15 @@ fn build_row(
         field,
         error,
     })
+}
+
+/// The qubits that m instances imply, under the m control.
+fn show_qubits(p: &Element, params: &Params) {
+    p.set_text_content(Some(&qubit_line(
+        params.n,
+        params.t,
+        params.knobs.instances,
+    )));
 }
 
 /// Shows `params` in every control and flags the knobs that differ from their defaults.

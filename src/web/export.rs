@@ -1,8 +1,8 @@
 //! Export buttons. Every file stands alone (`view::provenance`):
 //! - "Point JSON": the current point's report, byte for byte what `clinr simulate --format
 //!   json` prints for the same parameters and seed (its `params` hold every knob);
-//! - "Plot CSV": a `# ` header block (title, version, reading, x axis, every parameter and
-//!   knob) above the plotted points; "Plot JSON": the points with their full reports;
+//! - "Plot CSV": a `# ` header block (title, version, the reading with what it means, x axis
+//!   and range, every parameter and knob) above the plotted points; "Plot JSON": the points with their full reports;
 //! - "p_L PNG", "Depth PNG", "Ring PNG": the canvases at device resolution (devicePixelRatio)
 //!   with their title and axes, a caption strip of parameters, reading and version under
 //!   them, and the caption also as PNG metadata (an `iTXt` "Description" chunk); the ring
@@ -176,7 +176,19 @@ pub fn mount(
         let (plots, say) = (plots.clone(), say.clone());
         on(&b, "click", move || match plots.exports() {
             Some((csv, _)) => {
-                let text = provenance::csv_with_header(&plots.params(), plots.axis().name(), &csv);
+                let axis = plots.axis();
+                let extra = [
+                    format!(
+                        "x axis: {} (one row per plotted point; every other parameter as below)",
+                        axis.name()
+                    ),
+                    format!("x range: {}", plots.range().to_hash()),
+                ];
+                let text = provenance::header_block(
+                    "CliNR Explorer: p_L and depth plot data",
+                    &plots.params(),
+                    &extra,
+                ) + &csv;
                 report(download_text("clinr-plot.csv", "text/csv", &text), &say)
             }
             None => say("nothing plotted yet"),

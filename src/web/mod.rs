@@ -7,22 +7,31 @@
 //!
 //! Layers (each module imports only from the layers below it; no cycles):
 //! - `app`: wires everything; nothing imports it.
-//! - panels: `export` → `plots`; `ring_view` → `timeline`, `playback`; `controls`.
+//! - panels: `export`, `claims_panel`, `scaling_plot` → `plots` → `plot_canvas`; `ring_view` → `timeline`,
+//!   `playback`; `controls`; `reading_panel`; `claim_map`.
 //! - shared state and services: `state` (parameters ↔ URL hash), `worker_pool`, `shell`,
-//!   `presentation` (the talk layout: moves the panels into its overlay by id, imports no panel).
-//! - helpers: `dom`, `palette`, `format`.
+//!   `presets` (applying a preset, "keep my statistics"), `presentation` (the talk layout:
+//!   moves the panels into its overlay by id, imports no panel).
+//! - helpers: `dom`, `palette`, `format`, `chart` (plotters series styles, chart tables).
 //! - `worker`: the Web Worker's side (the engine's job handler), used by `src/bin/worker.rs`.
 
 pub mod app;
+pub mod chart;
+pub mod claim_map;
+pub mod claims_panel;
 pub mod controls;
 pub mod dom;
 pub mod export;
 pub mod format;
 pub mod palette;
 pub mod playback;
+pub mod plot_canvas;
 pub mod plots;
 pub mod presentation;
+pub mod presets;
+pub mod reading_panel;
 pub mod ring_view;
+pub mod scaling_plot;
 pub mod shell;
 pub mod state;
 pub mod timeline;

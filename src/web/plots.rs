@@ -2,123 +2,97 @@
 //! worker pool (a cheap preview pass first, then refined up to the requested circuits ×
 //! samples), and paint with plotters on HiDPI canvases.
 //!
+//! **Range** (issue 12 item 5). The x values come from an explicit [`SweepRange`] (from, to,
+//! points, lin/log, the paper's values): the range editor in the panel's head writes it to the
+//! URL hash (`from`, `to`, `pts`, `scale`, `paper`), validated with a message; without those
+//! keys the axis' default range is used ([`SweepRange::default_for`]), and the current value
+//! is always plotted too ([`SweepRange::values_with_current`]). Changing the x axis drops the
+//! range keys.
+//!
+//! **Thresholds** (item 4, `view::thresholds`): on a τ_e axis, where links start to stall,
+//! where depth starts to grow and where distributed stops beating each baseline (measured
+//! crossings); on an n axis the §12 threshold curve on Δ and its crossing. Each is a dashed
+//! vertical line with its label written above the plot area (labels stacked so they never
+//! overlap each other, the data or the legend); the explanations and what could not be marked
+//! are listed under the plots. The paper's range is shaded when the plot extends beyond it.
+//!
+//! **Text alternative** (issue 13 item 5): each plot has a "Show … as a table" toggle with a
+//! `<table>` of the plotted numbers; completion is announced through the live region with a
+//! one-line summary (and what other panels add through [`Plots::add_summary`]).
+//!
+//! On the t axis each point is computed with a min-links job (issue 14): the same report plus
+//! the fewest Bell-pair generators per link for which no sampled run waits, read by the scaling
+//! view (`scaling_plot`).
+//!
 //! `#plots` carries the state for tests and tools: `data-state` (computing, done, error),
-//! `data-generation` (bumped on every change), `data-x`, `data-xs`, `data-first-ms` (time from
-//! the change to the first estimate at the current point), `data-done-ms`, `data-progress`
-//! and `data-current` (a JSON summary of the current point).
+//! `data-generation` (bumped on every change), `data-x`, `data-xs`, `data-range` (the range as
+//! hash keys), `data-first-ms` (time from the change to the first estimate at the current
+//! point), `data-done-ms`, `data-progress` and `data-current` (a JSON summary of the current
+//! point). Each canvas carries `data-markers`: a JSON list of the threshold markers drawn on
+//! it (`kind`, `x`, `label`).
 
 use std::cell::{Cell, RefCell};
 use std::rc::Rc;
 
-use plotters::element::DashedPathElement;
-use plotters::prelude::*;
-use plotters_canvas::CanvasBackend;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
-use web_sys::{Element, HtmlCanvasElement, HtmlSelectElement, MouseEvent};
+use web_sys::{Element, HtmlCanvasElement, HtmlInputElement, HtmlSelectElement, MouseEvent};
 
+use crate::estimate::scaling::MinLinks;
 use crate::estimate::Report;
 use crate::jobs::{Job, Outcome};
 use crate::protocol::params::Params;
 use crate::sim::EngineKind;
+use crate::view::panels::{plot_table, PlotKind as TableKind};
 use crate::view::plot_data::{
-    self, format_value, from_plot_x, nearest, passes, point_params, to_plot_x, Pass, PlotPoint,
-    XAxis,
+    self, format_value, nearest, passes, point_params, range_from_hash, Pass, PlotPoint, Scale,
+    SweepRange, XAxis, RANGE_KEYS,
 };
+use crate::view::thresholds::{self, Thresholds};
 
-use super::dom::{announce, el};
-use super::palette::SERIES;
+use super::chart::{TableView, NAMES};
+use super::dom::{announce, el, listen, on};
+use super::format::hash_number;
+use super::plot_canvas::{draw_chart, kind_id, ChartData, Kind};
 use super::shell::Shell;
 use super::state::{History, Store};
-use super::worker_pool::{Callback, Pool};
-
-/// Series: direct, monolithic, distributed (colours from `view::palette::SERIES`, which the
-/// CSS and the ring's numbers use too). Each also has its own marker and dash, so the plots
-/// read in grayscale and for colour-blind viewers.
-fn series_colour(s: usize) -> RGBColor {
-    let (r, g, b) = crate::view::palette::rgb(SERIES[s].1);
-    RGBColor(r, g, b)
-}
-const NAMES: [&str; 3] = [SERIES[0].0, SERIES[1].0, SERIES[2].0];
-
-/// The marker of series `s` at `at`: direct ▲, monolithic ■, distributed ●.
-fn marker<C: Clone + 'static>(
-    s: usize,
-    at: C,
-    r: i32,
-    style: ShapeStyle,
-) -> DynElement<'static, CanvasBackend, C> {
-    let e = EmptyElement::at(at);
-    match s {
-        0 => (e + TriangleMarker::new((0, 0), r + 1, style)).into_dyn(),
-        1 => (e + Rectangle::new([(-r, -r), (r, r)], style)).into_dyn(),
-        _ => (e + Circle::new((0, 0), r, style)).into_dyn(),
-    }
-}
-
-/// The legend's sample of series `s`: its line (with its dash) and its marker.
-fn legend_sample(
-    s: usize,
-    at: (i32, i32),
-    c: RGBColor,
-    dpr: f64,
-) -> DynElement<'static, CanvasBackend, (i32, i32)> {
-    let px = |v: f64| (v * dpr).round() as i32;
-    let (on, off) = dash(s).map_or((px(24.0), 0), |(a, b)| (px(a), px(b)));
-    let line = DashedPathElement::new(
-        vec![(0, 0), (px(24.0), 0)],
-        on.max(1),
-        off.max(1),
-        c.stroke_width(px(2.0) as u32),
-    );
-    let r = px(3.5);
-    let m = (px(12.0), 0);
-    let e = EmptyElement::at(at) + line;
-    match s {
-        0 => (e + TriangleMarker::new(m, r + 1, c.filled())).into_dyn(),
-        1 => (e + Rectangle::new([(m.0 - r, -r), (m.0 + r, r)], c.filled())).into_dyn(),
-        _ => (e + Circle::new(m, r, c.filled())).into_dyn(),
-    }
-}
-
-/// Dash and gap (px) of series `s`'s line: direct dotted, monolithic dashed, distributed solid.
-fn dash(s: usize) -> Option<(f64, f64)> {
-    match s {
-        0 => Some((2.0, 4.0)),
-        1 => Some((8.0, 5.0)),
-        _ => None,
-    }
-}
-
-/// Fraction of the plot height kept free above the data for the legend (3 and 5 rows).
-const LEGEND_PL: f64 = 0.34;
-const LEGEND_DEPTH: f64 = 0.5;
-
-#[derive(Clone, Copy, PartialEq, Eq)]
-enum Kind {
-    LogicalErrorRate,
-    Depth,
-}
+use super::worker_pool::{Callback, Group, Pool};
 
 struct Chart {
     kind: Kind,
     canvas: HtmlCanvasElement,
     tooltip: Element,
+    table: TableView,
     pixel_xs: RefCell<Vec<f64>>,
 }
 
 /// The best result so far of one x value.
 pub struct PointResult {
     pub pass: usize,
-    pub report: Report,
+    pub report: Rc<Report>,
     /// The report as `clinr simulate --format json` prints it.
     pub json: String,
     pub point: PlotPoint,
+    /// On the t axis: the minimum-links search on the same samples.
+    pub min_links: Option<MinLinks>,
+}
+
+/// One plotted x value, as the panels that follow the plots read it.
+#[derive(Clone)]
+pub struct PointData {
+    pub x: f64,
+    /// The refinement pass this result comes from; `last` when it has the requested statistics.
+    pub pass: usize,
+    pub last: bool,
+    pub report: Rc<Report>,
+    pub point: PlotPoint,
+    pub min_links: Option<MinLinks>,
 }
 
 struct Run {
     generation: u64,
     axis: XAxis,
+    range: SweepRange,
     params: Params,
     xs: Vec<f64>,
     current: usize,
@@ -132,38 +106,65 @@ struct Run {
     error: Option<String>,
 }
 
+/// The range editor in the panel's head.
+struct RangeEditor {
+    form: Element,
+    from: HtmlInputElement,
+    to: HtmlInputElement,
+    points: HtmlInputElement,
+    scale: HtmlSelectElement,
+    paper: HtmlInputElement,
+    error: Element,
+}
+
+type Listener = Rc<dyn Fn(&Plots)>;
+type Summary = Rc<dyn Fn(&Plots) -> Option<String>>;
+
 /// The plots panel.
 pub struct Plots {
     store: Rc<Store>,
     pool: Pool,
+    group: Group,
     /// Where the export buttons go (filled by `export`).
     export_bar: Element,
+    /// Where panels that follow the plots put their views (the scaling view).
+    slot: Element,
     root: Element,
     status: Element,
     bar: Element,
     error: Element,
+    notes: Element,
     axis_select: HtmlSelectElement,
+    range: RangeEditor,
     charts: [Chart; 2],
     run: RefCell<Run>,
     /// A repaint is scheduled for the next animation frame (bursts of results paint once).
     draw_pending: Cell<bool>,
     /// The last state announced to assistive technology (only transitions are announced).
     announced: Cell<&'static str>,
+    listeners: RefCell<Vec<Listener>>,
+    summaries: RefCell<Vec<Summary>>,
 }
 
 fn now() -> f64 {
-    web_sys::window()
-        .and_then(|w| w.performance())
-        .map_or(0.0, |p| p.now())
+    super::dom::now_ms()
 }
 
 fn dpr() -> f64 {
-    let d = web_sys::window().map_or(1.0, |w| w.device_pixel_ratio());
-    if d.is_finite() && d > 0.0 {
-        d
-    } else {
-        1.0
-    }
+    super::dom::device_pixel_ratio()
+}
+
+fn input(doc: &web_sys::Document, attrs: &[(&str, &str)]) -> Result<HtmlInputElement, JsValue> {
+    el(doc, "input", attrs, None)?
+        .dyn_into::<HtmlInputElement>()
+        .map_err(|_| "not an input".into())
+}
+
+/// `label` wrapping `control`.
+fn labelled(doc: &web_sys::Document, text: &str, control: &Element) -> Result<Element, JsValue> {
+    let l = el(doc, "label", &[], Some(text))?;
+    l.append_child(control)?;
+    Ok(l)
 }
 
 /// Builds the panel inside `#plots`, starts the worker pool and follows the store.
@@ -185,6 +186,85 @@ pub fn mount(shell: &Shell, store: Rc<Store>, pool: Pool) -> Result<Rc<Plots>, J
     label.append_child(&axis_select)?;
     head.append_child(&label)?;
     root.append_child(&head)?;
+
+    // The range editor: from, to, points, scale, the paper's values; Apply / Default.
+    let form = el(
+        &doc,
+        "form",
+        &[
+            ("id", "range-form"),
+            ("class", "range-editor"),
+            ("aria-label", "Range of the x axis"),
+            ("novalidate", ""),
+        ],
+        None,
+    )?;
+    let num = |id: &str| {
+        input(
+            &doc,
+            &[
+                ("type", "text"),
+                ("inputmode", "decimal"),
+                ("id", id),
+                ("size", "6"),
+                ("autocomplete", "off"),
+            ],
+        )
+    };
+    let from = num("range-from")?;
+    let to = num("range-to")?;
+    let points = input(
+        &doc,
+        &[
+            ("type", "number"),
+            ("id", "range-pts"),
+            ("min", "2"),
+            ("max", &plot_data::MAX_RANGE_POINTS.to_string()),
+            ("step", "1"),
+        ],
+    )?;
+    let scale =
+        el(&doc, "select", &[("id", "range-scale")], None)?.dyn_into::<HtmlSelectElement>()?;
+    for s in [Scale::Lin, Scale::Log] {
+        scale.append_child(&*el(
+            &doc,
+            "option",
+            &[("value", s.name())],
+            Some(if s == Scale::Lin { "linear" } else { "log" }),
+        )?)?;
+    }
+    let paper = input(&doc, &[("type", "checkbox"), ("id", "range-paper")])?;
+    form.append_child(&*labelled(&doc, "from ", &from)?)?;
+    form.append_child(&*labelled(&doc, "to ", &to)?)?;
+    form.append_child(&*labelled(&doc, "points ", &points)?)?;
+    form.append_child(&*labelled(&doc, "scale ", &scale)?)?;
+    let paper_label = labelled(&doc, "", &paper)?;
+    paper_label.append_with_str_1(" the paper's values")?;
+    paper_label.set_attribute("class", "range-paper")?;
+    form.append_child(&paper_label)?;
+    let apply = el(
+        &doc,
+        "button",
+        &[("type", "submit"), ("id", "range-apply")],
+        Some("Apply range"),
+    )?;
+    let reset = el(
+        &doc,
+        "button",
+        &[("type", "button"), ("id", "range-reset")],
+        Some("Default range"),
+    )?;
+    form.append_child(&apply)?;
+    form.append_child(&reset)?;
+    let range_error = el(
+        &doc,
+        "p",
+        &[("id", "range-error"), ("class", "error"), ("role", "alert")],
+        None,
+    )?;
+    range_error.set_attribute("hidden", "")?;
+    root.append_child(&form)?;
+    root.append_child(&range_error)?;
 
     let status = el(
         &doc,
@@ -222,9 +302,19 @@ pub fn mount(shell: &Shell, store: Rc<Store>, pool: Pool) -> Result<Rc<Plots>, J
 
     let grid = el(&doc, "div", &[("class", "plot-grid")], None)?;
     let mut charts = Vec::new();
-    for (kind, id, aria) in [
-        (Kind::LogicalErrorRate, "plot-pl", "Logical error rate p_L"),
-        (Kind::Depth, "plot-depth", "Depth"),
+    for (kind, id, aria, what) in [
+        (
+            Kind::LogicalErrorRate,
+            "plot-pl",
+            "Logical error rate p_L (the table below has the numbers)",
+            "p_L",
+        ),
+        (
+            Kind::Depth,
+            "plot-depth",
+            "Depth (the table below has the numbers)",
+            "depth",
+        ),
     ] {
         let wrap = el(&doc, "div", &[("class", "plot-wrap")], None)?;
         let canvas = el(
@@ -236,36 +326,64 @@ pub fn mount(shell: &Shell, store: Rc<Store>, pool: Pool) -> Result<Rc<Plots>, J
         .dyn_into::<HtmlCanvasElement>()?;
         let tooltip = el(&doc, "div", &[("class", "plot-tooltip")], None)?;
         tooltip.set_attribute("hidden", "")?;
+        let table = TableView::new(&doc, id, what)?;
         wrap.append_child(&canvas)?;
         wrap.append_child(&tooltip)?;
+        wrap.append_child(&table.toggle)?;
+        wrap.append_child(&table.wrap)?;
         grid.append_child(&wrap)?;
         charts.push(Chart {
             kind,
             canvas,
             tooltip,
+            table,
             pixel_xs: RefCell::new(Vec::new()),
         });
     }
     root.append_child(&grid)?;
+    let notes = el(
+        &doc,
+        "ul",
+        &[("id", "plot-notes"), ("class", "plot-notes")],
+        None,
+    )?;
+    root.append_child(&notes)?;
+    let slot = el(&doc, "div", &[("class", "plot-extra")], None)?;
+    root.append_child(&slot)?;
     let exports = el(&doc, "div", &[("class", "exports")], None)?;
     root.append_child(&exports)?;
 
     root.set_attribute("data-workers", &pool.size().to_string())?;
     let [pl, depth]: [Chart; 2] = charts.try_into().map_err(|_| "two charts")?;
     let params = store.get();
+    let axis = store.snapshot().axis();
+    let group = pool.group();
     let plots = Rc::new(Plots {
         store: store.clone(),
         pool,
+        group,
         export_bar: exports,
+        slot,
         root,
         status,
         bar,
         error,
+        notes,
         axis_select: axis_select.clone(),
+        range: RangeEditor {
+            form: form.clone(),
+            from,
+            to,
+            points,
+            scale,
+            paper,
+            error: range_error,
+        },
         charts: [pl, depth],
         run: RefCell::new(Run {
             generation: 0,
-            axis: store.snapshot().axis(),
+            axis,
+            range: SweepRange::default_for(axis, &params),
             params,
             xs: Vec::new(),
             current: 0,
@@ -280,6 +398,8 @@ pub fn mount(shell: &Shell, store: Rc<Store>, pool: Pool) -> Result<Rc<Plots>, J
         }),
         draw_pending: Cell::new(false),
         announced: Cell::new(""),
+        listeners: RefCell::new(Vec::new()),
+        summaries: RefCell::new(Vec::new()),
     });
 
     {
@@ -293,36 +413,52 @@ pub fn mount(shell: &Shell, store: Rc<Store>, pool: Pool) -> Result<Rc<Plots>, J
     }
     {
         let p = plots.clone();
-        let on_axis = Closure::<dyn FnMut()>::new(move || {
+        on(&axis_select, "change", move || {
             if let Some(a) = XAxis::parse(&p.axis_select.value()) {
-                p.store
-                    .set_view("x", Some(a.name().to_string()), History::Push);
+                // A new axis starts from its default range.
+                let mut view: Vec<(&str, Option<String>)> = vec![("x", Some(a.name().into()))];
+                view.extend(RANGE_KEYS.iter().map(|k| (*k, None)));
+                if let Err(e) = p.store.set_with(p.store.get(), &view, History::Push) {
+                    web_sys::console::warn_1(&format!("axis refused: {e}").into());
+                }
             }
-        });
-        axis_select.add_event_listener_with_callback("change", on_axis.as_ref().unchecked_ref())?;
-        on_axis.forget();
+        })?;
     }
     {
         let p = plots.clone();
-        let on_resize = Closure::<dyn FnMut()>::new(move || p.request_draw());
-        window.add_event_listener_with_callback("resize", on_resize.as_ref().unchecked_ref())?;
-        on_resize.forget();
+        listen(&form, "submit", move |e: web_sys::Event| {
+            e.prevent_default();
+            p.apply_range();
+        })?;
+        let p = plots.clone();
+        on(&reset, "click", move || {
+            let view: Vec<(&str, Option<String>)> = RANGE_KEYS.iter().map(|k| (*k, None)).collect();
+            p.range_message(None);
+            if let Err(e) = p.store.set_with(p.store.get(), &view, History::Push) {
+                p.range_message(Some(&e));
+            }
+        })?;
+    }
+    {
+        let p = plots.clone();
+        on(&window, "resize", move || p.request_draw())?;
     }
     for i in 0..2 {
         let p = plots.clone();
-        let on_move =
-            Closure::<dyn FnMut(MouseEvent)>::new(move |e: MouseEvent| p.hover(i, Some(&e)));
-        let canvas = &plots.charts[i].canvas;
-        canvas.add_event_listener_with_callback("mousemove", on_move.as_ref().unchecked_ref())?;
-        on_move.forget();
+        let canvas = plots.charts[i].canvas.clone();
+        listen(&canvas, "mousemove", move |e: MouseEvent| {
+            p.hover(i, Some(&e))
+        })?;
         let p = plots.clone();
-        let on_leave =
-            Closure::<dyn FnMut(MouseEvent)>::new(move |_e: MouseEvent| p.hover(i, None));
-        canvas.add_event_listener_with_callback("mouseleave", on_leave.as_ref().unchecked_ref())?;
-        on_leave.forget();
+        listen(&canvas, "mouseleave", move |_: MouseEvent| p.hover(i, None))?;
     }
     plots.restart();
     Ok(plots)
+}
+
+/// Whether the view pairs hold any range key.
+fn has_range_keys(view: &[(String, String)]) -> bool {
+    view.iter().any(|(k, _)| RANGE_KEYS.contains(&k.as_str()))
 }
 
 impl Plots {
@@ -336,6 +472,11 @@ impl Plots {
         &self.export_bar
     }
 
+    /// The element where panels that follow the plots put their views (under the plots).
+    pub fn slot(&self) -> &Element {
+        &self.slot
+    }
+
     /// The parameters the plotted points were computed around (the x value varies).
     pub fn params(&self) -> Params {
         self.run.borrow().params
@@ -344,6 +485,54 @@ impl Plots {
     /// The x axis currently plotted.
     pub fn axis(&self) -> XAxis {
         self.run.borrow().axis
+    }
+
+    /// The x range currently plotted.
+    pub fn range(&self) -> SweepRange {
+        self.run.borrow().range
+    }
+
+    /// Bumped on every restart.
+    pub fn generation(&self) -> u64 {
+        self.run.borrow().generation
+    }
+
+    /// Every point has its requested statistics (and nothing failed).
+    pub fn is_final(&self) -> bool {
+        let run = self.run.borrow();
+        run.jobs_left == 0 && run.error.is_none()
+    }
+
+    /// The plotted points so far, by increasing x.
+    pub fn points(&self) -> Vec<PointData> {
+        let run = self.run.borrow();
+        let last = run.passes.len().saturating_sub(1);
+        run.results
+            .iter()
+            .zip(&run.xs)
+            .filter_map(|(r, &x)| {
+                r.as_ref().map(|r| PointData {
+                    x,
+                    pass: r.pass,
+                    last: r.pass == last,
+                    report: r.report.clone(),
+                    point: r.point,
+                    min_links: r.min_links.clone(),
+                })
+            })
+            .collect()
+    }
+
+    /// Calls `f` whenever the plotted data change (at most once per animation frame) and after
+    /// every restart.
+    pub fn subscribe(&self, f: impl Fn(&Plots) + 'static) {
+        self.listeners.borrow_mut().push(Rc::new(f));
+    }
+
+    /// Adds a sentence to what the live region says when the plots are done (e.g. the claims'
+    /// verdicts).
+    pub fn add_summary(&self, f: impl Fn(&Plots) -> Option<String> + 'static) {
+        self.summaries.borrow_mut().push(Rc::new(f));
     }
 
     /// The canvases of the two plots with a file-name stem.
@@ -373,21 +562,134 @@ impl Plots {
             return None;
         }
         let points: Vec<PlotPoint> = have.iter().map(|r| r.point).collect();
-        let reports: Vec<(f64, &Report)> = have.iter().map(|r| (r.point.x, &r.report)).collect();
+        let reports: Vec<(f64, &Report)> = have
+            .iter()
+            .map(|r| (r.point.x, r.report.as_ref()))
+            .collect();
         let csv = plot_data::points_csv(run.axis, &points);
         let json = plot_data::points_json(run.axis, &run.params, &reports).ok()?;
         Some((csv, json))
     }
 
-    /// Cancels the running computation and starts one for the current parameters and axis.
+    fn range_message(&self, text: Option<&str>) {
+        match text {
+            Some(t) => {
+                self.range.error.set_text_content(Some(t));
+                let _ = self.range.error.remove_attribute("hidden");
+                let _ = self.range.form.set_attribute("data-invalid", "true");
+            }
+            None => {
+                self.range.error.set_text_content(None);
+                let _ = self.range.error.set_attribute("hidden", "");
+                let _ = self.range.form.remove_attribute("data-invalid");
+            }
+        }
+    }
+
+    /// Reads the range editor, validates it for the current axis and writes it to the hash;
+    /// a refused range changes nothing and says why.
+    fn apply_range(&self) {
+        let axis = self.axis();
+        let number = |key: &str, field: &HtmlInputElement| -> Result<f64, String> {
+            let text = field.value();
+            let t = text.trim();
+            t.parse::<f64>()
+                .ok()
+                .filter(|v| v.is_finite())
+                .ok_or_else(|| format!("{key}: '{t}' is not a number"))
+        };
+        let result = (|| -> Result<SweepRange, String> {
+            let from = number("from", &self.range.from)?;
+            let to = number("to", &self.range.to)?;
+            let pts_text = self.range.points.value();
+            let points: u32 = pts_text
+                .trim()
+                .parse()
+                .map_err(|_| format!("points: '{}' is not a whole number", pts_text.trim()))?;
+            let scale = Scale::parse(&self.range.scale.value()).unwrap_or_default();
+            let r = SweepRange {
+                from,
+                to,
+                points,
+                scale,
+                paper: self.range.paper.checked() && !axis.paper_values().is_empty(),
+            };
+            r.validate(axis)?;
+            Ok(r)
+        })();
+        match result {
+            Err(e) => {
+                self.range_message(Some(&format!("Range refused: {e}")));
+                announce(&format!("Range refused: {e}"));
+            }
+            Ok(r) => {
+                self.range_message(None);
+                let view = [
+                    ("from", Some(hash_number(r.from))),
+                    ("to", Some(hash_number(r.to))),
+                    ("pts", Some(r.points.to_string())),
+                    ("scale", Some(r.scale.name().to_string())),
+                    ("paper", r.paper.then(|| "1".to_string())),
+                ];
+                if let Err(e) = self.store.set_with(self.store.get(), &view, History::Push) {
+                    self.range_message(Some(&format!("Range refused: {e}")));
+                }
+            }
+        }
+    }
+
+    /// Shows `range` in the editor (and which scales and options the axis offers).
+    fn show_range(&self, axis: XAxis, range: &SweepRange) {
+        self.range.from.set_value(&hash_number(range.from));
+        self.range.to.set_value(&hash_number(range.to));
+        self.range.points.set_value(&range.points.to_string());
+        self.range.scale.set_value(range.scale.name());
+        let opts = self.range.scale.options();
+        for i in 0..opts.length() {
+            if let Some(o) = opts
+                .item(i)
+                .and_then(|o| o.dyn_into::<web_sys::HtmlOptionElement>().ok())
+            {
+                let ok = Scale::parse(&o.value()).is_some_and(|s| axis.scales().contains(&s));
+                o.set_disabled(!ok);
+            }
+        }
+        let paper = !axis.paper_values().is_empty();
+        self.range.paper.set_disabled(!paper);
+        self.range.paper.set_checked(paper && range.paper);
+    }
+
+    /// Cancels the running computation and starts one for the current parameters, axis and
+    /// range.
     pub fn restart(self: &Rc<Self>) {
-        if let Err(e) = self.pool.cancel_all() {
+        if let Err(e) = self.pool.cancel_group(self.group) {
             self.show_error(&format!("cannot restart the workers: {e:?}"));
         }
-        let params = self.store.get();
-        let axis = self.store.snapshot().axis();
+        let snap = self.store.snapshot();
+        let params = snap.params;
+        let axis = snap.axis();
         self.axis_select.set_value(axis.name());
-        let xs = axis.values(&params);
+        let range = if has_range_keys(&snap.view) {
+            match range_from_hash(&snap.hash(), axis, &params) {
+                Ok(r) => {
+                    self.range_message(None);
+                    r
+                }
+                Err(e) => {
+                    self.range_message(Some(&format!(
+                        "The range in the address was refused ({e}); showing the default range."
+                    )));
+                    SweepRange::default_for(axis, &params)
+                }
+            }
+        } else {
+            if !self.range.form.has_attribute("data-invalid") {
+                self.range_message(None);
+            }
+            SweepRange::default_for(axis, &params)
+        };
+        self.show_range(axis, &range);
+        let xs = range.values_with_current(axis, &params);
         let cur = axis.value(&params);
         let current = xs
             .iter()
@@ -399,6 +701,7 @@ impl Plots {
             let mut run = self.run.borrow_mut();
             run.generation += 1;
             run.axis = axis;
+            run.range = range;
             run.params = params;
             run.xs = xs.clone();
             run.current = current;
@@ -422,9 +725,14 @@ impl Plots {
             .collect();
         for (pi, pass) in ps.iter().enumerate() {
             for &xi in &order {
-                let job = Job::Simulate {
-                    params: point_params(&params, axis, xs[xi], *pass),
-                    engine: EngineKind::Fast,
+                let point = point_params(&params, axis, xs[xi], *pass);
+                let job = if axis == XAxis::T {
+                    Job::MinLinks { params: point }
+                } else {
+                    Job::Simulate {
+                        params: point,
+                        engine: EngineKind::Fast,
+                    }
                 };
                 let small = pi == 0 && ps.len() > 1;
                 let weak = Rc::downgrade(self);
@@ -434,7 +742,7 @@ impl Plots {
                         p.on_outcome(generation, xi, pi, per_circuit, outcome);
                     }
                 }));
-                self.pool.submit(job, small, false, callback);
+                self.pool.submit_in(self.group, job, small, false, callback);
             }
         }
         self.update_attributes();
@@ -473,39 +781,48 @@ impl Plots {
             if run.generation != generation {
                 return;
             }
-            match outcome {
+            let parsed = match outcome {
                 Outcome::Progress { .. } => {
                     run.work_done += per_circuit;
                     drop(run);
                     self.update_attributes();
                     return;
                 }
-                Outcome::Report { json } => {
-                    run.jobs_left = run.jobs_left.saturating_sub(1);
-                    match serde_json::from_str::<Report>(&json) {
-                        Ok(report) => {
-                            let better = run.results[xi].as_ref().is_none_or(|r| r.pass <= pi);
-                            if better {
-                                let point = PlotPoint::from_report(run.xs[xi], &report);
-                                run.results[xi] = Some(PointResult {
-                                    pass: pi,
-                                    report,
-                                    json,
-                                    point,
-                                });
-                            }
-                            if xi == run.current && run.first_ms.is_none() {
-                                run.first_ms = Some(now() - run.started);
-                            }
-                        }
-                        Err(e) => run.error = Some(format!("unreadable report from a worker: {e}")),
+                Outcome::Report { json } => serde_json::from_str::<Report>(&json)
+                    .map(|r| (r, json, None))
+                    .map_err(|e| format!("unreadable report from a worker: {e}")),
+                Outcome::MinLinks { json, min_links } => {
+                    match (
+                        serde_json::from_str::<Report>(&json),
+                        serde_json::from_str::<MinLinks>(&min_links),
+                    ) {
+                        (Ok(r), Ok(m)) => Ok((r, json, Some(m))),
+                        (Err(e), _) => Err(format!("unreadable report from a worker: {e}")),
+                        (_, Err(e)) => Err(format!("unreadable min-links result: {e}")),
                     }
                 }
-                Outcome::Error { message } => {
-                    run.jobs_left = run.jobs_left.saturating_sub(1);
-                    run.error = Some(message);
-                }
+                Outcome::Error { message } => Err(message),
                 _ => return,
+            };
+            run.jobs_left = run.jobs_left.saturating_sub(1);
+            match parsed {
+                Ok((report, json, min_links)) => {
+                    let better = run.results[xi].as_ref().is_none_or(|r| r.pass <= pi);
+                    if better {
+                        let point = PlotPoint::from_report(run.xs[xi], &report);
+                        run.results[xi] = Some(PointResult {
+                            pass: pi,
+                            report: Rc::new(report),
+                            json,
+                            point,
+                            min_links,
+                        });
+                    }
+                    if xi == run.current && run.first_ms.is_none() {
+                        run.first_ms = Some(now() - run.started);
+                    }
+                }
+                Err(e) => run.error = Some(e),
             }
         }
         let err = self.run.borrow().error.clone();
@@ -523,99 +840,247 @@ impl Plots {
         self.root.set_attribute("data-state", "error").ok();
     }
 
+    /// One sentence on the current point for the live region.
+    fn current_summary(run: &Run) -> Option<String> {
+        let r = run.results.get(run.current)?.as_ref()?;
+        let pl = r.point.logical_error_rates();
+        let d = r.point.depths();
+        Some(format!(
+            "At {} = {}: p_L distributed {:.3}, monolithic {:.3}, direct {:.3}; depth \
+             distributed {:.0}, monolithic {:.0}, direct {:.0}.",
+            run.axis.name(),
+            format_value(r.point.x),
+            pl[2].mean,
+            pl[1].mean,
+            pl[0].mean,
+            d[2].mean,
+            d[1].mean,
+            d[0].mean
+        ))
+    }
+
     fn update_attributes(&self) {
-        let run = self.run.borrow();
-        let set = |k: &str, v: &str| {
-            let _ = self.root.set_attribute(k, v);
-        };
-        let state = if run.error.is_some() {
-            "error"
-        } else if run.jobs_left == 0 {
-            "done"
-        } else {
-            "computing"
-        };
-        set("data-state", state);
-        set("data-generation", &run.generation.to_string());
-        set("data-x", run.axis.name());
-        let xs: Vec<String> = run.xs.iter().map(|x| x.to_string()).collect();
-        set("data-xs", &xs.join(","));
-        if let Some(ms) = run.first_ms {
-            set("data-first-ms", &format!("{ms:.1}"));
-        } else {
-            let _ = self.root.remove_attribute("data-first-ms");
-        }
-        let frac = if run.work_total > 0.0 {
-            (run.work_done / run.work_total).clamp(0.0, 1.0)
-        } else {
-            1.0
-        };
-        let frac = if run.jobs_left == 0 { 1.0 } else { frac };
-        set("data-progress", &format!("{frac:.3}"));
-        let _ = self
-            .bar
-            .unchecked_ref::<web_sys::HtmlElement>()
-            .style()
-            .set_property("width", &format!("{:.1}%", 100.0 * frac));
-        let last = run.passes.len().saturating_sub(1);
-        let text = if let Some(e) = &run.error {
-            format!("Error: {e}")
-        } else if run.jobs_left == 0 {
-            let ms = now() - run.started;
-            set("data-done-ms", &format!("{ms:.0}"));
-            format!(
-                "Done: {} circuits × {} samples per point, {} points ({:.1} s)",
-                run.params.circuits,
-                run.params.shots,
-                run.xs.len(),
-                ms / 1000.0
-            )
-        } else {
-            let _ = self.root.remove_attribute("data-done-ms");
-            let best = run.results.iter().flatten().map(|r| r.pass).min();
-            match best {
-                Some(p) if run.results.iter().all(Option::is_some) && p < last => format!(
-                    "Estimate with {} circuit(s) × {} samples; refining… {:.0}%",
-                    run.passes[p].circuits,
-                    run.passes[p].shots,
-                    100.0 * frac
-                ),
-                _ => format!("Computing… {:.0}%", 100.0 * frac),
+        let (state, text) = {
+            let run = self.run.borrow();
+            let set = |k: &str, v: &str| {
+                let _ = self.root.set_attribute(k, v);
+            };
+            let state = if run.error.is_some() {
+                "error"
+            } else if run.jobs_left == 0 {
+                "done"
+            } else {
+                "computing"
+            };
+            set("data-state", state);
+            set("data-generation", &run.generation.to_string());
+            set("data-x", run.axis.name());
+            let xs: Vec<String> = run.xs.iter().map(|x| x.to_string()).collect();
+            set("data-xs", &xs.join(","));
+            set("data-range", &run.range.to_hash());
+            if let Some(ms) = run.first_ms {
+                set("data-first-ms", &format!("{ms:.1}"));
+            } else {
+                let _ = self.root.remove_attribute("data-first-ms");
             }
+            let frac = if run.work_total > 0.0 {
+                (run.work_done / run.work_total).clamp(0.0, 1.0)
+            } else {
+                1.0
+            };
+            let frac = if run.jobs_left == 0 { 1.0 } else { frac };
+            set("data-progress", &format!("{frac:.3}"));
+            let _ = self
+                .bar
+                .unchecked_ref::<web_sys::HtmlElement>()
+                .style()
+                .set_property("width", &format!("{:.1}%", 100.0 * frac));
+            let last = run.passes.len().saturating_sub(1);
+            let text = if let Some(e) = &run.error {
+                format!("Error: {e}")
+            } else if run.jobs_left == 0 {
+                let ms = now() - run.started;
+                set("data-done-ms", &format!("{ms:.0}"));
+                format!(
+                    "Done: {} circuits × {} samples per point, {} points ({:.1} s)",
+                    run.params.circuits,
+                    run.params.shots,
+                    run.xs.len(),
+                    ms / 1000.0
+                )
+            } else {
+                let _ = self.root.remove_attribute("data-done-ms");
+                let best = run.results.iter().flatten().map(|r| r.pass).min();
+                match best {
+                    Some(p) if run.results.iter().all(Option::is_some) && p < last => format!(
+                        "Estimate with {} circuit(s) × {} samples; refining… {:.0}%",
+                        run.passes[p].circuits,
+                        run.passes[p].shots,
+                        100.0 * frac
+                    ),
+                    _ => format!("Computing… {:.0}%", 100.0 * frac),
+                }
+            };
+            self.status.set_text_content(Some(&text));
+            if let Some(Some(r)) = run.results.get(run.current) {
+                let pl = r.point.logical_error_rates();
+                let d = r.point.depths();
+                let summary = serde_json::json!({
+                    "x": r.point.x,
+                    "pass": r.pass,
+                    "final": r.pass == last,
+                    "circuits": r.point.circuits,
+                    "shots": r.point.shots,
+                    "n": r.report.params.n,
+                    "tau_e": r.report.params.tau_e,
+                    "logical_error_rate": pl.iter().map(|m| m.mean).collect::<Vec<_>>(),
+                    "depth": d.iter().map(|m| m.mean).collect::<Vec<_>>(),
+                });
+                set("data-current", &summary.to_string());
+            } else {
+                let _ = self.root.remove_attribute("data-current");
+            }
+            let text = if state == "done" {
+                match Self::current_summary(&run) {
+                    Some(s) => format!("{text}. {s}"),
+                    None => text,
+                }
+            } else {
+                text
+            };
+            (state, text)
         };
-        self.status.set_text_content(Some(&text));
         // The status line changes with every progress step; the live region hears only when
         // a computation finishes or fails.
         if self.announced.replace(state) != state && state != "computing" {
-            announce(&format!("Plots: {text}"));
-        }
-        if let Some(Some(r)) = run.results.get(run.current) {
-            let pl = r.point.logical_error_rates();
-            let d = r.point.depths();
-            let summary = serde_json::json!({
-                "x": r.point.x,
-                "pass": r.pass,
-                "final": r.pass == last,
-                "circuits": r.point.circuits,
-                "shots": r.point.shots,
-                "n": r.report.params.n,
-                "tau_e": r.report.params.tau_e,
-                "logical_error_rate": pl.iter().map(|m| m.mean).collect::<Vec<_>>(),
-                "depth": d.iter().map(|m| m.mean).collect::<Vec<_>>(),
-            });
-            set("data-current", &summary.to_string());
-        } else {
-            let _ = self.root.remove_attribute("data-current");
+            let mut said = format!("Plots: {text}");
+            if state == "done" {
+                let summaries: Vec<Summary> = self.summaries.borrow().clone();
+                for s in summaries {
+                    if let Some(extra) = s(self) {
+                        said.push(' ');
+                        said.push_str(&extra);
+                    }
+                }
+            }
+            announce(&said);
         }
     }
 
-    /// Repaints both plots (cheap: a few dozen shapes each).
+    /// Repaints both plots (cheap: a few dozen shapes each), refreshes their tables and the
+    /// threshold notes, then tells the listeners.
     pub fn draw(&self) {
-        let run = self.run.borrow();
-        for chart in &self.charts {
-            match draw_chart(chart, &run) {
-                Ok(xs) => *chart.pixel_xs.borrow_mut() = xs,
-                Err(e) => web_sys::console::warn_1(&format!("plot not drawn: {e}").into()),
+        {
+            let run = self.run.borrow();
+            let points: Vec<(f64, &Report)> = run
+                .results
+                .iter()
+                .zip(&run.xs)
+                .filter_map(|(r, &x)| r.as_ref().map(|r| (x, r.report.as_ref())))
+                .collect();
+            let th = thresholds::thresholds(run.axis, run.range.scale, &points);
+            let points_opt: Vec<Option<PlotPoint>> = run
+                .results
+                .iter()
+                .map(|r| r.as_ref().map(|r| r.point))
+                .collect();
+            for chart in &self.charts {
+                let data = ChartData {
+                    axis: run.axis,
+                    scale: run.range.scale,
+                    xs: &run.xs,
+                    points: &points_opt,
+                    current: run.current,
+                    thresholds: &th,
+                };
+                match draw_chart(&chart.canvas, chart.kind, &data) {
+                    Ok((xs, drawn)) => {
+                        *chart.pixel_xs.borrow_mut() = xs;
+                        let list: Vec<serde_json::Value> = drawn
+                            .iter()
+                            .map(|m| {
+                                serde_json::json!({
+                                    "kind": m.kind, "x": m.x, "label": m.label,
+                                    "resolved": m.resolved,
+                                })
+                            })
+                            .collect();
+                        let _ = chart.canvas.set_attribute(
+                            "data-markers",
+                            &serde_json::Value::Array(list).to_string(),
+                        );
+                        let labels: Vec<&str> = drawn.iter().map(|m| m.label.as_str()).collect();
+                        let base = match chart.kind {
+                            Kind::LogicalErrorRate => "Logical error rate p_L",
+                            Kind::Depth => "Depth",
+                        };
+                        let aria = if labels.is_empty() {
+                            format!(
+                                "{base} against {} (the table has the numbers)",
+                                run.axis.label()
+                            )
+                        } else {
+                            format!(
+                                "{base} against {}; marked: {} (the table has the numbers)",
+                                run.axis.label(),
+                                labels.join("; ")
+                            )
+                        };
+                        let _ = chart.canvas.set_attribute("aria-label", &aria);
+                    }
+                    Err(e) => web_sys::console::warn_1(&format!("plot not drawn: {e}").into()),
+                }
+                let pts: Vec<PlotPoint> = run.results.iter().flatten().map(|r| r.point).collect();
+                let kind = match chart.kind {
+                    Kind::LogicalErrorRate => TableKind::LogicalErrorRate,
+                    Kind::Depth => TableKind::Depth,
+                };
+                if let Err(e) = chart.table.fill(&plot_table(kind, run.axis, &pts)) {
+                    web_sys::console::warn_2(&"plot table not filled".into(), &e);
+                }
+            }
+            self.show_notes(&th);
+        }
+        let listeners: Vec<Listener> = self.listeners.borrow().clone();
+        for l in listeners {
+            l(self);
+        }
+    }
+
+    /// The markers' explanations and what could not be marked, under the plots.
+    fn show_notes(&self, th: &Thresholds) {
+        let Ok(doc) = super::dom::document() else {
+            return;
+        };
+        self.notes.set_text_content(None);
+        for m in th.markers.iter().filter(|m| m.in_range) {
+            if let Ok(li) = el(&doc, "li", &[("data-kind", kind_id(m.kind))], None) {
+                if let Ok(b) = el(&doc, "b", &[], Some(&m.label)) {
+                    let _ = li.append_child(&b);
+                }
+                let _ = li.append_with_str_1(&format!(": {}", m.detail));
+                let _ = self.notes.append_child(&li);
+            }
+        }
+        for m in th.markers.iter().filter(|m| !m.in_range) {
+            let text = format!(
+                "Outside the plotted range: {} ({}).",
+                m.label,
+                m.detail.trim_end_matches('.')
+            );
+            if let Ok(li) = el(&doc, "li", &[("data-kind", kind_id(m.kind))], Some(&text)) {
+                let _ = self.notes.append_child(&li);
+            }
+        }
+        for c in &th.curves {
+            let text = format!("{}: {}", c.label, c.detail);
+            if let Ok(li) = el(&doc, "li", &[("data-kind", "curve")], Some(&text)) {
+                let _ = self.notes.append_child(&li);
+            }
+        }
+        for n in &th.notes {
+            if let Ok(li) = el(&doc, "li", &[("data-kind", "note")], Some(n)) {
+                let _ = self.notes.append_child(&li);
             }
         }
     }
@@ -671,232 +1136,4 @@ impl Plots {
             .style()
             .set_property("left", &format!("{left:.0}px"));
     }
-}
-
-fn series_values(kind: Kind, p: &PlotPoint) -> [crate::estimate::MeanStd; 3] {
-    match kind {
-        Kind::LogicalErrorRate => p.logical_error_rates(),
-        Kind::Depth => p.depths(),
-    }
-}
-
-/// Paints one chart; returns the pixel x of every x value (for the hover read-out).
-fn draw_chart(chart: &Chart, run: &Run) -> Result<Vec<f64>, String> {
-    let d = dpr();
-    let canvas = &chart.canvas;
-    let (w, h) = (
-        (f64::from(canvas.client_width().max(1)) * d).round() as u32,
-        (f64::from(canvas.client_height().max(1)) * d).round() as u32,
-    );
-    if canvas.width() != w || canvas.height() != h {
-        canvas.set_width(w);
-        canvas.set_height(h);
-    }
-    let err = |e: &dyn std::fmt::Debug| format!("{e:?}");
-    let axis = run.axis;
-    let us: Vec<f64> = run.xs.iter().map(|&x| to_plot_x(axis, x)).collect();
-    let (mut x0, mut x1) = us
-        .iter()
-        .fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), &u| {
-            (a.min(u), b.max(u))
-        });
-    if !(x0.is_finite() && x1.is_finite()) || x1 - x0 < 1e-9 {
-        x0 = us.first().copied().unwrap_or(0.0) - 1.0;
-        x1 = x0 + 2.0;
-    }
-    let pad = 0.06 * (x1 - x0);
-    let (x0, x1) = (x0 - pad, x1 + pad);
-
-    let points: Vec<&PlotPoint> = run.results.iter().flatten().map(|r| &r.point).collect();
-    let mut lo = f64::INFINITY;
-    let mut hi = f64::NEG_INFINITY;
-    for p in &points {
-        for m in series_values(chart.kind, p) {
-            if m.mean.is_finite() {
-                lo = lo.min(m.mean - m.std.max(0.0));
-                hi = hi.max(m.mean + m.std.max(0.0));
-            }
-        }
-        if chart.kind == Kind::Depth {
-            for b in [
-                p.prop1_monolithic_depth_uniform_model,
-                p.prop2_distributed_depth_bound_uniform_model,
-            ] {
-                if b.is_finite() {
-                    lo = lo.min(b);
-                    hi = hi.max(b);
-                }
-            }
-        }
-    }
-    // Headroom above the data keeps the legend (upper left) off the points.
-    let (y0, y1) = match chart.kind {
-        Kind::LogicalErrorRate => (
-            0.0,
-            if hi.is_finite() && hi > 0.0 {
-                hi / (1.0 - LEGEND_PL)
-            } else {
-                1.0
-            },
-        ),
-        Kind::Depth => {
-            if lo.is_finite() && hi.is_finite() {
-                let span = (hi - lo).max(1.0);
-                let y0 = (lo - 0.08 * span).max(0.0);
-                (y0, (hi - LEGEND_DEPTH * y0) / (1.0 - LEGEND_DEPTH))
-            } else {
-                (0.0, 100.0)
-            }
-        }
-    };
-
-    let backend = CanvasBackend::with_canvas_object(canvas.clone()).ok_or("no canvas backend")?;
-    let root = backend.into_drawing_area();
-    root.fill(&WHITE).map_err(|e| err(&e))?;
-    let px = |v: f64| (v * d).round() as u32;
-    // Text follows the page's text size (larger in presentation mode: `dom::text_scale`).
-    let ts = super::dom::text_scale();
-    let font = |v: f64| ("sans-serif", v * d * ts);
-    let title = match chart.kind {
-        Kind::LogicalErrorRate => "Logical error rate p_L (mean ± std over circuits)",
-        Kind::Depth => "Depth (mean ± std over circuits)",
-    };
-    let mut ch = ChartBuilder::on(&root)
-        .caption(title, font(14.0))
-        .margin(px(10.0))
-        .x_label_area_size(px(40.0 * ts))
-        .y_label_area_size(px(64.0 * ts))
-        .build_cartesian_2d(x0..x1, y0..y1)
-        .map_err(|e| err(&e))?;
-    let x_fmt = |u: &f64| format_value(from_plot_x(axis, *u));
-    let y_fmt = |v: &f64| match chart.kind {
-        Kind::LogicalErrorRate => format_value(*v),
-        Kind::Depth => format!("{v:.0}"),
-    };
-    ch.configure_mesh()
-        .x_desc(axis.label())
-        .y_desc(match chart.kind {
-            Kind::LogicalErrorRate => "p_L",
-            Kind::Depth => "depth (layers)",
-        })
-        .x_label_formatter(&x_fmt)
-        .y_label_formatter(&y_fmt)
-        .x_labels(8)
-        .y_labels(6)
-        .label_style(font(12.0))
-        .axis_desc_style(font(13.0))
-        .max_light_lines(2)
-        .light_line_style(RGBColor(238, 240, 244))
-        .bold_line_style(RGBColor(222, 226, 232))
-        .draw()
-        .map_err(|e| err(&e))?;
-
-    // The current slider value: a translucent band.
-    let ucur = us.get(run.current).copied().unwrap_or(x0);
-    ch.draw_series(std::iter::once(PathElement::new(
-        vec![(ucur, y0), (ucur, y1)],
-        ShapeStyle {
-            color: series_colour(2).mix(0.15),
-            filled: false,
-            stroke_width: px(10.0),
-        },
-    )))
-    .map_err(|e| err(&e))?;
-
-    let cap = 0.008 * (x1 - x0);
-    for (s, name) in NAMES.iter().enumerate() {
-        let colour = &series_colour(s);
-        let line: Vec<(f64, f64)> = run
-            .results
-            .iter()
-            .zip(&us)
-            .filter_map(|(r, &u)| {
-                r.as_ref()
-                    .map(|r| (u, series_values(chart.kind, &r.point)[s].mean))
-            })
-            .filter(|(_, m)| m.is_finite())
-            .collect();
-        let style = colour.stroke_width(px(2.0));
-        let c = *colour;
-        let anno = match dash(s) {
-            None => ch.draw_series(LineSeries::new(line.clone(), style)),
-            Some((on, off)) => {
-                ch.draw_series(DashedLineSeries::new(line.clone(), px(on), px(off), style))
-            }
-        }
-        .map_err(|e| err(&e))?;
-        let d = dpr();
-        anno.label(*name)
-            .legend(move |(x, y)| legend_sample(s, (x, y), c, d));
-        // Error bars: ± std over circuits.
-        let bars = run.results.iter().zip(&us).filter_map(|(r, &u)| {
-            let m = series_values(chart.kind, &r.as_ref()?.point)[s];
-            (m.mean.is_finite() && m.std.is_finite() && m.std > 0.0).then_some((u, m))
-        });
-        for (u, m) in bars {
-            let (a, b) = ((m.mean - m.std).max(y0), m.mean + m.std);
-            ch.draw_series([
-                PathElement::new(vec![(u, a), (u, b)], colour.stroke_width(px(1.0))),
-                PathElement::new(
-                    vec![(u - cap, a), (u + cap, a)],
-                    colour.stroke_width(px(1.0)),
-                ),
-                PathElement::new(
-                    vec![(u - cap, b), (u + cap, b)],
-                    colour.stroke_width(px(1.0)),
-                ),
-            ])
-            .map_err(|e| err(&e))?;
-        }
-        ch.draw_series(line.iter().map(|&(u, m)| {
-            let r = if (u - ucur).abs() < 1e-12 { 6.0 } else { 3.5 };
-            marker(s, (u, m), px(r) as i32, c.filled())
-        }))
-        .map_err(|e| err(&e))?;
-    }
-    if chart.kind == Kind::Depth {
-        let bound = |f: fn(&PlotPoint) -> f64| -> Vec<(f64, f64)> {
-            run.results
-                .iter()
-                .zip(&us)
-                .filter_map(|(r, &u)| r.as_ref().map(|r| (u, f(&r.point))))
-                .filter(|(_, v)| v.is_finite())
-                .collect()
-        };
-        let p1 = bound(|p| p.prop1_monolithic_depth_uniform_model);
-        let p2 = bound(|p| p.prop2_distributed_depth_bound_uniform_model);
-        let s1 = series_colour(1).mix(0.7).stroke_width(px(1.0));
-        let s2 = series_colour(2).mix(0.7).stroke_width(px(1.0));
-        ch.draw_series(
-            p1.iter()
-                .map(|&(u, v)| Cross::new((u, v), px(4.0) as i32, s1)),
-        )
-        .map_err(|e| err(&e))?;
-        ch.draw_series(LineSeries::new(p1, s1))
-            .map_err(|e| err(&e))?
-            .label("Prop. 1 (uniform model)")
-            .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 20, y)], s1));
-        ch.draw_series(
-            p2.iter()
-                .map(|&(u, v)| TriangleMarker::new((u, v), px(4.0) as i32, s2)),
-        )
-        .map_err(|e| err(&e))?;
-        ch.draw_series(LineSeries::new(p2, s2))
-            .map_err(|e| err(&e))?
-            .label("uniform-model bound, 4(t+1)")
-            .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 20, y)], s2));
-    }
-    ch.configure_series_labels()
-        .position(SeriesLabelPosition::UpperLeft)
-        .background_style(WHITE.mix(0.85))
-        .border_style(RGBColor(200, 205, 214))
-        .label_font(font(12.0))
-        .draw()
-        .map_err(|e| err(&e))?;
-    let pixel_xs = us
-        .iter()
-        .map(|&u| f64::from(ch.backend_coord(&(u, y0)).0))
-        .collect();
-    root.present().map_err(|e| err(&e))?;
-    Ok(pixel_xs)
 }

@@ -8,6 +8,12 @@
 //!
 //! A worker that fails (a panic in the engine traps the wasm, which raises `onerror`) reports
 //! an [`Outcome::Error`] to the job's callback and is replaced.
+//!
+//! **Groups.** Every job belongs to a [`Group`] ([`Pool::group`] makes one per panel): the
+//! plots and the claim map each cancel their own jobs with [`Pool::cancel_group`] without
+//! touching the other's. **Background** jobs ([`Pool::submit_background`], e.g. the claim
+//! map's readings) never run on the preview lane and are handed out only when no other job
+//! waits, so a long background run does not hold up the plots' refinement.
 
 use std::cell::RefCell;
 use std::collections::VecDeque;
@@ -39,8 +45,17 @@ struct Task {
     id: u32,
     json: String,
     small: bool,
+    group: Group,
+    background: bool,
     callback: Callback,
 }
+
+/// The jobs of one panel, cancelled together by [`Pool::cancel_group`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Group(u32);
+
+/// The group of jobs submitted with [`Pool::submit`] (the plots' and the exports').
+pub const DEFAULT_GROUP: Group = Group(0);
 
 struct Lane {
     worker: Worker,
@@ -56,6 +71,7 @@ struct Inner {
     lanes: Vec<Lane>,
     queue: VecDeque<Task>,
     next_id: u32,
+    next_group: u32,
 }
 
 /// The pool; cheap to clone (shared state).
@@ -87,6 +103,7 @@ impl Pool {
                 lanes: Vec::new(),
                 queue: VecDeque::new(),
                 next_id: 1,
+                next_group: 1,
             })),
         };
         for i in 0..size.max(2) {
@@ -101,9 +118,40 @@ impl Pool {
         self.inner.borrow().lanes.len()
     }
 
-    /// Queues `job`. Small jobs may run on the preview lane; `front` puts the job ahead of the
-    /// queue. `callback` gets progress replies and then the final reply.
+    /// A new group of jobs (for a panel that cancels its own jobs).
+    pub fn group(&self) -> Group {
+        let mut inner = self.inner.borrow_mut();
+        let g = Group(inner.next_group);
+        inner.next_group = inner.next_group.wrapping_add(1).max(1);
+        g
+    }
+
+    /// Queues `job` in [`DEFAULT_GROUP`]. Small jobs may run on the preview lane; `front` puts
+    /// the job ahead of the queue. `callback` gets progress replies and then the final reply.
     pub fn submit(&self, job: Job, small: bool, front: bool, callback: Callback) {
+        self.enqueue(job, small, front, DEFAULT_GROUP, false, callback);
+    }
+
+    /// Queues `job` in `group` ([`Pool::submit`] otherwise).
+    pub fn submit_in(&self, group: Group, job: Job, small: bool, front: bool, callback: Callback) {
+        self.enqueue(job, small, front, group, false, callback);
+    }
+
+    /// Queues a background job in `group`: never on the preview lane, and handed out only when
+    /// no foreground job waits.
+    pub fn submit_background(&self, group: Group, job: Job, callback: Callback) {
+        self.enqueue(job, false, false, group, true, callback);
+    }
+
+    fn enqueue(
+        &self,
+        job: Job,
+        small: bool,
+        front: bool,
+        group: Group,
+        background: bool,
+        callback: Callback,
+    ) {
         {
             let mut inner = self.inner.borrow_mut();
             let id = inner.next_id;
@@ -111,7 +159,9 @@ impl Pool {
             let task = Task {
                 id,
                 json: Request { id, job }.to_json(),
-                small,
+                small: small && !background,
+                group,
+                background,
                 callback,
             };
             if front {
@@ -137,6 +187,40 @@ impl Pool {
             }
         }
         Ok(())
+    }
+
+    /// Drops the queued jobs of `group` and restarts the workers busy with one of them; their
+    /// callbacks are never called again. Other groups' jobs keep running.
+    pub fn cancel_group(&self, group: Group) -> Result<(), JsValue> {
+        let weak = Rc::downgrade(&self.inner);
+        {
+            let mut inner = self.inner.borrow_mut();
+            inner.queue.retain(|t| t.group != group);
+            for i in 0..inner.lanes.len() {
+                if inner.lanes[i]
+                    .busy
+                    .as_ref()
+                    .is_some_and(|t| t.group == group)
+                {
+                    let preview = inner.lanes[i].preview_only;
+                    inner.lanes[i].worker.terminate();
+                    inner.lanes[i] = spawn(&weak, i, preview)?;
+                }
+            }
+        }
+        pump(&self.inner);
+        Ok(())
+    }
+
+    /// Jobs of `group` queued or running.
+    pub fn pending_in(&self, group: Group) -> usize {
+        let inner = self.inner.borrow();
+        inner.queue.iter().filter(|t| t.group == group).count()
+            + inner
+                .lanes
+                .iter()
+                .filter(|l| l.busy.as_ref().is_some_and(|t| t.group == group))
+                .count()
     }
 
     /// Jobs queued or running.
@@ -257,10 +341,12 @@ fn pump(pool: &Rc<RefCell<Inner>>) {
         if !lane.ready || lane.busy.is_some() {
             continue;
         }
+        let fits = |t: &Task| t.small || !lane.preview_only;
         let pos = inner
             .queue
             .iter()
-            .position(|t| t.small || !lane.preview_only);
+            .position(|t| !t.background && fits(t))
+            .or_else(|| inner.queue.iter().position(|t| t.background && fits(t)));
         let Some(task) = pos.and_then(|p| inner.queue.remove(p)) else {
             continue;
         };

@@ -53,7 +53,7 @@ test('the plot CSV starts with a header block: version, reading, every parameter
   try {
     await page.waitForSelector('#plots[data-state="done"]', { timeout: 60_000 });
     const k1 = await page.isChecked('#ctl-idle_on_resource_during_rspv');
-    const reading = k1 ? 'literal reading' : 'paper-consistent reading';
+    const reading = k1 ? 'Literal reading' : 'Paper-consistent reading';
     const csv = (await download(page, '#export-csv')).toString('utf8');
     const lines = csv.split('\n');
     const header = lines.filter((l) => l.startsWith('# '));
@@ -85,7 +85,7 @@ test('the plot CSV starts with a header block: version, reading, every parameter
     await page.waitForFunction((k) => document.getElementById('ctl-idle_on_resource_during_rspv').checked === k, !k1);
     await page.waitForSelector('#plots[data-state="done"]', { timeout: 60_000 });
     const flipped = (await download(page, '#export-csv')).toString('utf8');
-    const other = k1 ? 'paper-consistent reading' : 'literal reading';
+    const other = k1 ? 'Paper-consistent reading' : 'Literal reading';
     assert.ok(flipped.includes(`\n# reading: ${other} (K1 idle_on_resource_during_rspv = ${!k1}`), flipped.slice(0, 400));
     assert.ok(flipped.includes(`\n#   idle_on_resource_during_rspv = ${!k1}  (changed)\n`));
     assert.deepEqual(problems, []);
@@ -101,7 +101,7 @@ test('PNG exports are at device resolution with a caption of parameters, reading
   try {
     await page.waitForSelector('#plots[data-state="done"]', { timeout: 60_000 });
     const k1 = await page.isChecked('#ctl-idle_on_resource_during_rspv');
-    const reading = k1 ? 'literal reading' : 'paper-consistent reading';
+    const reading = k1 ? 'Literal reading' : 'Paper-consistent reading';
     const plot = await page.evaluate(() => {
       const c = document.getElementById('plot-pl');
       return { width: c.width, height: c.height, css: c.clientWidth };
