@@ -56,8 +56,22 @@ fn ring_layout_geometry_is_the_same_in_wasm() {
     assert!((node_radius(4, 800.0, 600.0) - 0.12 * 600.0).abs() < 1e-9);
 }
 
+/// Resolves after two animation frames: the ring view coalesces re-sampling to one per frame
+/// (issue 13 item 9), so a parameter change shows after the next frame.
+async fn frames() {
+    for _ in 0..2 {
+        let p = js_sys::Promise::new(&mut |resolve, _| {
+            web_sys::window()
+                .unwrap()
+                .request_animation_frame(&resolve)
+                .unwrap();
+        });
+        wasm_bindgen_futures::JsFuture::from(p).await.unwrap();
+    }
+}
+
 #[wasm_bindgen_test]
-fn ring_view_mounts_and_exposes_the_sampled_run() {
+async fn ring_view_mounts_and_exposes_the_sampled_run() {
     let document = web_sys::window().unwrap().document().unwrap();
     let make = |tag: &str| document.create_element(tag).unwrap();
     let root = make("div");
@@ -107,9 +121,11 @@ fn ring_view_mounts_and_exposes_the_sampled_run() {
     }
     // A parameter change re-samples the run.
     store.update(|p| p.t = 3).unwrap();
+    frames().await;
     assert_eq!(attr("data-qpus"), "4");
     // A hash read from the address bar (a shared link, Back, a hand edit) picks the shown run.
     store.apply_hash("#n=8&t=2&tau_e=5&shot=2&time=10").unwrap();
+    frames().await;
     let params = store.get();
     let run = sample_run(&Instance::generate(&params, 0), &params, 0, 2).expect("accepted");
     assert_eq!(attr("data-qpus"), "3");
