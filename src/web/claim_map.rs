@@ -209,7 +209,18 @@ pub fn mount(doc: &Document, store: Rc<Store>, pool: Pool) -> Result<(), JsValue
     let bar = el(doc, "div", &[("class", "progress-bar")], None)?;
     track.append_child(&bar)?;
     root.append_child(&track)?;
-    let scroll = el(doc, "div", &[("class", "claim-map-scroll")], None)?;
+    // Scrolls sideways on narrow screens: focusable, so the keyboard can scroll it too.
+    let scroll = el(
+        doc,
+        "div",
+        &[
+            ("class", "claim-map-scroll"),
+            ("tabindex", "0"),
+            ("role", "region"),
+            ("aria-label", "Claim map table"),
+        ],
+        None,
+    )?;
     let table = el(doc, "table", &[("id", "claim-map-table")], None)?;
     table.append_child(&*el(
         doc,
@@ -620,6 +631,12 @@ impl View {
             "running" => format!(
                 "Computing: {done} of {total} readings ({:.0}%), {stats}, {secs:.1} s so far…",
                 100.0 * frac
+            ),
+            "done" if run.base.circuits < crate::claims::map::SMALL_SAMPLE_CIRCUITS => format!(
+                "Done: {total} readings at {stats} in {secs:.1} s. Caution: with fewer than {} \
+                 circuits the standard errors are rough, so these verdicts can flip at the \
+                 paper's 20 × 200; use 20 circuits before reading them as the paper's.",
+                crate::claims::map::SMALL_SAMPLE_CIRCUITS
             ),
             "done" => format!("Done: {total} readings at {stats} in {secs:.1} s."),
             "cancelled" => format!("Cancelled after {done} of {total} readings."),

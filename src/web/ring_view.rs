@@ -425,6 +425,9 @@ pub fn mount(shell: &Shell, store: Rc<Store>) -> Result<(), JsValue> {
             ("class", "ring-explain"),
             ("aria-live", "polite"),
             ("aria-atomic", "true"),
+            // Focusable: in presentation mode it scrolls, and a scrolling region must be
+            // reachable by keyboard (axe `scrollable-region-focusable`).
+            ("tabindex", "0"),
         ],
         Some(EXPLAIN_HINT),
     )?;

@@ -99,7 +99,10 @@ test('text boxes never overlap at phone, laptop and projector sizes; fonts legib
 test('presentation mode scales the labels to at least 18 px at 1080p', async () => {
   const { context, page, problems } = await openPage(browser, baseUrl, { viewport: { width: 1920, height: 1080 } });
   try {
-    await page.evaluate(() => document.documentElement.classList.add('presentation'));
+    // The real presentation mode (src/web/presentation.rs): slide 1 holds the ring.
+    await page.click('#ring-present');
+    await page.waitForSelector('html.presentation[data-presentation="true"]');
+    await page.waitForSelector('#presentation-stage[data-slide="ring"]');
     await frames(page);
     await frames(page);
     await checkTextBoxes(page, 18, 'presentation 1920×1080');
