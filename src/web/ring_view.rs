@@ -195,9 +195,9 @@ struct Viz {
     run: Run,
     pb: Playback,
     hover: Option<Hover>,
+    /// Presentation mode is on (`presentation::is_active`, followed every frame): dark palette,
+    /// larger canvas text.
     presentation: bool,
-    /// `<html class="presentation">` (the shell's presentation mode) or this panel's own.
-    present_mode: bool,
     /// Parameters and shot to show, applied once per animation frame (input events only
     /// record them: dragging a slider re-samples at most once a frame).
     pending: Option<(Params, u32, Option<f64>)>,
@@ -483,7 +483,6 @@ pub fn mount(shell: &Shell, store: Rc<Store>) -> Result<(), JsValue> {
         pb,
         hover: None,
         presentation: false,
-        present_mode: false,
         pending: None,
         clock_text: String::new(),
         samples_taken: 0,
@@ -926,7 +925,7 @@ impl Viz {
     }
 
     fn scale(&self) -> f64 {
-        if self.present_mode {
+        if self.presentation {
             PRESENT_SCALE
         } else {
             1.0
@@ -1090,23 +1089,6 @@ impl Viz {
 
     fn on_frame(&mut self, ts: f64) -> Result<(), JsValue> {
         self.apply_pending();
-        // Presentation mode (`<html class="presentation">`, owned by `presentation`) enlarges
-        // the canvas text.
-        let present = super::presentation::is_active()
-            || self
-                .el
-                .window
-                .document()
-                .and_then(|d| d.document_element())
-                .is_some_and(|r| {
-                    r.class_name()
-                        .split_whitespace()
-                        .any(|c| c == "presentation")
-                });
-        if present != self.present_mode {
-            self.present_mode = present;
-            self.static_dirty = true;
-        }
         if self.pb.playing {
             if let Some(last) = self.last_raf {
                 self.raf_ms[self.raf_count % SAMPLES] = ts - last;
@@ -1167,7 +1149,7 @@ impl Viz {
         // The pure layout places every disc, pill, chip, badge and storage box, and every
         // text box, without overlaps (`view::layout`); the canvas is given at least the
         // height it needs for that.
-        let spec = RingSpec::of(&self.run.params, self.present_mode);
+        let spec = RingSpec::of(&self.run.params, self.presentation);
         let need = layout::min_height(&spec, w);
         let style = self.el.ring.style();
         let want = format!("{need:.0}px");
