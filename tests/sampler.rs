@@ -7,6 +7,7 @@ use clinr_explorer::protocol::params::{CheckRedraw, InputTiming, Params, Restart
 use clinr_explorer::rng;
 use clinr_explorer::sim::sampler::{
     prepare, prepare_reusing, run_circuit, run_prepared, run_prepared_points, sample_run,
+    PreparedInstance,
 };
 use clinr_explorer::sim::signatures::Shape;
 use rand::RngExt;
@@ -290,4 +291,51 @@ fn sparse_sampling_matches_dense_sampling() {
         assert!(z.abs() < 4.0, "statistic {k}: sparse {a} dense {b} z {z}");
         assert!(a > 0.01, "statistic {k} should be visible at p = 2e-2: {a}");
     }
+}
+
+/// The ring samples one instance again and again as p and τ_e change (issue 13 item 9): its
+/// kept tables give exactly the runs of `sample_run`, and a change of knobs rebuilds them.
+#[test]
+fn prepared_instance_samples_as_sample_run_across_p_tau_and_knobs() {
+    let base = small(6, 3, 3, 2e-3, 5);
+    let inst = Instance::generate(&base, 0);
+    let mut kept = PreparedInstance::new(inst.clone(), &base);
+    let mut differ = 0;
+    let mut last = None;
+    for (i, (p, tau)) in [
+        (2e-3, 1.0),
+        (2e-3, 9.0),
+        (3e-2, 9.0),
+        (1e-4, 40.0),
+        (2e-3, 1.0),
+    ]
+    .into_iter()
+    .enumerate()
+    {
+        for redraw in [CheckRedraw::PerCircuit, CheckRedraw::PerAttempt] {
+            for links in [1, 3] {
+                let mut params = Params {
+                    p,
+                    tau_e: tau,
+                    ..base
+                };
+                params.knobs.check_redraw = redraw;
+                params.knobs.parallel_links = links;
+                let shot = i as u32;
+                let want = sample_run(&inst, &params, 0, shot).unwrap();
+                let got = kept.sample_run(&params, 0, shot).unwrap();
+                assert_eq!(got, want, "p {p} τ_e {tau} {redraw:?} k {links}");
+                if last.as_ref().is_some_and(|l| *l != want) {
+                    differ += 1;
+                }
+                last = Some(want);
+            }
+        }
+    }
+    // The runs compared are not all one run (the comparison can fail).
+    assert!(
+        differ >= 10,
+        "only {differ} changes between consecutive runs"
+    );
+    assert_eq!(kept.instance().n, 6);
 }

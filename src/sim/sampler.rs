@@ -410,11 +410,63 @@ pub fn sample_run(
     circuit_index: u32,
     shot: u32,
 ) -> Result<SampledRun, SimError> {
-    let prep = prepare(inst, params);
-    let consts = RunConsts::new(&prep, params);
-    let mut s = Scratch::new(&prep);
-    let (d, m) = sample_shared(&prep, &consts, params, circuit_index, shot, &mut s)?;
-    let di = sample_distributed(&prep, &consts, params, circuit_index, shot, &mut s);
+    sample_run_prepared(&prepare(inst, params), params, circuit_index, shot)
+}
+
+/// An instance that owns its signature tables, for a view that samples one circuit again and
+/// again while p or τ_e change (the ring: dragging τ_e re-samples every frame, and building
+/// the tables was most of that cost — issue 13 item 9). Samples are those of [`sample_run`].
+pub struct PreparedInstance {
+    inst: Instance,
+    tables: Tables,
+}
+
+impl PreparedInstance {
+    /// Builds the tables of `inst` for the knobs of `params`.
+    pub fn new(inst: Instance, params: &Params) -> PreparedInstance {
+        let tables = prepare_reusing(&inst, params, Tables::default()).into_tables();
+        PreparedInstance { inst, tables }
+    }
+
+    /// The instance.
+    pub fn instance(&self) -> &Instance {
+        &self.inst
+    }
+
+    /// [`sample_run`] of this instance; the tables are rebuilt first when the knobs of
+    /// `params` differ from those they were built for.
+    pub fn sample_run(
+        &mut self,
+        params: &Params,
+        circuit_index: u32,
+        shot: u32,
+    ) -> Result<SampledRun, SimError> {
+        let tables = std::mem::take(&mut self.tables);
+        let prep = if tables.knobs == params.knobs {
+            Prepared {
+                inst: &self.inst,
+                tables,
+            }
+        } else {
+            prepare_reusing(&self.inst, params, tables)
+        };
+        let run = sample_run_prepared(&prep, params, circuit_index, shot);
+        self.tables = prep.into_tables();
+        run
+    }
+}
+
+fn sample_run_prepared(
+    prep: &Prepared,
+    params: &Params,
+    circuit_index: u32,
+    shot: u32,
+) -> Result<SampledRun, SimError> {
+    let inst = prep.inst;
+    let consts = RunConsts::new(prep, params);
+    let mut s = Scratch::new(prep);
+    let (d, m) = sample_shared(prep, &consts, params, circuit_index, shot, &mut s)?;
+    let di = sample_distributed(prep, &consts, params, circuit_index, shot, &mut s);
     Ok(SampledRun {
         direct: (Schedule::direct(inst.n, inst.depth), d),
         monolithic: (s.mono, m),

@@ -1,19 +1,21 @@
 //! Helpers shared by the panels that draw charts with plotters (`plots`, `scaling_plot`): the
 //! series' colours, markers and dashes (direct ▲ dotted, monolithic ■ dashed, distributed ●
-//! solid, from `view::palette::SERIES`), legend samples, HiDPI canvas sizing, and the data
-//! table that stands in for a chart (issue 13 item 5: a "Show as table" toggle reachable by
-//! keyboard).
+//! solid, from `view::palette::SERIES`), legend samples, the legend box and the title (both
+//! measured with the canvas, see [`draw_legend`]), HiDPI canvas sizing, and the data table that
+//! stands in for a chart (issue 13 item 5: a "Show as table" toggle reachable by keyboard).
 //!
 //! Helper layer: depends only on `dom` and `palette`.
 
 use std::ops::Range;
 
 use plotters::coord::ranged1d::{DefaultFormatting, KeyPointHint};
+use plotters::coord::Shift;
 use plotters::element::DashedPathElement;
 use plotters::prelude::*;
+use plotters::style::text_anchor::{HPos, Pos, VPos};
 use plotters_canvas::CanvasBackend;
 use wasm_bindgen::prelude::*;
-use web_sys::{Document, Element, HtmlCanvasElement};
+use web_sys::{CanvasRenderingContext2d, Document, Element, HtmlCanvasElement};
 
 use super::dom::{el, on};
 use super::palette::SERIES;
@@ -140,11 +142,129 @@ impl Ranged for Ticked {
     }
 }
 
+/// A legend sample drawn with its left end at a point (device px).
+pub type Sample = Box<dyn Fn((i32, i32)) -> DynElement<'static, CanvasBackend, (i32, i32)>>;
+
+/// One row of a legend: its text and its sample ([`legend_sample`], [`legend_line`]).
+pub struct LegendRow {
+    pub label: String,
+    pub sample: Sample,
+}
+
+impl LegendRow {
+    pub fn new(
+        label: impl Into<String>,
+        sample: impl Fn((i32, i32)) -> DynElement<'static, CanvasBackend, (i32, i32)> + 'static,
+    ) -> LegendRow {
+        LegendRow {
+            label: label.into(),
+            sample: Box::new(sample),
+        }
+    }
+}
+
+/// Width in device px of `text` in the sans-serif font of `font_px` device px, measured by the
+/// canvas (no page layout).
+pub fn text_width(ctx: &CanvasRenderingContext2d, font_px: f64, text: &str) -> f64 {
+    ctx.set_font(&format!("{font_px:.1}px sans-serif"));
+    ctx.measure_text(text)
+        .map(|m| m.width())
+        .unwrap_or(0.6 * font_px * text.chars().count() as f64)
+}
+
+/// Draws the legend box of `rows` with its upper-left corner at `at` (device px; the layout of
+/// plotters' `SeriesLabelPosition::UpperLeft`: a light box, the sample, then the text).
+///
+/// Why not plotters' own series labels: plotters measures text in the browser by appending a
+/// `<span>` to the page and reading its `offsetHeight`, a whole-page layout per label (twice
+/// per legend row). Dragging τ_e spent most of its long main-thread tasks there (issue 13
+/// item 9); the canvas measures without a layout. `font_px` and `d` are in device px per CSS
+/// px (the type size already scaled by the device pixel ratio and the page's text scale).
+pub fn draw_legend(
+    root: &DrawingArea<CanvasBackend, Shift>,
+    ctx: &CanvasRenderingContext2d,
+    at: (i32, i32),
+    rows: &[LegendRow],
+    font_px: f64,
+    d: f64,
+) -> Result<(), String> {
+    if rows.is_empty() {
+        return Ok(());
+    }
+    let err = |e: &dyn std::fmt::Debug| format!("{e:?}");
+    let margin = (8.0 * d).round() as i32;
+    let sample_w = (32.0 * d).round() as i32;
+    let line = (font_px * 1.3).round() as i32;
+    let text_w = rows
+        .iter()
+        .map(|r| text_width(ctx, font_px, &r.label))
+        .fold(0.0, f64::max)
+        .ceil() as i32;
+    let (x, y) = at;
+    let w = margin * 2 + sample_w + text_w;
+    let h = margin * 2 + line * rows.len() as i32;
+    root.draw(&Rectangle::new(
+        [(x, y), (x + w, y + h)],
+        WHITE.mix(0.85).filled(),
+    ))
+    .map_err(|e| err(&e))?;
+    root.draw(&Rectangle::new(
+        [(x, y), (x + w, y + h)],
+        RGBColor(200, 205, 214),
+    ))
+    .map_err(|e| err(&e))?;
+    let style = ("sans-serif", font_px)
+        .into_font()
+        .color(&BLACK)
+        .pos(Pos::new(HPos::Left, VPos::Center));
+    for (i, r) in rows.iter().enumerate() {
+        let yc = y + margin + line * i as i32 + line / 2;
+        root.draw(&(r.sample)((x + margin, yc)))
+            .map_err(|e| err(&e))?;
+        root.draw(&Text::new(
+            r.label.clone(),
+            (x + margin + sample_w, yc),
+            style.clone(),
+        ))
+        .map_err(|e| err(&e))?;
+    }
+    Ok(())
+}
+
+/// Draws `title` centred at the top of `root` (`font_px` device px, `top` device px from the
+/// edge); returns the height it takes with its gap. Used instead of plotters' caption, which
+/// measures its text with a page layout (see [`draw_legend`]).
+pub fn draw_title(
+    root: &DrawingArea<CanvasBackend, Shift>,
+    title: &str,
+    font_px: f64,
+    top: f64,
+) -> Result<u32, String> {
+    let (w, _) = root.dim_in_pixel();
+    root.draw(&Text::new(
+        title.to_string(),
+        ((f64::from(w) / 2.0) as i32, top.round() as i32),
+        ("sans-serif", font_px)
+            .into_font()
+            .color(&BLACK)
+            .pos(Pos::new(HPos::Center, VPos::Top)),
+    ))
+    .map_err(|e| format!("{e:?}"))?;
+    Ok((top + font_px * 1.5).round() as u32)
+}
+
 /// Sizes `canvas` to its CSS box times `dpr` (device pixels); returns (width, height).
 pub fn fit_canvas(canvas: &HtmlCanvasElement, dpr: f64) -> (u32, u32) {
+    fit_canvas_to(canvas, canvas.client_width(), canvas.client_height(), dpr)
+}
+
+/// Sizes `canvas` to a CSS box of `css_w` × `css_h` px (read by the caller before any write,
+/// so a page that draws several charts lays out once) times `dpr`; returns (width, height)
+/// in device pixels.
+pub fn fit_canvas_to(canvas: &HtmlCanvasElement, css_w: i32, css_h: i32, dpr: f64) -> (u32, u32) {
     let (w, h) = (
-        (f64::from(canvas.client_width().max(1)) * dpr).round() as u32,
-        (f64::from(canvas.client_height().max(1)) * dpr).round() as u32,
+        (f64::from(css_w.max(1)) * dpr).round() as u32,
+        (f64::from(css_h.max(1)) * dpr).round() as u32,
     );
     if canvas.width() != w || canvas.height() != h {
         canvas.set_width(w);

@@ -673,41 +673,58 @@ fn show_qubits(p: &Element, params: &Params) {
 
 /// Shows `params` in every control and flags the knobs that differ from their defaults.
 fn refresh(rows: &[Row], summary: &Element, params: &Params) {
+    // Only what differs is written: a change while a slider is dragged comes every frame, and
+    // setting every control's value each time cost a long task under CPU throttling (issue 13
+    // item 9).
+    let set_text = |input: &HtmlInputElement, text: &str| {
+        if input.value() != text {
+            input.set_value(text);
+        }
+    };
     for r in rows {
         let v = get(params, r.spec);
         match r.spec.input {
             Input::Number { min, max, log, .. } => {
                 let x = v.as_f64().unwrap_or(min);
                 if let Some(s) = &r.slider {
-                    s.set_value(&slider_pos(x, min, max, log).to_string());
+                    set_text(s, &slider_pos(x, min, max, log).to_string());
                 }
-                r.field
-                    .unchecked_ref::<HtmlInputElement>()
-                    .set_value(&shown(&v));
+                set_text(r.field.unchecked_ref::<HtmlInputElement>(), &shown(&v));
             }
-            Input::Plain { .. } => r
-                .field
-                .unchecked_ref::<HtmlInputElement>()
-                .set_value(&shown(&v)),
-            Input::Check => r
-                .field
-                .unchecked_ref::<HtmlInputElement>()
-                .set_checked(v.as_bool().unwrap_or(false)),
-            Input::Choice(_) => r
-                .field
-                .unchecked_ref::<HtmlSelectElement>()
-                .set_value(&shown(&v)),
+            Input::Plain { .. } => {
+                set_text(r.field.unchecked_ref::<HtmlInputElement>(), &shown(&v));
+            }
+            Input::Check => {
+                let input = r.field.unchecked_ref::<HtmlInputElement>();
+                let on = v.as_bool().unwrap_or(false);
+                if input.checked() != on {
+                    input.set_checked(on);
+                }
+            }
+            Input::Choice(_) => {
+                let select = r.field.unchecked_ref::<HtmlSelectElement>();
+                let text = shown(&v);
+                if select.value() != text {
+                    select.set_value(&text);
+                }
+            }
         }
-        if r.spec.knob && v != default_of(r.spec) {
-            let _ = r.row.set_attribute("data-non-default", "true");
-        } else {
-            let _ = r.row.remove_attribute("data-non-default");
+        let non_default = r.spec.knob && v != default_of(r.spec);
+        if non_default != r.row.has_attribute("data-non-default") {
+            if non_default {
+                let _ = r.row.set_attribute("data-non-default", "true");
+            } else {
+                let _ = r.row.remove_attribute("data-non-default");
+            }
         }
     }
     let changed = Knobs::non_default(&params.knobs).len();
-    summary.set_text_content(Some(&if changed == 0 {
+    let text = if changed == 0 {
         "Model knobs (protocol.md §17): all default".to_string()
     } else {
         format!("Model knobs (protocol.md §17): {changed} changed")
-    }));
+    };
+    if summary.text_content().as_deref() != Some(text.as_str()) {
+        summary.set_text_content(Some(&text));
+    }
 }

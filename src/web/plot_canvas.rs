@@ -14,7 +14,10 @@ use crate::view::panels::{axis_ticks, place_labels, LabelSpec};
 use crate::view::plot_data::{format_value, PlotPoint, Scale, XAxis};
 use crate::view::thresholds::{self, Marker, MarkerKind, PlotKind, Thresholds};
 
-use super::chart::{dash, fit_canvas, hex, legend_sample, marker, series_colour, Ticked, NAMES};
+use super::chart::{
+    dash, draw_legend, hex, legend_line, legend_sample, marker, series_colour, LegendRow, Ticked,
+    NAMES,
+};
 
 /// Fraction of the plot height kept free above the data for the legend (3 and 5 rows).
 const LEGEND_PL: f64 = 0.34;
@@ -39,6 +42,8 @@ pub struct ChartData<'a> {
     pub points: &'a [Option<PlotPoint>],
     pub current: usize,
     pub thresholds: &'a Thresholds,
+    /// The page's text scale (`dom::text_scale`, larger in presentation mode).
+    pub text_scale: f64,
 }
 
 /// The serde id of a marker kind (`stall_start`, …).
@@ -80,8 +85,8 @@ fn marker_style(m: &Marker) -> (RGBColor, (f64, f64)) {
     }
 }
 
-/// Paints one chart on `canvas`; returns the pixel x of every x value (for the hover
-/// read-out) and the markers drawn.
+/// Paints one chart on `canvas`, already sized by the caller (`chart::fit_canvas_to`); returns
+/// the pixel x of every x value (for the hover read-out) and the markers drawn.
 pub fn draw_chart(
     canvas: &HtmlCanvasElement,
     kind: Kind,
@@ -89,10 +94,10 @@ pub fn draw_chart(
 ) -> Result<(Vec<f64>, Vec<Marker>), String> {
     let d = super::dom::device_pixel_ratio();
     // Text follows the page's text size (larger in presentation mode: `dom::text_scale`).
-    let ts = super::dom::text_scale();
+    let ts = data.text_scale;
     let dt = d * ts;
     let th = data.thresholds;
-    let (w, _h) = fit_canvas(canvas, d);
+    let w = canvas.width();
     let err = |e: &dyn std::fmt::Debug| format!("{e:?}");
     let axis = data.axis;
     let scale = data.scale;
@@ -396,6 +401,7 @@ pub fn draw_chart(
     }
 
     let cap = 0.008 * (x1 - x0);
+    let mut legend = Vec::new();
     for (s, name) in NAMES.iter().enumerate() {
         let colour = &series_colour(s);
         let line: Vec<(f64, f64)> = data
@@ -407,15 +413,14 @@ pub fn draw_chart(
             .collect();
         let style = colour.stroke_width(px(2.0));
         let c = *colour;
-        let anno = match dash(s) {
+        match dash(s) {
             None => ch.draw_series(LineSeries::new(line.clone(), style)),
             Some((on, off)) => {
                 ch.draw_series(DashedLineSeries::new(line.clone(), px(on), px(off), style))
             }
         }
         .map_err(|e| err(&e))?;
-        anno.label(*name)
-            .legend(move |(x, y)| legend_sample(s, (x, y), c, d));
+        legend.push(LegendRow::new(*name, move |at| legend_sample(s, at, c, d)));
         // Error bars: ± std over circuits (inside the axis range).
         let bars = data.points.iter().zip(&us).filter_map(|(r, &u)| {
             let m = series_values(kind, r.as_ref()?)[s];
@@ -461,18 +466,25 @@ pub fn draw_chart(
         )
         .map_err(|e| err(&e))?;
         ch.draw_series(LineSeries::new(p1, s1))
-            .map_err(|e| err(&e))?
-            .label("Prop. 1 (uniform model)")
-            .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 20, y)], s1));
+            .map_err(|e| err(&e))?;
+        let faint = |c: RGBColor| {
+            let mix = |v: u8| (f64::from(v) * 0.7 + 255.0 * 0.3).round() as u8;
+            RGBColor(mix(c.0), mix(c.1), mix(c.2))
+        };
+        let (f1, f2) = (faint(series_colour(1)), faint(series_colour(2)));
+        legend.push(LegendRow::new("Prop. 1 (uniform model)", move |at| {
+            legend_line(at, f1, None, d)
+        }));
         ch.draw_series(
             p2.iter()
                 .map(|&(u, v)| TriangleMarker::new((u, v), px(4.0) as i32, s2)),
         )
         .map_err(|e| err(&e))?;
         ch.draw_series(LineSeries::new(p2, s2))
-            .map_err(|e| err(&e))?
-            .label("uniform-model bound, 4(t+1)")
-            .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 20, y)], s2));
+            .map_err(|e| err(&e))?;
+        legend.push(LegendRow::new("uniform-model bound, 4(t+1)", move |at| {
+            legend_line(at, f2, None, d)
+        }));
     }
     for c in &curves {
         let ink = RGBColor(29, 36, 48);
@@ -484,17 +496,14 @@ pub fn draw_chart(
             .collect();
         let style = ink.stroke_width(px(1.5));
         ch.draw_series(DashedLineSeries::new(pts, px(6.0), px(3.0), style))
-            .map_err(|e| err(&e))?
-            .label(c.label.clone())
-            .legend(move |(x, y)| super::chart::legend_line((x, y), ink, Some((6.0, 3.0)), d));
+            .map_err(|e| err(&e))?;
+        legend.push(LegendRow::new(c.label.clone(), move |at| {
+            legend_line(at, ink, Some((6.0, 3.0)), d)
+        }));
     }
-    ch.configure_series_labels()
-        .position(SeriesLabelPosition::UpperLeft)
-        .background_style(WHITE.mix(0.85))
-        .border_style(RGBColor(200, 205, 214))
-        .label_font(font(12.0))
-        .draw()
-        .map_err(|e| err(&e))?;
+    let (bx, by) = ch.plotting_area().get_base_pixel();
+    let inset = (5.0 * d).round() as i32;
+    draw_legend(&root, &ctx, (bx + inset, by + inset), &legend, 12.0 * dt, d)?;
     let pixel_xs = us
         .iter()
         .map(|&u| f64::from(ch.backend_coord(&(u, y0)).0))

@@ -117,6 +117,10 @@ struct RangeEditor {
     error: Element,
 }
 
+/// How long a dragged slider rests before the plots restart (ms; see
+/// [`Plots::request_restart`]).
+const DRAG_REST_MS: i32 = 400;
+
 type Listener = Rc<dyn Fn(&Plots)>;
 type Summary = Rc<dyn Fn(&Plots) -> Option<String>>;
 
@@ -140,6 +144,10 @@ pub struct Plots {
     run: RefCell<Run>,
     /// A repaint is scheduled for the next animation frame (bursts of results paint once).
     draw_pending: Cell<bool>,
+    /// A restart is requested ([`Plots::request_restart`]).
+    restart_pending: Cell<bool>,
+    /// The timer of a restart deferred while a slider is dragged.
+    restart_timer: Cell<Option<i32>>,
     /// The last state announced to assistive technology (only transitions are announced).
     announced: Cell<&'static str>,
     listeners: RefCell<Vec<Listener>>,
@@ -397,6 +405,8 @@ pub fn mount(shell: &Shell, store: Rc<Store>, pool: Pool) -> Result<Rc<Plots>, J
             error: None,
         }),
         draw_pending: Cell::new(false),
+        restart_pending: Cell::new(false),
+        restart_timer: Cell::new(None),
         announced: Cell::new(""),
         listeners: RefCell::new(Vec::new()),
         summaries: RefCell::new(Vec::new()),
@@ -407,6 +417,15 @@ pub fn mount(shell: &Shell, store: Rc<Store>, pool: Pool) -> Result<Rc<Plots>, J
         // Parameters or a view key of the plots (not the ring's playhead or shot).
         store.subscribe(move |_, change| {
             if change.params || change.plot_keys() {
+                // Dragging a slider fires many changes per frame: restart once per frame
+                // (issue 13 item 9: no long main-thread tasks while dragging).
+                p.request_restart();
+            }
+        });
+        let p = plots.clone();
+        // Released: the deferred restart runs now (its first estimate comes at once).
+        store.on_drag_end(move || {
+            if p.restart_pending.get() {
                 p.restart();
             }
         });
@@ -662,6 +681,11 @@ impl Plots {
     /// Cancels the running computation and starts one for the current parameters, axis and
     /// range.
     pub fn restart(self: &Rc<Self>) {
+        self.restart_pending.set(false);
+        if let (Some(id), Some(w)) = (self.restart_timer.take(), web_sys::window()) {
+            w.clear_timeout_with_handle(id);
+        }
+        let _ = self.root.remove_attribute("data-stale");
         if let Err(e) = self.pool.cancel_group(self.group) {
             self.show_error(&format!("cannot restart the workers: {e:?}"));
         }
@@ -746,7 +770,63 @@ impl Plots {
             }
         }
         self.update_attributes();
-        self.draw();
+        self.request_draw();
+    }
+
+    /// Restarts for a change of the store, once however many changes come together: at the
+    /// next animation frame, or, while a slider is dragged, when the slider has rested for
+    /// [`DRAG_REST_MS`] or is released. Dragging thus keeps the workers on one computation
+    /// instead of terminating and respawning them for every value passed (issue 13 item 9: no
+    /// long main-thread tasks while dragging); meanwhile `#plots` carries `data-stale` and the
+    /// charts are dimmed.
+    pub fn request_restart(self: &Rc<Self>) {
+        let Some(window) = web_sys::window() else {
+            self.restart();
+            return;
+        };
+        if self.store.is_dragging() {
+            if !self.restart_pending.replace(true) {
+                // The drag's first value: stop the computation for the old one now (its
+                // progress and results would repaint the panel all through the drag).
+                if let Err(e) = self.pool.cancel_group(self.group) {
+                    self.show_error(&format!("cannot stop the workers: {e:?}"));
+                }
+                self.run.borrow_mut().generation += 1;
+                self.status
+                    .set_text_content(Some("Waiting for the slider to rest or be released…"));
+            }
+            let _ = self.root.set_attribute("data-stale", "");
+            if let Some(id) = self.restart_timer.take() {
+                window.clear_timeout_with_handle(id);
+            }
+            let p = self.clone();
+            let run = Closure::once_into_js(move || {
+                p.restart_timer.set(None);
+                if p.restart_pending.get() {
+                    p.restart();
+                }
+            });
+            match window.set_timeout_with_callback_and_timeout_and_arguments_0(
+                run.unchecked_ref(),
+                DRAG_REST_MS,
+            ) {
+                Ok(id) => self.restart_timer.set(Some(id)),
+                Err(_) => self.restart(),
+            }
+            return;
+        }
+        if self.restart_pending.replace(true) && self.restart_timer.get().is_none() {
+            return;
+        }
+        let p = self.clone();
+        let run = Closure::once_into_js(move || {
+            if p.restart_pending.get() {
+                p.restart();
+            }
+        });
+        if window.request_animation_frame(run.unchecked_ref()).is_err() {
+            self.restart();
+        }
     }
 
     /// Paints at the next animation frame, once however many changes come before it.
@@ -984,6 +1064,18 @@ impl Plots {
                 .iter()
                 .map(|r| r.as_ref().map(|r| r.point))
                 .collect();
+            // Every read of the page's layout first (the canvases' sizes, the text scale),
+            // then the drawing and the writes: reading after a write forces a layout.
+            let d = super::dom::device_pixel_ratio();
+            let text_scale = super::dom::text_scale();
+            let sizes: Vec<(i32, i32)> = self
+                .charts
+                .iter()
+                .map(|c| (c.canvas.client_width(), c.canvas.client_height()))
+                .collect();
+            for (chart, &(cw, ch)) in self.charts.iter().zip(&sizes) {
+                super::chart::fit_canvas_to(&chart.canvas, cw, ch, d);
+            }
             for chart in &self.charts {
                 let data = ChartData {
                     axis: run.axis,
@@ -992,6 +1084,7 @@ impl Plots {
                     points: &points_opt,
                     current: run.current,
                     thresholds: &th,
+                    text_scale,
                 };
                 match draw_chart(&chart.canvas, chart.kind, &data) {
                     Ok((xs, drawn)) => {

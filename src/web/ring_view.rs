@@ -33,7 +33,7 @@
 //! event-aware scale. Parameter changes are only recorded by the Store's subscriber and sampled
 //! once per animation frame (a dragged slider costs one run per frame, not one per event).
 
-use std::cell::RefCell;
+use std::cell::{Cell, RefCell};
 use std::f64::consts::{FRAC_PI_2, TAU};
 use std::fmt::Write as _;
 use std::rc::Rc;
@@ -54,7 +54,7 @@ use super::timeline;
 use crate::protocol::block::Instance;
 use crate::protocol::params::Params;
 use crate::protocol::schedule::{Implementation, InjectionKind, Schedule};
-use crate::sim::sampler::sample_run;
+use crate::sim::sampler::PreparedInstance;
 use crate::sim::{SampledRun, SimError};
 use crate::view::frame::{
     self, EventKind, Frame, InstanceStage, Lane, SegmentKind, Stage, Summary,
@@ -103,13 +103,13 @@ impl Run {
 
 /// Samples shot `shot` of circuit 0; fails only when a block is never accepted (p too high).
 fn sample(
-    inst: &Instance,
+    inst: &mut PreparedInstance,
     params: &Params,
     shot: u32,
     now: impl Fn() -> f64,
 ) -> Result<Run, SimError> {
     let t0 = now();
-    let sampled = sample_run(inst, params, 0, shot)?;
+    let sampled = inst.sample_run(params, 0, shot)?;
     let sample_ms = now() - t0;
     let (d, m, x) = (
         &sampled.distributed.0,
@@ -191,7 +191,8 @@ struct Elements {
 struct Viz {
     el: Elements,
     store: Rc<Store>,
-    inst: Instance,
+    /// Circuit 0 with its signature tables (kept while only p, τ_e or the statistics change).
+    inst: PreparedInstance,
     run: Run,
     pb: Playback,
     hover: Option<Hover>,
@@ -209,6 +210,12 @@ struct Viz {
     static_dirty: bool,
     /// Ring CSS size, timeline CSS width and dpr last drawn at.
     size: (f64, f64, f64, f64),
+    /// The canvases' CSS boxes may have changed (set by a `ResizeObserver`): the frame reads
+    /// them again. Reading `clientWidth` every frame forced a page layout in each frame that
+    /// followed an input event (issue 13 item 9).
+    resized: Rc<Cell<bool>>,
+    /// The shape, CSS size and dpr the ring was last laid out for.
+    laid_for: Option<(RingSpec, f64, f64, f64)>,
     lay: RingLayout,
     tl_geom: timeline::Geometry,
     draw_ms: [f64; SAMPLES],
@@ -445,18 +452,18 @@ pub fn mount(shell: &Shell, store: Rc<Store>) -> Result<(), JsValue> {
 
     let start = store.snapshot();
     let mut params = start.params;
-    let mut inst = Instance::generate(&params, 0);
+    let mut inst = PreparedInstance::new(Instance::generate(&params, 0), &params);
     let w = window.clone();
-    let run = match sample(&inst, &params, start.shot(), move || now_ms(&w)) {
+    let run = match sample(&mut inst, &params, start.shot(), move || now_ms(&w)) {
         Ok(run) => run,
         Err(e) => {
             // The link's parameters cannot be animated: start from the paper's point instead.
             web_sys::console::error_1(&format!("ring view: {e}; showing the defaults").into());
             ring.set_attribute("data-error", &e.to_string())?;
             params = Params::default();
-            inst = Instance::generate(&params, 0);
+            inst = PreparedInstance::new(Instance::generate(&params, 0), &params);
             let w = window.clone();
-            sample(&inst, &params, 0, move || now_ms(&w)).map_err(|e| e.to_string())?
+            sample(&mut inst, &params, 0, move || now_ms(&w)).map_err(|e| e.to_string())?
         }
     };
     let cache = timeline::cache_canvas(&document)?;
@@ -490,6 +497,8 @@ pub fn mount(shell: &Shell, store: Rc<Store>) -> Result<(), JsValue> {
         dirty: true,
         static_dirty: true,
         size: (0.0, 0.0, 0.0, 0.0),
+        resized: Rc::new(Cell::new(true)),
+        laid_for: None,
         lay: layout::ring(&RingSpec::of(&Params::default(), false), 1.0, 1.0),
         tl_geom: timeline::Geometry::new(1.0, 1, 1.0, 1.0),
         draw_ms: [0.0; SAMPLES],
@@ -566,6 +575,14 @@ pub fn mount(shell: &Shell, store: Rc<Store>) -> Result<(), JsValue> {
     }
     pointer_handlers(&viz)?;
     keyboard(&viz)?;
+    {
+        let resized = viz.borrow().resized.clone();
+        let cb = Closure::<dyn FnMut()>::new(move || resized.set(true));
+        let observer = web_sys::ResizeObserver::new(cb.as_ref().unchecked_ref())?;
+        cb.forget();
+        observer.observe(&viz.borrow().el.ring);
+        observer.observe(&viz.borrow().el.timeline);
+    }
     start_loop(viz)?;
     Ok(())
 }
@@ -935,9 +952,23 @@ impl Viz {
     /// Shows a run of new parameters (a new circuit instance). If it cannot be sampled, the
     /// previous instance, parameters and run stay together on screen with the reason.
     fn set_params(&mut self, p: &Params, shot: u32) {
-        let inst = Instance::generate(p, 0);
         let w = self.el.window.clone();
-        if self.install(sample(&inst, p, shot, move || now_ms(&w))) {
+        // p, τ_e and the statistics leave circuit 0 and its checks as they are: re-sample the
+        // kept instance (dragging τ_e re-samples every frame).
+        let same_instance = Params {
+            p: p.p,
+            tau_e: p.tau_e,
+            circuits: p.circuits,
+            shots: p.shots,
+            ..self.run.params
+        } == *p;
+        if same_instance {
+            let run = sample(&mut self.inst, p, shot, move || now_ms(&w));
+            self.install(run);
+            return;
+        }
+        let mut inst = PreparedInstance::new(Instance::generate(p, 0), p);
+        if self.install(sample(&mut inst, p, shot, move || now_ms(&w))) {
             self.inst = inst;
         }
     }
@@ -945,7 +976,8 @@ impl Viz {
     /// Shows shot `shot` of the current instance and parameters; false if it cannot be sampled.
     fn resample(&mut self, shot: u32) -> bool {
         let w = self.el.window.clone();
-        let run = sample(&self.inst, &self.run.params, shot, move || now_ms(&w));
+        let params = self.run.params;
+        let run = sample(&mut self.inst, &params, shot, move || now_ms(&w));
         self.install(run)
     }
 
@@ -1109,12 +1141,16 @@ impl Viz {
                 1.0
             }
         };
-        let size = (
-            f64::from(self.el.ring.client_width().max(1)),
-            f64::from(self.el.ring.client_height().max(1)),
-            f64::from(self.el.timeline.client_width().max(1)),
-            dpr,
-        );
+        let size = if self.resized.replace(false) {
+            (
+                f64::from(self.el.ring.client_width().max(1)),
+                f64::from(self.el.ring.client_height().max(1)),
+                f64::from(self.el.timeline.client_width().max(1)),
+                dpr,
+            )
+        } else {
+            (self.size.0, self.size.1, self.size.2, dpr)
+        };
         if size != self.size {
             self.size = size;
             self.static_dirty = true;
@@ -1143,14 +1179,9 @@ impl Viz {
     }
 
     /// Resizes the canvases, recomputes the geometry and repaints the cached lanes.
-    fn layout(&mut self) -> Result<(), JsValue> {
-        let (w, h, tw, dpr) = self.size;
-        let scale = self.scale();
-        // The pure layout places every disc, pill, chip, badge and storage box, and every
-        // text box, without overlaps (`view::layout`); the canvas is given at least the
-        // height it needs for that.
-        let spec = RingSpec::of(&self.run.params, self.presentation);
-        let need = layout::min_height(&spec, w);
+    /// Lays out the ring for `spec` in a `w` × `h` CSS px canvas (see [`Viz::layout`]).
+    fn layout_ring(&mut self, spec: &RingSpec, w: f64, h: f64, dpr: f64) -> Result<(), JsValue> {
+        let need = layout::min_height(spec, w);
         let style = self.el.ring.style();
         let want = format!("{need:.0}px");
         if style.get_property_value("min-height").ok().as_deref() != Some(want.as_str()) {
@@ -1163,7 +1194,7 @@ impl Viz {
             self.el.ring.set_height(ph);
         }
         self.size.1 = h;
-        self.lay = layout::ring(&spec, w, h);
+        self.lay = layout::ring(spec, w, h);
         let xy: Vec<String> = self
             .lay
             .nodes
@@ -1198,14 +1229,32 @@ impl Viz {
         self.el
             .ring
             .set_attribute("data-label-px", &format!("{:.1}", self.lay.label_px))?;
+        Ok(())
+    }
+
+    fn layout(&mut self) -> Result<(), JsValue> {
+        let (w, h, tw, dpr) = self.size;
+        let scale = self.scale();
+        // The pure layout places every disc, pill, chip, badge and storage box, and every
+        // text box, without overlaps (`view::layout`); the canvas is given at least the
+        // height it needs for that.
+        let spec = RingSpec::of(&self.run.params, self.presentation);
+        // The ring's layout depends only on its shape and size: a new run of the same shape
+        // (τ_e or p dragged) keeps it.
+        let key = (spec.clone(), w, h, dpr);
+        if self.laid_for.as_ref() != Some(&key) {
+            self.layout_ring(&spec, w, h, dpr)?;
+            self.laid_for = Some(key);
+        }
         // Timeline.
         let lanes = self.run.lanes.len();
         let g = timeline::Geometry::new(tw, lanes, self.run.end, scale);
         let th = g.height(lanes, scale);
-        self.el
-            .timeline
-            .style()
-            .set_property("height", &format!("{th:.0}px"))?;
+        let style = self.el.timeline.style();
+        let want = format!("{th:.0}px");
+        if style.get_property_value("height").ok().as_deref() != Some(want.as_str()) {
+            style.set_property("height", &want)?;
+        }
         let (tpw, tph) = ((tw * dpr).round() as u32, (th * dpr).round() as u32);
         if self.el.timeline.width() != tpw || self.el.timeline.height() != tph {
             self.el.timeline.set_width(tpw.max(1));
@@ -1236,6 +1285,7 @@ impl Viz {
         let r = self.run.params.r;
         let f = frame::frame_at(self.run.dist(), r, tau, self.flash_layers());
         let ctx = context_2d(&self.el.ring)?;
+        forget_font();
         draw_ring(&ctx, self, &f)?;
         let tctx = context_2d(&self.el.timeline)?;
         let selected_lane = match self.hover {
@@ -1379,9 +1429,23 @@ fn dist_to_segment(p: (f64, f64), a: (f64, f64), b: (f64, f64)) -> f64 {
     (p.0 - a.0 - s * dx).hypot(p.1 - a.1 - s * dy)
 }
 
+thread_local! {
+    /// The font last set on the ring's context (weight, px bits): setting a font parses it,
+    /// and a frame draws dozens of labels in two or three fonts. Reset by [`forget_font`].
+    static RING_FONT: Cell<Option<(u32, u64)>> = const { Cell::new(None) };
+}
+
+/// Sets the ring context's font unless it is already the one set last.
 fn font(ctx: &CanvasRenderingContext2d, weight: u32, px: f64) {
-    // Few distinct sizes are used, so this formatting is cheap.
-    ctx.set_font(&format!("{weight} {px:.1}px system-ui, sans-serif"));
+    let key = Some((weight, px.to_bits()));
+    if RING_FONT.with(|f| f.replace(key)) != key {
+        ctx.set_font(&format!("{weight} {px:.1}px system-ui, sans-serif"));
+    }
+}
+
+/// Forgets the font set last (a resized canvas resets its context's state).
+fn forget_font() {
+    RING_FONT.with(|f| f.set(None));
 }
 
 /// Fills `text` centred in `rect` at `px`, shrunk to the box's width if the real text is

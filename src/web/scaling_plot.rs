@@ -21,7 +21,8 @@ use crate::view::plot_data::XAxis;
 use crate::view::scaling::{scaling, Scaling, ScalingInput};
 
 use super::chart::{
-    fit_canvas, legend_line, legend_sample, marker, series_colour, TableView, Ticked,
+    draw_legend, draw_title, fit_canvas, legend_line, legend_sample, marker, series_colour,
+    LegendRow, TableView, Ticked,
 };
 use super::dom::el;
 use super::plots::Plots;
@@ -224,10 +225,15 @@ fn t_ticks(x0: f64, x1: f64) -> Vec<f64> {
 
 fn draw_links(canvas: &HtmlCanvasElement, s: &Scaling) -> Result<(), String> {
     let d = super::dom::device_pixel_ratio();
+    // Text follows the page's text size (`dom::text_scale`), as on the plots above.
+    let ts = super::dom::text_scale();
+    let dt = d * ts;
     fit_canvas(canvas, d);
+    let ctx = super::dom::context_2d(canvas).map_err(|e| format!("{e:?}"))?;
     let err = |e: &dyn std::fmt::Debug| format!("{e:?}");
     let px = |v: f64| (v * d).round() as u32;
-    let font = |v: f64| ("sans-serif", v * d);
+    let font = |v: f64| ("sans-serif", v * dt);
+    let mut legend = Vec::new();
     let (t0, t1) = x_range(s);
     let (x0, x1) = (u(t0) - 0.15, u(t1) + 0.15);
     let mut hi: f64 = 2.0;
@@ -246,14 +252,17 @@ fn draw_links(canvas: &HtmlCanvasElement, s: &Scaling) -> Result<(), String> {
     let backend = CanvasBackend::with_canvas_object(canvas.clone()).ok_or("no canvas backend")?;
     let root = backend.into_drawing_area();
     root.fill(&WHITE).map_err(|e| err(&e))?;
+    let top = draw_title(
+        &root,
+        "Bell-pair generators per link so that no run waits",
+        14.0 * dt,
+        8.0 * d,
+    )?;
     let mut ch = ChartBuilder::on(&root)
-        .caption(
-            "Bell-pair generators per link so that no run waits",
-            font(14.0),
-        )
         .margin(px(10.0))
-        .x_label_area_size(px(40.0))
-        .y_label_area_size(px(48.0))
+        .margin_top(top)
+        .x_label_area_size(px(40.0 * ts))
+        .y_label_area_size(px(48.0 * ts))
         .build_cartesian_2d(Ticked::new(x0..x1, t_ticks(x0, x1)), 0.0..y1)
         .map_err(|e| err(&e))?;
     let x_fmt = |v: &f64| format!("{:.0}", 2f64.powf(*v));
@@ -282,9 +291,11 @@ fn draw_links(canvas: &HtmlCanvasElement, s: &Scaling) -> Result<(), String> {
         measured.clone(),
         dist.stroke_width(px(2.0)),
     ))
-    .map_err(|e| err(&e))?
-    .label("measured: fewest k with no waiting run")
-    .legend(move |(x, y)| legend_sample(2, (x, y), dist, d));
+    .map_err(|e| err(&e))?;
+    legend.push(LegendRow::new(
+        "measured: fewest k with no waiting run",
+        move |at| legend_sample(2, at, dist, d),
+    ));
     ch.draw_series(
         measured
             .iter()
@@ -308,9 +319,11 @@ fn draw_links(canvas: &HtmlCanvasElement, s: &Scaling) -> Result<(), String> {
             px(4.0),
             ink.stroke_width(px(2.0)),
         ))
-        .map_err(|e| err(&e))?
-        .label(format!("fit c·t/ln t, c = {c:.3}"))
-        .legend(move |(x, y)| legend_line((x, y), ink, Some((6.0, 4.0)), d));
+        .map_err(|e| err(&e))?;
+        legend.push(LegendRow::new(
+            format!("fit c·t/ln t, c = {c:.3}"),
+            move |at| legend_line(at, ink, Some((6.0, 4.0)), d),
+        ));
     }
     let mono = series_colour(1);
     let prop2: Vec<(f64, f64)> = s
@@ -325,32 +338,35 @@ fn draw_links(canvas: &HtmlCanvasElement, s: &Scaling) -> Result<(), String> {
         px(4.0),
         mono.stroke_width(px(2.0)),
     ))
-    .map_err(|e| err(&e))?
-    .label("Prop. 2: Eq. 8 solved for k (mean depth, uniform model)")
-    .legend(move |(x, y)| legend_line((x, y), mono, Some((2.0, 4.0)), d));
+    .map_err(|e| err(&e))?;
+    legend.push(LegendRow::new(
+        "Prop. 2: Eq. 8 solved for k (mean depth, uniform model)",
+        move |at| legend_line(at, mono, Some((2.0, 4.0)), d),
+    ));
     ch.draw_series(
         prop2
             .iter()
             .map(|&p| marker(1, p, px(3.5) as i32, mono.filled())),
     )
     .map_err(|e| err(&e))?;
-    ch.configure_series_labels()
-        .position(SeriesLabelPosition::UpperLeft)
-        .background_style(WHITE.mix(0.85))
-        .border_style(RGBColor(200, 205, 214))
-        .label_font(font(12.0))
-        .draw()
-        .map_err(|e| err(&e))?;
+    let (bx, by) = ch.plotting_area().get_base_pixel();
+    let inset = (5.0 * d).round() as i32;
+    draw_legend(&root, &ctx, (bx + inset, by + inset), &legend, 12.0 * dt, d)?;
     root.present().map_err(|e| err(&e))?;
     Ok(())
 }
 
 fn draw_depth(canvas: &HtmlCanvasElement, s: &Scaling) -> Result<(), String> {
     let d = super::dom::device_pixel_ratio();
+    // Text follows the page's text size (`dom::text_scale`), as on the plots above.
+    let ts = super::dom::text_scale();
+    let dt = d * ts;
     fit_canvas(canvas, d);
+    let ctx = super::dom::context_2d(canvas).map_err(|e| format!("{e:?}"))?;
     let err = |e: &dyn std::fmt::Debug| format!("{e:?}");
     let px = |v: f64| (v * d).round() as u32;
-    let font = |v: f64| ("sans-serif", v * d);
+    let font = |v: f64| ("sans-serif", v * dt);
+    let mut legend = Vec::new();
     let (t0, t1) = x_range(s);
     let (x0, x1) = (u(t0) - 0.15, u(t1) + 0.15);
     let mut hi: f64 = 1.0;
@@ -370,11 +386,17 @@ fn draw_depth(canvas: &HtmlCanvasElement, s: &Scaling) -> Result<(), String> {
     let backend = CanvasBackend::with_canvas_object(canvas.clone()).ok_or("no canvas backend")?;
     let root = backend.into_drawing_area();
     root.fill(&WHITE).map_err(|e| err(&e))?;
+    let top = draw_title(
+        &root,
+        "Depth against t, measured and Eqs. 6–7",
+        14.0 * dt,
+        8.0 * d,
+    )?;
     let mut ch = ChartBuilder::on(&root)
-        .caption("Depth against t, measured and Eqs. 6–7", font(14.0))
         .margin(px(10.0))
-        .x_label_area_size(px(40.0))
-        .y_label_area_size(px(64.0))
+        .margin_top(top)
+        .x_label_area_size(px(40.0 * ts))
+        .y_label_area_size(px(64.0 * ts))
         .build_cartesian_2d(Ticked::new(x0..x1, t_ticks(x0, x1)), 0.0..y1)
         .map_err(|e| err(&e))?;
     let x_fmt = |v: &f64| format!("{:.0}", 2f64.powf(*v));
@@ -416,9 +438,10 @@ fn draw_depth(canvas: &HtmlCanvasElement, s: &Scaling) -> Result<(), String> {
             .filter(|p| p.1.is_finite())
             .collect();
         ch.draw_series(LineSeries::new(pts.clone(), c.stroke_width(px(2.0))))
-            .map_err(|e| err(&e))?
-            .label(label)
-            .legend(move |(x, y)| legend_sample(sidx, (x, y), c, d));
+            .map_err(|e| err(&e))?;
+        legend.push(LegendRow::new(label, move |at| {
+            legend_sample(sidx, at, c, d)
+        }));
         ch.draw_series(
             pts.iter()
                 .map(|&p| marker(sidx, p, px(4.0) as i32, c.filled())),
@@ -436,17 +459,14 @@ fn draw_depth(canvas: &HtmlCanvasElement, s: &Scaling) -> Result<(), String> {
             px(4.0),
             faint.stroke_width(px(1.5)),
         ))
-        .map_err(|e| err(&e))?
-        .label(eq_label)
-        .legend(move |(x, y)| legend_line((x, y), c, Some((7.0, 4.0)), d));
-    }
-    ch.configure_series_labels()
-        .position(SeriesLabelPosition::UpperLeft)
-        .background_style(WHITE.mix(0.85))
-        .border_style(RGBColor(200, 205, 214))
-        .label_font(font(12.0))
-        .draw()
         .map_err(|e| err(&e))?;
+        legend.push(LegendRow::new(eq_label, move |at| {
+            legend_line(at, c, Some((7.0, 4.0)), d)
+        }));
+    }
+    let (bx, by) = ch.plotting_area().get_base_pixel();
+    let inset = (5.0 * d).round() as i32;
+    draw_legend(&root, &ctx, (bx + inset, by + inset), &legend, 12.0 * dt, d)?;
     root.present().map_err(|e| err(&e))?;
     Ok(())
 }

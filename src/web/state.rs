@@ -19,12 +19,18 @@
 //!   playing, the last position always) and the canonical form of a hash read from the address
 //!   bar.
 //!
+//! While a slider is dragged, the replacing writes are coalesced to one per
+//! [`DRAG_HASH_MS`] (the address bar's last value is always written, at the latest when the
+//! drag ends): `history.replaceState` costs ≈ 3 ms, and one per input event or per frame made
+//! long main-thread tasks under CPU throttling (issue 13 item 9).
+//!
 //! Single-threaded (the page's main thread): an `Rc<Store>` is handed to each view at start-up.
 //! Listeners may call back into the store (the list is copied before they run).
 
 use std::cell::{Cell, RefCell};
-use std::rc::Rc;
+use std::rc::{Rc, Weak};
 
+use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsValue;
 
 use crate::protocol::params::Params;
@@ -127,12 +133,21 @@ impl Change {
 
 type Listener = Rc<dyn Fn(&Snapshot, &Change)>;
 
+/// While a slider is dragged, the address bar is rewritten at most once per this many ms.
+pub const DRAG_HASH_MS: i32 = 250;
+
 /// The page's state and the views listening to it.
 pub struct Store {
     state: RefCell<Snapshot>,
     listeners: RefCell<Vec<Listener>>,
     /// A slider drag has pushed its history entry and replaces it until [`Store::end_drag`].
     dragging: Cell<bool>,
+    /// A replacing write of the hash waits for a timer (during a drag).
+    hash_pending: Cell<bool>,
+    /// The store itself, for the deferred write's callback.
+    me: Weak<Store>,
+    /// Called when a drag ends ([`Store::on_drag_end`]).
+    drag_end: RefCell<Vec<Rc<dyn Fn()>>>,
 }
 
 impl Store {
@@ -154,10 +169,13 @@ impl Store {
             }
         };
         (
-            Rc::new(Store {
+            Rc::new_cyclic(|me| Store {
                 state: RefCell::new(state),
                 listeners: RefCell::new(Vec::new()),
                 dragging: Cell::new(false),
+                hash_pending: Cell::new(false),
+                me: me.clone(),
+                drag_end: RefCell::new(Vec::new()),
             }),
             err,
         )
@@ -220,9 +238,29 @@ impl Store {
         }
     }
 
-    /// Ends a slider drag: the next change gets its own history entry.
+    /// Ends a slider drag: the next change gets its own history entry, and the address bar
+    /// gets the last value now.
     pub fn end_drag(&self) {
-        self.dragging.set(false);
+        let was = self.dragging.replace(false);
+        if self.hash_pending.replace(false) {
+            self.write_url();
+        }
+        if was {
+            let listeners: Vec<Rc<dyn Fn()>> = self.drag_end.borrow().clone();
+            for l in listeners {
+                l();
+            }
+        }
+    }
+
+    /// Whether a slider is being dragged (between its first `input` and its `change`).
+    pub fn is_dragging(&self) -> bool {
+        self.dragging.get()
+    }
+
+    /// Calls `f` when a slider drag ends (after the change it made was told to every listener).
+    pub fn on_drag_end(&self, f: impl Fn() + 'static) {
+        self.drag_end.borrow_mut().push(Rc::new(f));
     }
 
     /// Reads the state from `hash` (typed by hand, Back/Forward, start-up) and tells every
@@ -240,6 +278,35 @@ impl Store {
         let hash = format!("#{}", self.state.borrow().hash());
         if hash != read_hash() {
             write_hash(&hash, false);
+        }
+    }
+
+    /// Writes the canonical hash in [`DRAG_HASH_MS`] (once however many changes come before
+    /// it); at once when no timer can be set.
+    fn write_url_soon(&self) {
+        if self.hash_pending.replace(true) {
+            return;
+        }
+        let me = self.me.clone();
+        let write = Closure::once_into_js(move || {
+            if let Some(store) = me.upgrade() {
+                if store.hash_pending.replace(false) {
+                    store.write_url();
+                }
+            }
+        });
+        let requested = web_sys::window()
+            .map(|w| {
+                w.set_timeout_with_callback_and_timeout_and_arguments_0(
+                    write.unchecked_ref(),
+                    DRAG_HASH_MS,
+                )
+                .is_ok()
+            })
+            .unwrap_or(false);
+        if !requested {
+            self.hash_pending.set(false);
+            self.write_url();
         }
     }
 
@@ -265,7 +332,12 @@ impl Store {
                 other => other,
             };
             let push = how == History::Push && !same;
-            write_hash(&hash, push);
+            if push || how != History::Replace || !self.dragging.get() {
+                self.hash_pending.set(false);
+                write_hash(&hash, push);
+            } else {
+                self.write_url_soon();
+            }
         }
         if same {
             return;

@@ -241,6 +241,8 @@ test('dragging τ_e 1 → 50 under 4× CPU throttling: longest main-thread task'
     const x0 = box.x + box.width * (Math.log(10) / Math.log(500));
     const x1 = box.x + box.width - 1;
     const y = box.y + box.height / 2;
+    const generation = () => page.getAttribute('#plots', 'data-generation').then(Number);
+    const gen0 = await generation();
     await page.mouse.move(x0, y);
     await page.mouse.down();
     const steps = 40;
@@ -248,7 +250,20 @@ test('dragging τ_e 1 → 50 under 4× CPU throttling: longest main-thread task'
       await page.mouse.move(x0 + ((x1 - x0) * i) / steps, y);
       await page.waitForTimeout(16);
     }
+    // While the slider is held the plots wait (dimmed, data-stale) and restart only when it
+    // rests for 400 ms (which a throttled page may see a few times), not for each of the 40
+    // values passed: no workers respawned per value.
+    assert.equal(await page.getAttribute('#plots', 'data-stale'), '', 'the plots are marked stale while dragging');
+    const genDuring = await generation();
+    assert.ok(genDuring - gen0 <= 8, `plots restarted ${genDuring - gen0} times during a drag over 40 values`);
+    const hashDuring = page.url();
     await page.mouse.up();
+    // Released: one restart, its first estimate, and the address bar has the last value.
+    await page.waitForFunction(() => {
+      const p = document.querySelector('#plots');
+      return !p.hasAttribute('data-stale') && p.hasAttribute('data-first-ms');
+    });
+    const restarts = (await generation()) - gen0;
     await page.waitForTimeout(1500);
     const tau = Number(await ring(page, 'data-tau-e'));
     const tasks = await page.evaluate(() => window.__longtasks);
@@ -257,6 +272,9 @@ test('dragging τ_e 1 → 50 under 4× CPU throttling: longest main-thread task'
     console.log(`τ_e drag under 4× throttling: ring τ_e now ${tau}; ${tasks.length} long tasks, longest ${longest.toFixed(0)} ms: ${tasks.map((t) => t.toFixed(0)).join(', ')}; ring sampled ${await ring(page, 'data-samples-taken')} runs for ${steps} mouse moves, longest ${await ring(page, 'data-sample-ms-max')} ms`);
 
     assert.ok(tau > 40, `the ring follows the drag (τ_e ${tau})`);
+    const tauInHash = Number(new URL(page.url()).hash.match(/tau_e=([^&]+)/)?.[1]);
+    assert.equal(tauInHash, Number(await page.inputValue('#ctl-tau_e')), `the hash holds the released value (${page.url()})`);
+    console.log(`hash while dragging: ${new URL(hashDuring).hash.match(/tau_e=[^&]+/)?.[0]}; after release: tau_e=${tauInHash}; first estimate ${await page.getAttribute('#plots', 'data-first-ms')} ms after release; the plots' generation moved ${restarts} for the whole drag`);
     assert.deepEqual(problems, []);
   } finally {
     await context.close();
