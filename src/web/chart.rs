@@ -231,6 +231,64 @@ pub fn draw_legend(
     Ok(())
 }
 
+/// Lays out a legend strip: rows left to right, wrapping at `max_w` device px. Returns each
+/// row's offset (device px, the left end of its sample at the middle of its line) from the
+/// strip's upper-left corner, and the strip's height. Text is measured on `ctx` (no page
+/// layout, see [`draw_legend`]).
+pub fn legend_flow(
+    ctx: &CanvasRenderingContext2d,
+    rows: &[LegendRow],
+    font_px: f64,
+    d: f64,
+    max_w: f64,
+) -> (Vec<(i32, i32)>, f64) {
+    let sample_w = 32.0 * d;
+    let gap = 18.0 * d;
+    let line = (font_px * 1.45).round();
+    let (mut x, mut y) = (0.0, 0.0);
+    let mut at = Vec::with_capacity(rows.len());
+    for r in rows {
+        let w = sample_w + text_width(ctx, font_px, &r.label);
+        if x > 0.0 && x + w > max_w {
+            x = 0.0;
+            y += line;
+        }
+        at.push((x.round() as i32, (y + line / 2.0).round() as i32));
+        x += w + gap;
+    }
+    let height = if rows.is_empty() { 0.0 } else { y + line };
+    (at, height)
+}
+
+/// Draws the legend strip laid out by [`legend_flow`] (same `font_px` and `d`) with its
+/// upper-left corner at `origin`.
+pub fn draw_legend_flow(
+    root: &DrawingArea<CanvasBackend, Shift>,
+    rows: &[LegendRow],
+    at: &[(i32, i32)],
+    origin: (i32, i32),
+    font_px: f64,
+    d: f64,
+) -> Result<(), String> {
+    let err = |e: &dyn std::fmt::Debug| format!("{e:?}");
+    let style = ("sans-serif", font_px)
+        .into_font()
+        .color(&BLACK)
+        .pos(Pos::new(HPos::Left, VPos::Center));
+    let sample_w = (32.0 * d).round() as i32;
+    for (r, &(dx, dy)) in rows.iter().zip(at) {
+        let (x, y) = (origin.0 + dx, origin.1 + dy);
+        root.draw(&(r.sample)((x, y))).map_err(|e| err(&e))?;
+        root.draw(&Text::new(
+            r.label.clone(),
+            (x + sample_w, y),
+            style.clone(),
+        ))
+        .map_err(|e| err(&e))?;
+    }
+    Ok(())
+}
+
 /// Draws `title` centred at the top of `root` (`font_px` device px, `top` device px from the
 /// edge); returns the height it takes with its gap. Used instead of plotters' caption, which
 /// measures its text with a page layout (see [`draw_legend`]).

@@ -15,13 +15,12 @@ use crate::view::plot_data::{format_value, PlotPoint, Scale, XAxis};
 use crate::view::thresholds::{self, Marker, MarkerKind, PlotKind, Thresholds};
 
 use super::chart::{
-    dash, draw_legend, hex, legend_line, legend_sample, marker, series_colour, LegendRow, Ticked,
-    NAMES,
+    dash, draw_legend_flow, hex, legend_flow, legend_line, legend_sample, marker, series_colour,
+    LegendRow, Ticked, NAMES,
 };
 
-/// Fraction of the plot height kept free above the data for the legend (3 and 5 rows).
-const LEGEND_PL: f64 = 0.34;
-const LEGEND_DEPTH: f64 = 0.5;
+/// Fraction of the data's span kept free above it (the legend is under the plot, not on it).
+const HEADROOM: f64 = 0.08;
 /// CSS px of a marker label's type and line height above the plot area.
 const LABEL_PX: f64 = 12.0;
 const LABEL_LINE: f64 = 17.0;
@@ -164,13 +163,12 @@ pub fn draw_chart(
             }
         }
     }
-    // Headroom above the data keeps the legend (upper left) off the points; p_L stays within
-    // [0, 1] (a probability).
+    // A little headroom above the data; p_L stays within [0, 1] (a probability).
     let (y0, y1) = match kind {
         Kind::LogicalErrorRate => (
             0.0,
             if hi.is_finite() && hi > 0.0 {
-                (hi / (1.0 - LEGEND_PL)).min(1.0)
+                (hi * (1.0 + HEADROOM)).min(1.0)
             } else {
                 1.0
             },
@@ -179,7 +177,7 @@ pub fn draw_chart(
             if lo.is_finite() && hi.is_finite() {
                 let span = (hi - lo).max(1.0);
                 let y0 = (lo - 0.08 * span).max(0.0);
-                (y0, (hi - LEGEND_DEPTH * y0) / (1.0 - LEGEND_DEPTH))
+                (y0, hi + HEADROOM * span)
             } else {
                 (0.0, 100.0)
             }
@@ -279,9 +277,39 @@ pub fn draw_chart(
             )),
     ))
     .map_err(|e| err(&e))?;
+    // The legend: a strip under the plot (inside the plot it hid marker lines and the paper's
+    // shaded range), its rows in drawing order.
+    let mut legend = Vec::new();
+    for (s, name) in NAMES.iter().enumerate() {
+        let c = series_colour(s);
+        legend.push(LegendRow::new(*name, move |at| legend_sample(s, at, c, d)));
+    }
+    let faint = |c: RGBColor| {
+        let mix = |v: u8| (f64::from(v) * 0.7 + 255.0 * 0.3).round() as u8;
+        RGBColor(mix(c.0), mix(c.1), mix(c.2))
+    };
+    if kind == Kind::Depth {
+        let (f1, f2) = (faint(series_colour(1)), faint(series_colour(2)));
+        legend.push(LegendRow::new("Prop. 1 (uniform model)", move |at| {
+            legend_line(at, f1, None, d)
+        }));
+        legend.push(LegendRow::new("uniform-model bound, 4(t+1)", move |at| {
+            legend_line(at, f2, None, d)
+        }));
+    }
+    let ink = RGBColor(29, 36, 48);
+    for c in &curves {
+        legend.push(LegendRow::new(c.label.clone(), move |at| {
+            legend_line(at, ink, Some((6.0, 3.0)), d)
+        }));
+    }
+    let legend_font = 12.0 * dt;
+    let legend_w = f64::from(w) - margin - left;
+    let (legend_at, legend_h) = legend_flow(&ctx, &legend, legend_font, d, legend_w);
     let mut ch = ChartBuilder::on(&root)
         .margin(px(10.0))
         .margin_top(px(32.0 * ts) + band.round() as u32)
+        .margin_bottom(px(6.0) + legend_h.round() as u32)
         .x_label_area_size(px(40.0 * ts))
         .y_label_area_size(px(64.0 * ts))
         .build_cartesian_2d(
@@ -401,8 +429,7 @@ pub fn draw_chart(
     }
 
     let cap = 0.008 * (x1 - x0);
-    let mut legend = Vec::new();
-    for (s, name) in NAMES.iter().enumerate() {
+    for s in 0..NAMES.len() {
         let colour = &series_colour(s);
         let line: Vec<(f64, f64)> = data
             .points
@@ -420,7 +447,6 @@ pub fn draw_chart(
             }
         }
         .map_err(|e| err(&e))?;
-        legend.push(LegendRow::new(*name, move |at| legend_sample(s, at, c, d)));
         // Error bars: ± std over circuits (inside the axis range).
         let bars = data.points.iter().zip(&us).filter_map(|(r, &u)| {
             let m = series_values(kind, r.as_ref()?)[s];
@@ -467,14 +493,6 @@ pub fn draw_chart(
         .map_err(|e| err(&e))?;
         ch.draw_series(LineSeries::new(p1, s1))
             .map_err(|e| err(&e))?;
-        let faint = |c: RGBColor| {
-            let mix = |v: u8| (f64::from(v) * 0.7 + 255.0 * 0.3).round() as u8;
-            RGBColor(mix(c.0), mix(c.1), mix(c.2))
-        };
-        let (f1, f2) = (faint(series_colour(1)), faint(series_colour(2)));
-        legend.push(LegendRow::new("Prop. 1 (uniform model)", move |at| {
-            legend_line(at, f1, None, d)
-        }));
         ch.draw_series(
             p2.iter()
                 .map(|&(u, v)| TriangleMarker::new((u, v), px(4.0) as i32, s2)),
@@ -482,9 +500,6 @@ pub fn draw_chart(
         .map_err(|e| err(&e))?;
         ch.draw_series(LineSeries::new(p2, s2))
             .map_err(|e| err(&e))?;
-        legend.push(LegendRow::new("uniform-model bound, 4(t+1)", move |at| {
-            legend_line(at, f2, None, d)
-        }));
     }
     for c in &curves {
         let ink = RGBColor(29, 36, 48);
@@ -497,13 +512,10 @@ pub fn draw_chart(
         let style = ink.stroke_width(px(1.5));
         ch.draw_series(DashedLineSeries::new(pts, px(6.0), px(3.0), style))
             .map_err(|e| err(&e))?;
-        legend.push(LegendRow::new(c.label.clone(), move |at| {
-            legend_line(at, ink, Some((6.0, 3.0)), d)
-        }));
     }
-    let (bx, by) = ch.plotting_area().get_base_pixel();
-    let inset = (5.0 * d).round() as i32;
-    draw_legend(&root, &ctx, (bx + inset, by + inset), &legend, 12.0 * dt, d)?;
+    let h = f64::from(canvas.height());
+    let origin = (left.round() as i32, (h - legend_h - 4.0 * d).round() as i32);
+    draw_legend_flow(&root, &legend, &legend_at, origin, legend_font, d)?;
     let pixel_xs = us
         .iter()
         .map(|&u| f64::from(ch.backend_coord(&(u, y0)).0))
