@@ -463,15 +463,12 @@ pub fn mount(shell: &Shell, store: Rc<Store>, presets_service: Rc<Presets>) -> R
                     .and_then(|v| with(&store.get(), spec, v))
                     .and_then(|p| store.set_with(p, &[], how));
                 match result {
-                    Ok(()) => {
-                        row.error.set_text_content(None);
-                        let _ = row.error.set_attribute("hidden", "");
-                        let _ = row.row.remove_attribute("data-invalid");
-                    }
+                    Ok(()) => clear_refusal(row),
                     Err(e) => {
                         row.error.set_text_content(Some(&format!("Refused: {e}")));
                         let _ = row.error.remove_attribute("hidden");
                         let _ = row.row.set_attribute("data-invalid", "true");
+                        let _ = row.field.set_attribute("aria-invalid", "true");
                     }
                 }
             }
@@ -672,6 +669,19 @@ fn show_qubits(p: &Element, params: &Params) {
 }
 
 /// Shows `params` in every control and flags the knobs that differ from their defaults.
+/// Removes a row's "Refused: …" message and its invalid marks.
+fn clear_refusal(row: &Row) {
+    if row.row.has_attribute("data-invalid") {
+        row.error.set_text_content(None);
+        let _ = row.error.set_attribute("hidden", "");
+        let _ = row.row.remove_attribute("data-invalid");
+        let _ = row.field.remove_attribute("aria-invalid");
+    }
+}
+
+/// Shows `params` in every control. A refusal shown under a box is cleared: the box now shows
+/// the accepted value (a change from the address bar, Back, a preset or another control), so
+/// the message would describe a value no longer there.
 fn refresh(rows: &[Row], summary: &Element, params: &Params) {
     // Only what differs is written: a change while a slider is dragged comes every frame, and
     // setting every control's value each time cost a long task under CPU throttling (issue 13
@@ -682,6 +692,7 @@ fn refresh(rows: &[Row], summary: &Element, params: &Params) {
         }
     };
     for r in rows {
+        clear_refusal(r);
         let v = get(params, r.spec);
         match r.spec.input {
             Input::Number { min, max, log, .. } => {

@@ -24,6 +24,8 @@ const HEADROOM: f64 = 0.08;
 /// CSS px of a marker label's type and line height above the plot area.
 const LABEL_PX: f64 = 12.0;
 const LABEL_LINE: f64 = 17.0;
+/// The largest share of the canvas height the marker labels' band may take with full labels.
+const MAX_BAND: f64 = 0.2;
 
 /// Which chart.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -191,11 +193,11 @@ pub fn draw_chart(
     let left = margin + 64.0 * d;
     let right = f64::from(w) - margin;
     let to_px = |u: f64| left + (u - x0) / (x1 - x0) * (right - left);
-    // On a narrow plot (a phone) a marker's label is only its value (`τ_e = 13.1`): the list
-    // under the plots names it in the line's colour, and full labels would have to cross lines.
-    let narrow = (right - left) / d < 480.0;
-    let label_of = |m: &Marker| -> String {
-        if narrow {
+    // On a narrow plot (a phone), or when full labels would stack into a band taller than
+    // [`MAX_BAND`] of the canvas (a short chart: presentation slide 3), a marker's label is only
+    // its value (`τ_e = 13.1`): the list under the plots names it in the line's colour.
+    let label_text = |m: &Marker, short: bool| -> String {
+        if short {
             m.label.rsplit(" · ").next().unwrap_or(&m.label).to_string()
         } else {
             m.label.clone()
@@ -203,53 +205,63 @@ pub fn draw_chart(
     };
     let ctx = super::dom::context_2d(canvas).map_err(|e| err(&e))?;
     ctx.set_font(&format!("{:.1}px sans-serif", LABEL_PX * dt));
-    // The paper's range, shaded when the plot extends beyond it; its label comes first in the
-    // band, at the shading's left edge.
-    let shade = axis.paper_range().and_then(|(plo, phi)| {
-        let (ua, ub) = (scale.to_plot(plo).max(x0), scale.to_plot(phi).min(x1));
-        let beyond = data.xs.iter().any(|&x| x < plo - 1e-9 || x > phi + 1e-9);
-        (beyond && ua < ub).then(|| {
-            let figure = if axis == XAxis::N { "3a" } else { "3b" };
-            let symbol = match axis {
-                XAxis::N => "n",
-                XAxis::TauE => "τ_e",
-                XAxis::P => "p",
-                XAxis::T => "t",
-            };
-            let text = if narrow {
-                format!("Fig. {figure} range")
-            } else {
-                format!(
-                    "paper Fig. {figure}: {symbol} = {}–{} (shaded)",
-                    format_value(plo),
-                    format_value(phi)
-                )
-            };
-            (ua, ub, text)
-        })
-    });
     let width = |text: &str| {
         ctx.measure_text(text)
             .map(|t| t.width())
             .unwrap_or(LABEL_PX * dt * 0.6 * text.chars().count() as f64)
     };
-    let mut specs = Vec::new();
-    if let Some((ua, ub, text)) = &shade {
-        specs.push(LabelSpec {
-            anchor: to_px(*ua),
-            width: width(text),
-            connectors: vec![to_px(*ua), to_px(*ub)],
+    let canvas_h = f64::from(canvas.height());
+    let mut narrow = (right - left) / d < 480.0;
+    let (shade, specs, placed) = loop {
+        // The paper's range, shaded when the plot extends beyond it; its label comes first in
+        // the band, at the shading's left edge.
+        let shade = axis.paper_range().and_then(|(plo, phi)| {
+            let (ua, ub) = (scale.to_plot(plo).max(x0), scale.to_plot(phi).min(x1));
+            let beyond = data.xs.iter().any(|&x| x < plo - 1e-9 || x > phi + 1e-9);
+            (beyond && ua < ub).then(|| {
+                let figure = if axis == XAxis::N { "3a" } else { "3b" };
+                let symbol = match axis {
+                    XAxis::N => "n",
+                    XAxis::TauE => "τ_e",
+                    XAxis::P => "p",
+                    XAxis::T => "t",
+                };
+                let text = if narrow {
+                    format!("Fig. {figure} range")
+                } else {
+                    format!(
+                        "paper Fig. {figure}: {symbol} = {}–{} (shaded)",
+                        format_value(plo),
+                        format_value(phi)
+                    )
+                };
+                (ua, ub, text)
+            })
         });
-    }
-    for m in &drawn {
-        let at = to_px(scale.to_plot(m.x));
-        specs.push(LabelSpec {
-            anchor: at,
-            width: width(&label_of(m)),
-            connectors: vec![at],
-        });
-    }
-    let placed = place_labels(&specs, 0.0, right, 6.0 * d);
+        let mut specs = Vec::new();
+        if let Some((ua, ub, text)) = &shade {
+            specs.push(LabelSpec {
+                anchor: to_px(*ua),
+                width: width(text),
+                connectors: vec![to_px(*ua), to_px(*ub)],
+            });
+        }
+        for m in &drawn {
+            let at = to_px(scale.to_plot(m.x));
+            specs.push(LabelSpec {
+                anchor: at,
+                width: width(&label_text(m, narrow)),
+                connectors: vec![at],
+            });
+        }
+        let placed = place_labels(&specs, 0.0, right, 6.0 * d);
+        let rows = placed.iter().map(|p| p.row + 1).max().unwrap_or(0);
+        if narrow || LABEL_LINE * dt * rows as f64 <= MAX_BAND * canvas_h {
+            break (shade, specs, placed);
+        }
+        narrow = true;
+    };
+    let label_of = |m: &Marker| label_text(m, narrow);
     let rows: Vec<usize> = placed.iter().map(|p| p.row).collect();
     let spans: Vec<(f64, f64)> = placed.iter().map(|p| (p.start, 0.0)).collect();
     let band_rows = rows.iter().map(|r| r + 1).max().unwrap_or(0);

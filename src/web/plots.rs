@@ -794,6 +794,11 @@ impl Plots {
                 self.run.borrow_mut().generation += 1;
                 self.status
                     .set_text_content(Some("Waiting for the slider to rest or be released…"));
+                let _ = self
+                    .bar
+                    .unchecked_ref::<web_sys::HtmlElement>()
+                    .style()
+                    .set_property("width", "0%");
             }
             let _ = self.root.set_attribute("data-stale", "");
             if let Some(id) = self.restart_timer.take() {

@@ -381,8 +381,8 @@ pub fn read_hash() -> String {
 }
 
 /// Follows the address bar: a hand-edited hash, Back and Forward are read into `store`;
-/// `on_error` gets the reason when the new hash is malformed (the page then keeps its state),
-/// and `None` when a later hash is accepted.
+/// `on_error` gets the reason when the new hash is malformed (the page then keeps its state
+/// and writes it back to the address bar), and `None` when a later hash is accepted.
 pub fn follow_url(
     store: &Rc<Store>,
     on_error: impl Fn(Option<&str>) + 'static,
@@ -394,14 +394,20 @@ pub fn follow_url(
         let on_error = on_error.clone();
         super::dom::on(&window, event, move || {
             let hash = read_hash();
-            // Our own writes and the second of the two events of one navigation: nothing new.
+            // Our own writes and the second of the two events of one navigation (after a
+            // refusal, the address bar was given the state back): nothing new, and a refusal
+            // just shown stays.
             if hash.trim_start_matches('#') == store.snapshot().hash() {
-                on_error(None);
                 return;
             }
             match store.apply_hash(&hash) {
                 Ok(()) => on_error(None),
-                Err(e) => on_error(Some(&e)),
+                Err(e) => {
+                    on_error(Some(&e));
+                    // The address bar shows the state again (a copied link shares what is on
+                    // the screen); the refused address is quoted in the message.
+                    store.write_url();
+                }
             }
         })?;
     }

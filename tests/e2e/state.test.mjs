@@ -208,10 +208,24 @@ test('a hand-edited hash changes the page; a malformed one is refused with a mes
     assert.match(await err.textContent(), /shot=oops/);
     assert.equal(await page.inputValue('#ctl-n'), '10', 'nothing applied');
     assert.equal(await ringAttr(page, 'data-n'), '10');
+    // The address bar shows the state again (a copied link shares what is on screen), and the
+    // refusal stays on screen.
+    await page.waitForFunction(() => !location.hash.includes('oops'));
+    assert.match(page.url(), /[#&]n=10(&|$)/);
+    assert.ok(await err.isVisible(), 'the refusal stays after the address bar is restored');
+
+    // A refusal under a box goes once the box shows an accepted value from elsewhere.
+    await page.fill('#ctl-n', '-5');
+    await page.press('#ctl-n', 'Enter');
+    const row = page.locator('[data-invalid="true"]');
+    await row.waitFor({ state: 'visible' });
+    assert.equal(await page.getAttribute('#ctl-n', 'aria-invalid'), 'true');
 
     await page.evaluate(() => { location.hash = '#n=11&shot=1&time=12.5'; });
     await err.waitFor({ state: 'detached' });
     await page.waitForFunction(() => document.getElementById('ctl-n').value === '11');
+    assert.equal(await row.count(), 0, 'the stale "Refused" message is gone');
+    assert.equal(await page.getAttribute('#ctl-n', 'aria-invalid'), null);
     assert.equal(await ringAttr(page, 'data-shot'), '1');
     await waitTime(page, 12.5);
     assert.deepEqual(problems, []);
