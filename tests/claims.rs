@@ -421,3 +421,43 @@ fn every_export_names_the_reading() {
     ]));
     assert!(sweep.starts_with("Reading: Custom: "), "{sweep}");
 }
+
+/// With one circuit no standard error can be estimated, tied pair or not: the comparisons say
+/// so instead of "± 0.0000" (the JSON keeps `standard_error`: 0 for a tie, absent otherwise).
+#[test]
+fn one_circuit_comparisons_have_no_standard_error() {
+    let out = ok(&[
+        "claims",
+        "--circuits",
+        "1",
+        "--shots",
+        "5",
+        "--k1",
+        "off",
+        "--k4",
+        "stim_elimination",
+        "--k2",
+        "uniform",
+        "--k3",
+        "h_then_mz",
+        "--format",
+        "json",
+    ]);
+    assert!(!out.contains("± 0.0"), "a zero standard error is shown");
+    assert!(!out.contains("NaN"));
+    let map: Value = serde_json::from_str(&out).unwrap();
+    let mut comparisons = 0;
+    for q in CLAIMS {
+        let evidence = &map["readings"][0]["claims"][q]["evidence"];
+        for p in evidence["points"].as_array().unwrap() {
+            for c in p["comparisons"].as_array().unwrap() {
+                comparisons += 1;
+                let text = c["text"].as_str().unwrap();
+                assert!(text.contains("(no standard error: one circuit)"), "{text}");
+                let se = &c["standard_error"];
+                assert!(se.is_null() || se.as_f64() == Some(0.0), "{c}");
+            }
+        }
+    }
+    assert!(comparisons > 10);
+}

@@ -853,3 +853,40 @@ fn files_over_the_gate_cap_are_refused_while_reading() {
     );
     let _ = std::fs::remove_file(part);
 }
+
+/// Fresh-eyes report L3: one circuit printed "0.47500 ± 0.00000", a zero error bar where no
+/// spread can be estimated. Every table with ± (simulate, sweep, merge) says "± n/a" with a
+/// note; the JSON keeps its shape (`std` = 0, no NaN, no null).
+#[test]
+fn one_circuit_tables_say_no_spread_instead_of_zero() {
+    let one = ["--n", "6", "--circuits", "1", "--shots", "20", "--t", "2"];
+    let table = ok(&with(&["simulate"], &one));
+    let sweep = ok(&with(&["sweep", "--vary", "tau-e=1,30"], &one));
+    for (name, out) in [("simulate", &table), ("sweep", &sweep)] {
+        assert!(!out.contains("± 0.0"), "{name}: {out}");
+        assert!(out.matches("± n/a").count() >= 6, "{name}: {out}");
+        assert!(
+            out.contains("± n/a: 1 circuit, so no spread over circuits can be estimated"),
+            "{name}: {out}"
+        );
+    }
+    assert!(
+        table.contains("Δ = 22.0 ± n/a") || table.contains(" ± n/a\n"),
+        "{table}"
+    );
+    // Two circuits: a spread, and no note.
+    let two = ok(&with(&["simulate"], &SMALL));
+    assert!(!two.contains("n/a") && two.contains(" ± "), "{two}");
+    // The JSON keeps its shape: std is a number (0 for one circuit).
+    let json: serde_json::Value =
+        serde_json::from_str(&ok(&with(&["simulate", "--format", "json"], &one))).unwrap();
+    for imp in ["direct", "monolithic", "distributed"] {
+        for q in ["logical_error_rate", "depth"] {
+            assert_eq!(
+                json["results"][imp][q]["std"].as_f64(),
+                Some(0.0),
+                "{imp} {q}"
+            );
+        }
+    }
+}

@@ -654,7 +654,9 @@ fn compare(
 ) -> Comparison {
     let d = paired(&a, &b);
     let outcome = expected.outcome(quantity, &d);
-    let se = match d.standard_error {
+    // One circuit gives no spread to estimate, tied or not (the JSON keeps its
+    // `standard_error`: absent, or 0 for a tie).
+    let se = match d.standard_error.filter(|_| d.circuits >= 2) {
         Some(se) => format!(" ± {}", fmt_quantity(quantity, se)),
         None => " (no standard error: one circuit)".to_string(),
     };
