@@ -421,3 +421,107 @@ fn every_export_names_the_reading() {
     ]));
     assert!(sweep.starts_with("Reading: Custom: "), "{sweep}");
 }
+
+/// Fresh-eyes report: below the stall threshold the τ_e sweep reuses the same runs, so Q3's
+/// comparisons at τ_e = 1, 2, 3, 5 are one identical observation, which the reason read as
+/// four ("Fails at τ_e = 1, 2, 3, 5; first failing comparison: …"). Every comparison a reason
+/// quotes is quoted once, with every point where it was made.
+#[test]
+fn reasons_quote_each_distinct_comparison_once_with_its_points() {
+    let out = ok(&[
+        "claims",
+        "--circuits",
+        "4",
+        "--shots",
+        "50",
+        "--k1",
+        "off",
+        "--k4",
+        "stim_elimination",
+        "--k2",
+        "uniform",
+        "--k3",
+        "h_then_mz",
+        "--format",
+        "json",
+    ]);
+    let map: Value = serde_json::from_str(&out).unwrap();
+    let claims = &map["readings"][0]["claims"];
+    let mut identical_quoted = 0;
+    for q in ["Q1", "Q2", "Q3"] {
+        let evidence = &claims[q]["evidence"];
+        let reason = evidence["reason"].as_str().unwrap();
+        let axis = if q == "Q3" { "τ_e" } else { "n" };
+        // Each distinct comparison text and the x values where it was made.
+        let mut seen: Vec<(String, Vec<String>)> = Vec::new();
+        for p in evidence["points"].as_array().unwrap() {
+            let x = p["x"].as_f64().unwrap().to_string();
+            for c in p["comparisons"].as_array().unwrap() {
+                let text = c["text"].as_str().unwrap().to_string();
+                match seen.iter_mut().find(|(t, _)| *t == text) {
+                    Some((_, xs)) => xs.push(x.clone()),
+                    None => seen.push((text, vec![x.clone()])),
+                }
+            }
+        }
+        for (text, xs) in seen {
+            let quoted = reason.matches(text.as_str()).count();
+            assert!(quoted <= 1, "{q}: '{text}' quoted {quoted} times: {reason}");
+            if quoted == 1 {
+                let at = format!("{axis} = {}", xs.join(", "));
+                let how = if xs.len() > 1 { "identical at" } else { "at" };
+                assert!(
+                    reason.contains(&format!("{text} ({how} {at})")),
+                    "{q}: '{text}' was made at {at}: {reason}"
+                );
+                if xs.len() > 1 {
+                    identical_quoted += 1;
+                }
+            }
+        }
+    }
+    // The case of the report: Q3 fails on one comparison made at τ_e = 1, 2, 3, 5.
+    let q3 = claims["Q3"]["evidence"]["reason"].as_str().unwrap();
+    assert!(q3.contains("(identical at τ_e = 1, 2, 3, 5)"), "{q3}");
+    assert!(identical_quoted >= 1);
+}
+
+/// With one circuit no standard error can be estimated, tied pair or not: the comparisons say
+/// so instead of "± 0.0000" (the JSON keeps `standard_error`: 0 for a tie, absent otherwise).
+#[test]
+fn one_circuit_comparisons_have_no_standard_error() {
+    let out = ok(&[
+        "claims",
+        "--circuits",
+        "1",
+        "--shots",
+        "5",
+        "--k1",
+        "off",
+        "--k4",
+        "stim_elimination",
+        "--k2",
+        "uniform",
+        "--k3",
+        "h_then_mz",
+        "--format",
+        "json",
+    ]);
+    assert!(!out.contains("± 0.0"), "a zero standard error is shown");
+    assert!(!out.contains("NaN"));
+    let map: Value = serde_json::from_str(&out).unwrap();
+    let mut comparisons = 0;
+    for q in CLAIMS {
+        let evidence = &map["readings"][0]["claims"][q]["evidence"];
+        for p in evidence["points"].as_array().unwrap() {
+            for c in p["comparisons"].as_array().unwrap() {
+                comparisons += 1;
+                let text = c["text"].as_str().unwrap();
+                assert!(text.contains("(no standard error: one circuit)"), "{text}");
+                let se = &c["standard_error"];
+                assert!(se.is_null() || se.as_f64() == Some(0.0), "{c}");
+            }
+        }
+    }
+    assert!(comparisons > 10);
+}

@@ -853,3 +853,143 @@ fn files_over_the_gate_cap_are_refused_while_reading() {
     );
     let _ = std::fs::remove_file(part);
 }
+
+/// Fresh-eyes report L3: one circuit printed "0.47500 ± 0.00000", a zero error bar where no
+/// spread can be estimated. Every table with ± (simulate, sweep, merge) says "± n/a" with a
+/// note; the JSON keeps its shape (`std` = 0, no NaN, no null).
+#[test]
+fn one_circuit_tables_say_no_spread_instead_of_zero() {
+    let one = ["--n", "6", "--circuits", "1", "--shots", "20", "--t", "2"];
+    let table = ok(&with(&["simulate"], &one));
+    let sweep = ok(&with(&["sweep", "--vary", "tau-e=1,30"], &one));
+    for (name, out) in [("simulate", &table), ("sweep", &sweep)] {
+        assert!(!out.contains("± 0.0"), "{name}: {out}");
+        assert!(out.matches("± n/a").count() >= 6, "{name}: {out}");
+        assert!(
+            out.contains("± n/a: 1 circuit, so no spread over circuits can be estimated"),
+            "{name}: {out}"
+        );
+    }
+    assert!(
+        table.contains("Δ = 22.0 ± n/a") || table.contains(" ± n/a\n"),
+        "{table}"
+    );
+    // Two circuits: a spread, and no note.
+    let two = ok(&with(&["simulate"], &SMALL));
+    assert!(!two.contains("n/a") && two.contains(" ± "), "{two}");
+    // The JSON keeps its shape: std is a number (0 for one circuit).
+    let json: serde_json::Value =
+        serde_json::from_str(&ok(&with(&["simulate", "--format", "json"], &one))).unwrap();
+    for imp in ["direct", "monolithic", "distributed"] {
+        for q in ["logical_error_rate", "depth"] {
+            assert_eq!(
+                json["results"][imp][q]["std"].as_f64(),
+                Some(0.0),
+                "{imp} {q}"
+            );
+        }
+    }
+}
+
+/// The option blocks of a `--help` text: (first line, whole block).
+fn help_options(help: &str) -> Vec<(String, String)> {
+    let mut out: Vec<(String, String)> = Vec::new();
+    for line in help.lines() {
+        let t = line.trim_start();
+        let indent = line.len() - t.len();
+        if indent > 0 && indent <= 6 && (t.starts_with("--") || t.starts_with('-')) {
+            out.push((t.to_string(), String::new()));
+        } else if !line.is_empty() && !line.starts_with(' ') {
+            // A heading ends the block.
+            out.push((String::new(), String::new()));
+        } else if let Some((_, block)) = out.last_mut() {
+            block.push_str(t);
+            block.push('\n');
+        }
+    }
+    out.retain(|(head, _)| !head.is_empty());
+    out
+}
+
+const SUBCOMMANDS: [&str; 7] = [
+    "simulate",
+    "sweep",
+    "circuit",
+    "merge",
+    "export-stim",
+    "synthesize",
+    "claims",
+];
+
+/// Fresh-eyes report L7: `--engine` showed no default. Every option that takes a value and
+/// has a default shows it in `--help` ("[default: …]"); the only ones without are optional
+/// inputs that have none.
+#[test]
+fn help_shows_the_default_of_every_option() {
+    // Options that are required or optional without a default.
+    let none = ["--vary", "--circuit-file", "--shard", "--impl"];
+    for sub in SUBCOMMANDS {
+        let help = ok(&[sub, "--help"]);
+        let options = help_options(&help);
+        assert!(options.len() >= 2, "{sub}: {options:?}");
+        for (head, block) in options {
+            let flag = head.split([' ', ',', '=']).next().unwrap_or("");
+            let takes_value = head.contains('<');
+            if !takes_value || none.contains(&flag) || flag == "-h" || flag == "-V" {
+                continue;
+            }
+            assert!(
+                block.contains("[default: ") || head.contains("[default: "),
+                "{sub} {flag}: no default shown:\n{head}\n{block}"
+            );
+        }
+    }
+    let sim = ok(&["simulate", "--help"]);
+    let engine = help_options(&sim)
+        .into_iter()
+        .find(|(h, _)| h.starts_with("--engine"))
+        .expect("--engine");
+    assert!(engine.1.contains("[default: fast]"), "{engine:?}");
+}
+
+/// Fresh-eyes report L5: `--tau_e` (the spelling of the JSON, CSV and URL hash) got no hint.
+/// Every flag of two or more words, written with '_', is refused in one line that names the
+/// right flag; so are near misses of subcommands and values.
+#[test]
+fn snake_case_flags_get_a_hint_naming_the_right_one() {
+    let mut checked = 0;
+    for sub in SUBCOMMANDS {
+        let help = ok(&[sub, "--help"]);
+        let mut flags: Vec<String> = help_options(&help)
+            .into_iter()
+            .filter_map(|(head, _)| {
+                let long = head
+                    .split([' ', ','])
+                    .find(|w| w.starts_with("--"))?
+                    .trim_end_matches(['=', '<'])
+                    .to_string();
+                long[2..].contains('-').then_some(long)
+            })
+            .collect();
+        flags.dedup();
+        for flag in flags {
+            let snake = format!("--{}", flag[2..].replace('-', "_"));
+            let line = bad(&[sub, &snake, "1"]);
+            assert!(
+                line.contains(&format!("'{snake}'")) && line.contains(&format!("'{flag}'")),
+                "{sub} {snake}: {line}"
+            );
+            checked += 1;
+        }
+    }
+    assert!(checked >= 30, "{checked} flags checked");
+    let line = bad(&["simulate", "--tau_e", "5"]);
+    assert_eq!(
+        line.trim_end(),
+        "error: unexpected argument '--tau_e' found (tip: a similar argument exists: '--tau-e')"
+    );
+    assert!(bad(&["simulat"]).contains("'simulate'"));
+    assert!(bad(&["simulate", "--format", "jsn"]).contains("a similar value exists: 'json'"));
+    // No hint where there is nothing close.
+    assert!(!bad(&["simulate", "--no-such-flag"]).contains("tip"));
+}

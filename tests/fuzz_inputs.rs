@@ -70,7 +70,9 @@ fn hash_seeds() -> Vec<Vec<u8>> {
         "check_kind=single_qubit&check_measurement=mx&check_redraw=per_attempt&input_timing=just_in_time",
         "correction_noise=noiseless_frame&split_rule=equal_gates&circuit_generator=random_gates",
         "size_count=two_qubit_gates&padding_gates=random_two_qubit_clifford&bell_start=2.5",
-        "p=5e-324&tau_e=0.1&bell_start=1e6&seed=18446744073709551615",
+        // The edges of the page's ranges (view::plot_data::ui_range), which links keep to.
+        "p=1e-5&tau_e=0.1&bell_start=5e-324&seed=9007199254740991",
+        "n=128&p=0.01&tau_e=50&circuits=200&shots=10000&bell_start=1e6&r=8&instances=16",
     ]
     .iter()
     .map(|s| s.as_bytes().to_vec())
@@ -115,7 +117,15 @@ const ODD: [&[u8]; 34] = [
     b"DEPOLARIZE1",
 ];
 
-const NUMBERS: [&str; 14] = [
+const NUMBERS: [&str; 20] = [
+    // The edges of the page's ranges (view::plot_data::ui_range), which links keep to, and
+    // just beyond.
+    "2",
+    "8",
+    "128",
+    "129",
+    "0.01",
+    "9007199254740991",
     "1e-300",
     "5e-324",
     "2.2250738585072014e-308",
@@ -277,7 +287,9 @@ fn mutated_links_keep_the_hash_invariants() {
     })
     .unwrap();
     let (a, b) = (accepted.into_inner(), refused.into_inner());
-    assert!(a > 500 && b > 500, "accepted {a}, refused {b}");
+    // Links keep to the page's ranges (ui_range), narrower than the engine's, so most number
+    // mutations are refused: about 400 of the 5000 mutants are accepted.
+    assert!(a > 300 && b > 500, "accepted {a}, refused {b}");
 }
 
 /// `clinr export-stim --impl direct --circuit-file F` on `data`: exit 0, or exit 2 with one

@@ -654,7 +654,9 @@ fn compare(
 ) -> Comparison {
     let d = paired(&a, &b);
     let outcome = expected.outcome(quantity, &d);
-    let se = match d.standard_error {
+    // One circuit gives no spread to estimate, tied or not (the JSON keeps its
+    // `standard_error`: absent, or 0 for a tie).
+    let se = match d.standard_error.filter(|_| d.circuits >= 2) {
         Some(se) => format!(" ± {}", fmt_quantity(quantity, se)),
         None => " (no standard error: one circuit)".to_string(),
     };
@@ -746,6 +748,10 @@ fn list_x(axis: XAxis, xs: &[f64]) -> String {
 
 type Evaluated = (Verdict, Vec<PointEvidence>, Vec<Comparison>, String);
 
+/// At most this many distinct failing comparisons are quoted in a reason (the points hold
+/// them all).
+const MAX_REASON_COMPARISONS: usize = 3;
+
 fn per_point(id: ClaimId, axis: XAxis, pts: &[(f64, &Report)]) -> Evaluated {
     let points: Vec<PointEvidence> = pts
         .iter()
@@ -763,13 +769,26 @@ fn per_point(id: ClaimId, axis: XAxis, pts: &[(f64, &Report)]) -> Evaluated {
             .map(|p| p.x)
             .collect()
     };
-    let first_with = |v: Verdict| -> String {
-        points
-            .iter()
-            .flat_map(|p| p.comparisons.iter())
-            .find(|c| c.outcome == v)
-            .map(|c| c.text.clone())
-            .unwrap_or_default()
+    // The comparisons with outcome `v`, each distinct one once with the points where it was
+    // made: below the stall threshold a τ_e sweep reuses the same runs, so several points give
+    // one identical comparison, which is one observation, not several.
+    let distinct_with = |v: Verdict| -> Vec<String> {
+        let mut groups: Vec<(&str, Vec<f64>)> = Vec::new();
+        for p in &points {
+            for c in p.comparisons.iter().filter(|c| c.outcome == v) {
+                match groups.iter_mut().find(|(text, _)| *text == c.text) {
+                    Some((_, xs)) => xs.push(p.x),
+                    None => groups.push((&c.text, vec![p.x])),
+                }
+            }
+        }
+        groups
+            .into_iter()
+            .map(|(text, xs)| match xs.as_slice() {
+                [_] => format!("{text} (at {})", list_x(axis, &xs)),
+                _ => format!("{text} (identical at {})", list_x(axis, &xs)),
+            })
+            .collect()
     };
     let all: Vec<f64> = points.iter().map(|p| p.x).collect();
     let reason = match verdict {
@@ -777,15 +796,26 @@ fn per_point(id: ClaimId, axis: XAxis, pts: &[(f64, &Report)]) -> Evaluated {
             "Holds at every point of the setting ({}).",
             list_x(axis, &all)
         ),
-        Verdict::Fails => format!(
-            "Fails at {}; first failing comparison: {}.",
-            list_x(axis, &xs_with(Verdict::Fails)),
-            first_with(Verdict::Fails)
-        ),
+        Verdict::Fails => {
+            let failing = distinct_with(Verdict::Fails);
+            let shown = failing.len().min(MAX_REASON_COMPARISONS);
+            let more = match failing.len() - shown {
+                0 => String::new(),
+                k => format!("; and {k} more (see the points)"),
+            };
+            format!(
+                "Fails at {}; failing comparison{}: {}{more}.",
+                list_x(axis, &xs_with(Verdict::Fails)),
+                if failing.len() == 1 { "" } else { "s" },
+                failing[..shown].join("; ")
+            )
+        }
         _ => format!(
             "Not resolved at {} (nothing fails significantly); for example {}.",
             list_x(axis, &xs_with(Verdict::Unresolved)),
-            first_with(Verdict::Unresolved)
+            distinct_with(Verdict::Unresolved)
+                .first()
+                .map_or("", String::as_str)
         ),
     };
     (verdict, points, Vec::new(), reason)

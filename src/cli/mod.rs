@@ -1021,14 +1021,19 @@ fn run_export_stim(a: &ExportStimArgs) -> Result<String, Failure> {
     }
 }
 
-/// Sets the help defaults from `Params::default()` (the one source of defaults). `n` and
-/// `circuits` only get a note, since circuit files can supply them.
+/// Sets the help defaults from `Params::default()` and `EngineKind::default()` (the one source
+/// of defaults). `n` and `circuits` only get a note, since circuit files can supply them.
 fn with_defaults(mut cmd: clap::Command) -> clap::Command {
     fn leak(s: String) -> &'static str {
         Box::leak(s.into_boxed_str())
     }
     let d = serde_json::to_value(Params::default()).unwrap_or_default();
     let mut defaults: Vec<(String, String)> = Vec::new();
+    // The simulator (simulate, sweep).
+    defaults.push((
+        "engine".into(),
+        serde_arg::serde_name(&EngineKind::default()),
+    ));
     // Knobs left out of the JSON at their defaults (instances, two_sided_rsp).
     let k = Knobs::default();
     defaults.push(("instances".into(), k.instances.to_string()));
@@ -1149,10 +1154,37 @@ fn clap_exit(e: clap::Error) -> i32 {
             }
         }
         _ => {
-            eprintln!("{}", one_line(&e.render().to_string()));
+            let mut line = one_line(&e.render().to_string());
+            if let Some(tip) = suggestion(&e) {
+                line = format!("{line} (tip: {tip})");
+            }
+            eprintln!("{line}");
             2
         }
     }
+}
+
+/// clap's "did you mean" for a mistyped flag, subcommand or value (`--tau_e` → `--tau-e`), which
+/// [`one_line`] would drop with the rest of the message after its first paragraph.
+fn suggestion(e: &clap::Error) -> Option<String> {
+    use clap::error::{ContextKind, ContextValue};
+    [
+        (ContextKind::SuggestedArg, "argument"),
+        (ContextKind::SuggestedSubcommand, "subcommand"),
+        (ContextKind::SuggestedValue, "value"),
+    ]
+    .into_iter()
+    .find_map(|(kind, what)| match e.get(kind)? {
+        ContextValue::String(s) => Some(format!("a similar {what} exists: '{s}'")),
+        ContextValue::Strings(v) if v.len() == 1 => {
+            Some(format!("a similar {what} exists: '{}'", v[0]))
+        }
+        ContextValue::Strings(v) if !v.is_empty() => {
+            let quoted: Vec<String> = v.iter().map(|s| format!("'{s}'")).collect();
+            Some(format!("similar {what}s exist: {}", quoted.join(", ")))
+        }
+        _ => None,
+    })
 }
 
 /// Entry point of the `clinr` binary.

@@ -17,9 +17,19 @@ pub fn to_json<T: Serialize>(v: &T) -> Result<String, Failure> {
     })
 }
 
-fn ms(m: &MeanStd, prec: usize) -> String {
-    format!("{:.prec$} ± {:.prec$}", m.mean, m.std)
+/// "0.47500 ± 0.01234"; with fewer than two circuits there is no spread over circuits to
+/// estimate (the JSON's `std` is 0 then), so "0.47500 ± n/a" ([`ONE_CIRCUIT_NOTE`] says why).
+fn ms(m: &MeanStd, prec: usize, circuits: u32) -> String {
+    if circuits < 2 {
+        format!("{:.prec$} ± n/a", m.mean)
+    } else {
+        format!("{:.prec$} ± {:.prec$}", m.mean, m.std)
+    }
 }
+
+/// The line under a table whose "± n/a" comes from a single circuit.
+pub const ONE_CIRCUIT_NOTE: &str =
+    "± n/a: 1 circuit, so no spread over circuits can be estimated (--circuits 2 or more)";
 
 fn list(xs: &[f64], prec: usize) -> String {
     let items: Vec<String> = xs.iter().map(|x| format!("{x:.prec$}")).collect();
@@ -114,6 +124,7 @@ pub fn report_table(r: &Report) -> String {
         "{:<12} {:>24} {:>22}  restart q_k",
         "", "p_L (mean ± std)", "depth (mean ± std)"
     );
+    let circuits = p.circuits;
     for imp in Implementation::ALL {
         let res = r.results.get(imp);
         let q = res
@@ -125,13 +136,16 @@ pub fn report_table(r: &Report) -> String {
             o,
             "{:<12} {:>24} {:>22}  {q}",
             imp.name(),
-            ms(&res.logical_error_rate, 5),
-            ms(&res.depth, 1)
+            ms(&res.logical_error_rate, 5, circuits),
+            ms(&res.depth, 1, circuits)
         );
+    }
+    if circuits < 2 {
+        let _ = writeln!(o, "{ONE_CIRCUIT_NOTE}");
     }
     let d = &r.derived;
     let _ = writeln!(o, "\nDerived (means over circuits):");
-    let _ = writeln!(o, "  Δ = {}", ms(&d.circuit_depth, 1));
+    let _ = writeln!(o, "  Δ = {}", ms(&d.circuit_depth, 1, circuits));
     let _ = writeln!(o, "  Δ_k = {}", list(&d.block_depths_mean, 1));
     let _ = writeln!(
         o,
@@ -319,11 +333,14 @@ pub fn sweep_table(var: &str, points: &[(f64, Report)]) -> String {
             let _ = write!(
                 o,
                 " {:>22} {:>18}",
-                ms(&res.logical_error_rate, 5),
-                ms(&res.depth, 1)
+                ms(&res.logical_error_rate, 5, r.params.circuits),
+                ms(&res.depth, 1, r.params.circuits)
             );
         }
         o.push('\n');
+    }
+    if points.iter().any(|(_, r)| r.params.circuits < 2) {
+        let _ = writeln!(o, "{ONE_CIRCUIT_NOTE}");
     }
     o
 }

@@ -225,6 +225,44 @@ pub fn renamed_value_notices(knobs: &serde_json::Value) -> Vec<String> {
         .unwrap_or_default()
 }
 
+/// The accepted values of the enum knob `key` (its serde names in declaration order, former
+/// names left out: they are still read, as aliases), e.g. `["paper", "uniform"]` for
+/// `noise_model`; empty when `key` is not an enum knob. Read from serde's own "unknown
+/// variant" message, as `cli::serde_arg::serde_names` does per type, so there is no second
+/// list to keep in step.
+pub fn knob_values(key: &str) -> Vec<String> {
+    use serde_json::Value;
+    let Ok(Value::Object(base)) = serde_json::to_value(Knobs::default()) else {
+        return Vec::new();
+    };
+    if !base.get(key).is_some_and(Value::is_string) {
+        return Vec::new();
+    }
+    let with = |value: &str| {
+        let mut m = base.clone();
+        m.insert(key.to_string(), Value::String(value.to_string()));
+        serde_json::from_value::<Knobs>(Value::Object(m))
+    };
+    let Err(e) = with("\u{1}") else {
+        return Vec::new();
+    };
+    let message = e.to_string();
+    let Some((_, tail)) = message.split_once("expected") else {
+        return Vec::new();
+    };
+    tail.split('`')
+        .skip(1)
+        .step_by(2)
+        .filter(|name| {
+            with(name)
+                .ok()
+                .and_then(|k| serde_json::to_value(k).ok())
+                .is_some_and(|v| v[key] == *name)
+        })
+        .map(str::to_string)
+        .collect()
+}
+
 impl Knobs {
     /// The knobs whose value differs from the default, as `(identifier, value)` pairs, so
     /// every result can flag them.
@@ -576,6 +614,25 @@ mod tests {
         }))
         .expect("the alias is read");
         assert_eq!(p.knobs.circuit_generator, CircuitGenerator::QiskitAg);
+    }
+
+    #[test]
+    fn knob_values_are_the_serde_names_without_former_ones() {
+        assert_eq!(knob_values("noise_model"), ["paper", "uniform"]);
+        assert_eq!(knob_values("teleport_model"), ["remote_cx"]);
+        assert_eq!(
+            knob_values("circuit_generator"),
+            [
+                "stim_elimination",
+                "qiskit_greedy",
+                "qiskit_ag",
+                "random_gates"
+            ]
+        );
+        assert_eq!(knob_values("restart_rule"), ["first_failure", "end_of_rsv"]);
+        assert!(knob_values("parallel_links").is_empty());
+        assert!(knob_values("two_sided_rsp").is_empty());
+        assert!(knob_values("no_such_knob").is_empty());
     }
 
     #[test]

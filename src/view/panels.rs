@@ -186,15 +186,21 @@ pub enum PlotKind {
     Depth,
 }
 
-/// "0.3110 ± 0.0412" (p_L, 4 decimals) or "1586.2 ± 31.0" (depth, 1 decimal); "–" when the
-/// mean is not a number.
-pub fn mean_std_text(kind: PlotKind, mean: f64, std: f64) -> String {
+/// "0.3110 ± 0.0412" (p_L, 4 decimals) or "1586.2 ± 31.0" (depth, 1 decimal) over
+/// `circuits` circuits; "0.3110 ± n/a" for a single circuit (no spread to estimate: its std
+/// is 0); "–" when the mean is not a number.
+pub fn mean_std_text(kind: PlotKind, mean: f64, std: f64, circuits: u32) -> String {
     if !mean.is_finite() {
         return "–".into();
     }
-    match kind {
-        PlotKind::LogicalErrorRate => format!("{mean:.4} ± {std:.4}"),
-        PlotKind::Depth => format!("{mean:.1} ± {std:.1}"),
+    let prec = match kind {
+        PlotKind::LogicalErrorRate => 4,
+        PlotKind::Depth => 1,
+    };
+    if circuits < 2 {
+        format!("{mean:.prec$} ± n/a")
+    } else {
+        format!("{mean:.prec$} ± {std:.prec$}")
     }
 }
 
@@ -233,7 +239,7 @@ pub fn plot_table(
             // Columns in the order of the legend: distributed, monolithic, direct.
             let mut row = vec![format_value(p.x)];
             for m in [vals[2], vals[1], vals[0]] {
-                row.push(mean_std_text(kind, m.mean, m.std));
+                row.push(mean_std_text(kind, m.mean, m.std, p.circuits));
             }
             if kind == PlotKind::Depth {
                 for b in [
@@ -546,14 +552,33 @@ mod tests {
             mean_std_text(
                 PlotKind::Depth,
                 pts[0].direct_depth.mean,
-                pts[0].direct_depth.std
+                pts[0].direct_depth.std,
+                pts[0].circuits
             )
         );
         assert_eq!(
             d.rows[1][4],
             format!("{:.1}", pts[0].prop1_monolithic_depth_uniform_model)
         );
-        assert_eq!(mean_std_text(PlotKind::Depth, f64::NAN, 0.0), "–");
+        assert_eq!(mean_std_text(PlotKind::Depth, f64::NAN, 0.0, 2), "–");
+        // One circuit: no spread to estimate, not "± 0.0000".
+        assert_eq!(
+            mean_std_text(PlotKind::LogicalErrorRate, 0.475, 0.0, 1),
+            "0.4750 ± n/a"
+        );
+        assert_eq!(
+            mean_std_text(PlotKind::Depth, 1586.25, 0.0, 2),
+            "1586.2 ± 0.0"
+        );
+        let mut one = pts.clone();
+        for p in &mut one {
+            p.circuits = 1;
+        }
+        let t1 = plot_table(PlotKind::LogicalErrorRate, XAxis::TauE, &one);
+        assert!(t1
+            .rows
+            .iter()
+            .all(|r| r[1..4].iter().all(|c| c.ends_with("± n/a"))));
     }
 
     #[test]

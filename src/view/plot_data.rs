@@ -36,15 +36,36 @@ pub const FIG3A_N: [u32; 5] = [50, 60, 70, 85, 100];
 /// Paper Fig. 3b: τ_e at n = 85.
 pub const FIG3B_TAU_E: [f64; 7] = [1.0, 2.0, 3.0, 5.0, 8.0, 10.0, 15.0];
 
-/// Ranges the page's sliders offer (the engine accepts more; the page keeps to what it can
-/// compute interactively).
+/// What the page accepts for each parameter it has a box for, ends included: the one source
+/// of the page's limits. The boxes and sliders of the control panel (`web::controls`) and the
+/// links the page reads (`view::share::decode`, [`crate::view::share::accepted`]) both keep
+/// to them, so a link holds only values the boxes could have set. The engine accepts more
+/// (`protocol::params::limits`); the page keeps to what it can compute interactively.
 pub mod ui_range {
+    /// n: qubits.
     pub const N: (u32, u32) = (2, 128);
+    /// τ_e: layers per Bell pair.
     pub const TAU_E: (f64, f64) = (0.1, 50.0);
+    /// p: physical noise.
     pub const P: (f64, f64) = (1e-5, 1e-2);
     /// t up to 64 QPUs + 1 (the scaling view of issue 14 plots t = 2 … 64).
     pub const T: (u32, u32) = (1, 64);
+    /// r: checks per resource state.
     pub const R: (u32, u32) = (0, 8);
+    /// Random circuits per point.
+    pub const CIRCUITS: (u32, u32) = (1, 200);
+    /// Protocol samples per circuit.
+    pub const SHOTS: (u32, u32) = (1, 10_000);
+    /// The seed: every whole number a JavaScript number (the page's boxes) holds exactly.
+    pub const SEED: (u64, u64) = (0, 9_007_199_254_740_991);
+    /// k: Bell-pair generators per link.
+    pub const PARALLEL_LINKS: (u32, u32) = (1, 64);
+    /// m: RSP&V instances per block.
+    pub const INSTANCES: (u32, u32) = (1, 16);
+    /// K11 bell_start, in layers.
+    pub const BELL_START: (f64, f64) = (0.0, 1.0e6);
+    /// K11 storage_idle_rate (the engine models only 0; `Params::validate` says so).
+    pub const STORAGE_IDLE_RATE: (f64, f64) = (0.0, 1.0);
 }
 
 impl XAxis {

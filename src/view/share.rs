@@ -4,10 +4,16 @@
 //! tau_e, circuits, shots, seed) and each knob that differs from its default, under its
 //! protocol.md §17 identifier with the same values as the CLI (`noise_model=uniform`). Encoding
 //! goes through serde, so there is one list of names, shared with the CLI and the JSON output.
+//!
+//! A link holds only what the page's controls could have set: [`decode`] takes each number in
+//! the range of its box ([`crate::view::plot_data::ui_range`], the one table of the page's
+//! limits; [`accepted`]), and refuses anything else with a plain sentence naming the key and
+//! what it accepts (`n=1: n must be a whole number from 2 to 128`).
 
 use crate::circuit::stim_text::{escaped, printable};
 use crate::numbers::human;
-use crate::protocol::params::{Knobs, ParamError, Params};
+use crate::protocol::params::{knob_values, limits, Knobs, ParamError, Params};
+use crate::view::plot_data::ui_range;
 use serde_json::{Map, Value};
 
 /// Keys of the hash that belong to the page's views, not to [`Params`] (`x` = the plots' x
@@ -81,9 +87,157 @@ fn plain(v: &Value) -> String {
 /// instances and two-sided RSP): [`encode`] writes them then, so [`decode`] must read them.
 const OMITTED_AT_DEFAULT: [&str; 2] = ["instances", "two_sided_rsp"];
 
+/// What the page accepts for one parameter key of a link: the values its control offers.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Accepted {
+    /// A whole number in `min..=max`.
+    Whole { min: u64, max: u64 },
+    /// A finite number in `[min, max]`.
+    Real { min: f64, max: f64 },
+    /// `true` or `false`.
+    Flag,
+    /// One of these names (former names are read too, with a notice).
+    Choice(Vec<String>),
+    /// s, the circuit's size in gates: a whole number up to the engine's limit, or `null` for
+    /// n² (the page has no box for it).
+    Size,
+}
+
+impl Accepted {
+    /// What the key accepts, as the end of a sentence: "a whole number from 2 to 128".
+    pub fn describe(&self) -> String {
+        match self {
+            Accepted::Whole { min, max } => format!("a whole number from {min} to {max}"),
+            Accepted::Real { min, max } => {
+                format!("a number from {} to {}", human(*min), human(*max))
+            }
+            Accepted::Flag => "true or false".into(),
+            Accepted::Choice(names) => match names.as_slice() {
+                [one] => one.clone(),
+                _ => format!("one of {}", names.join(", ")),
+            },
+            Accepted::Size => format!(
+                "a whole number of gates from 0 to {} (leave it out for n²)",
+                limits::MAX_S
+            ),
+        }
+    }
+}
+
+/// What the page accepts for parameter `key` of a link (a field of [`Params`] or a knob), the
+/// same as its control: the numbers' ranges are [`ui_range`]'s. `None` for a key that is not
+/// a parameter.
+pub fn accepted(key: &str) -> Option<Accepted> {
+    let whole = |(min, max): (u32, u32)| Accepted::Whole {
+        min: min.into(),
+        max: max.into(),
+    };
+    let real = |(min, max): (f64, f64)| Accepted::Real { min, max };
+    Some(match key {
+        "n" => whole(ui_range::N),
+        "t" => whole(ui_range::T),
+        "r" => whole(ui_range::R),
+        "circuits" => whole(ui_range::CIRCUITS),
+        "shots" => whole(ui_range::SHOTS),
+        "seed" => Accepted::Whole {
+            min: ui_range::SEED.0,
+            max: ui_range::SEED.1,
+        },
+        "parallel_links" => whole(ui_range::PARALLEL_LINKS),
+        "instances" => whole(ui_range::INSTANCES),
+        "p" => real(ui_range::P),
+        "tau_e" => real(ui_range::TAU_E),
+        "bell_start" => real(ui_range::BELL_START),
+        "storage_idle_rate" => real(ui_range::STORAGE_IDLE_RATE),
+        "s" => Accepted::Size,
+        "idle_on_resource_during_rspv" | "two_sided_rsp" => Accepted::Flag,
+        _ => {
+            let names = knob_values(key);
+            if names.is_empty() {
+                return None;
+            }
+            Accepted::Choice(names)
+        }
+    })
+}
+
+/// The value of `key=raw` as JSON for serde, or why the page does not accept it.
+fn read_value(key: &str, raw: &str) -> Result<Value, ParamError> {
+    let Some(accepts) = accepted(key) else {
+        return Err(unknown_key(key));
+    };
+    let refused = || {
+        ParamError::Unsupported(format!(
+            "{}={}: {} must be {}",
+            printable(key),
+            escaped(raw, 40),
+            key,
+            accepts.describe()
+        ))
+    };
+    let json = serde_json::from_str::<Value>(raw).ok();
+    let number = json.as_ref().and_then(Value::as_number);
+    let value = match &accepts {
+        Accepted::Whole { min, max } => number
+            .and_then(serde_json::Number::as_u64)
+            .filter(|v| (min..=max).contains(&v))
+            .map(Value::from),
+        Accepted::Real { min, max } => number
+            .and_then(serde_json::Number::as_f64)
+            .filter(|x| x.is_finite() && (min..=max).contains(&x))
+            .map(Value::from),
+        Accepted::Flag => json.filter(Value::is_boolean),
+        Accepted::Size => match json {
+            Some(Value::Null) => Some(Value::Null),
+            _ => number
+                .and_then(serde_json::Number::as_u64)
+                .filter(|&v| v <= u64::from(limits::MAX_S))
+                .map(Value::from),
+        },
+        // A former name is read too (serde's alias): ask serde.
+        Accepted::Choice(_) => {
+            let mut knobs = match serde_json::to_value(Knobs::default()) {
+                Ok(Value::Object(m)) => m,
+                _ => Map::new(),
+            };
+            knobs.insert(key.to_string(), Value::String(raw.to_string()));
+            serde_json::from_value::<Knobs>(Value::Object(knobs))
+                .is_ok()
+                .then(|| Value::String(raw.to_string()))
+        }
+    };
+    value.ok_or_else(refused)
+}
+
+fn unknown_key(key: &str) -> ParamError {
+    ParamError::Unsupported(format!(
+        "unknown parameter '{}' in the link: its keys are n, s, t, r, p, tau_e, circuits, \
+         shots, seed and the model knobs' identifiers",
+        printable(key)
+    ))
+}
+
+/// A refusal of [`Params::validate`] in the link's words: the key as the link writes it
+/// (`storage_idle_rate`, not the CLI's `storage-idle-rate`).
+fn in_link_words(e: ParamError) -> ParamError {
+    let text = e.to_string();
+    let keys = serde_json::to_value(Knobs::default())
+        .ok()
+        .and_then(|v| v.as_object().map(|m| m.keys().cloned().collect::<Vec<_>>()))
+        .unwrap_or_default();
+    for key in keys.iter().map(String::as_str).chain(["tau_e"]) {
+        let flag = key.replace('_', "-");
+        if flag != key && text.starts_with(&format!("{flag} ")) {
+            return ParamError::Unsupported(format!("{key}{}", &text[flag.len()..]));
+        }
+    }
+    e
+}
+
 /// Parses a hash (with or without the leading `#`) on top of the defaults. Unknown keys and
-/// malformed values are errors naming the key; the result is validated. Former knob values
-/// are accepted silently; [`decode_with_notices`] also says which.
+/// values the page does not accept ([`accepted`]: the ranges of its boxes) are errors naming
+/// the key and what it accepts; the result is validated. Former knob values are accepted
+/// silently; [`decode_with_notices`] also says which.
 pub fn decode(hash: &str) -> Result<Params, ParamError> {
     decode_with_notices(hash).map(|(params, _)| params)
 }
@@ -121,26 +275,17 @@ pub fn decode_with_notices(hash: &str) -> Result<(Params, Vec<String>), ParamErr
         } else if top.contains_key(key) && key != "knobs" {
             &mut top
         } else {
-            return Err(ParamError::Unsupported(format!(
-                "unknown parameter '{}' in the link",
-                printable(key)
-            )));
+            return Err(unknown_key(key));
         };
-        let value = match serde_json::from_str::<Value>(raw) {
-            Ok(v @ (Value::Number(_) | Value::Bool(_) | Value::Null)) => v,
-            _ => Value::String(raw.to_string()),
-        };
-        target.insert(key.to_string(), value);
+        target.insert(key.to_string(), read_value(key, raw)?);
     }
     let notices = crate::protocol::params::renamed_value_notices(&Value::Object(knobs.clone()));
     top.insert("knobs".into(), Value::Object(knobs));
-    let params: Params = serde_json::from_value(Value::Object(top)).map_err(|e| {
-        ParamError::Unsupported(format!(
-            "bad value in the link: {}",
-            escaped(&e.to_string(), 200)
-        ))
+    // Every value was checked above, so serde reads them all; its own wording is not shown.
+    let params: Params = serde_json::from_value(Value::Object(top)).map_err(|_| {
+        ParamError::Unsupported("the link's parameters could not be read".to_string())
     })?;
-    params.validate()?;
+    params.validate().map_err(in_link_words)?;
     Ok((params, notices))
 }
 
@@ -288,22 +433,30 @@ mod tests {
     }
 
     /// Issue 15: every real parameter at the edges of its range reads back bit for bit, and
-    /// is written as a person would write it.
+    /// is written as a person would write it. The ranges are the page's ([`ui_range`]).
     #[test]
     fn extreme_values_round_trip_exactly() {
-        use crate::protocol::params::limits;
+        let above = |x: f64| f64::from_bits(x.to_bits() + 1);
+        let below = |x: f64| f64::from_bits(x.to_bits() - 1);
         let ps = [
-            0.0,
-            5e-324,
-            2.2250738585072014e-308,
-            1e-300,
+            ui_range::P.0,
+            above(ui_range::P.0),
             1.02e-5,
             1e-4,
-            0.1 + 0.2,
-            1.0 / 3.0,
+            (0.1 + 0.2) / 100.0,
+            1.0 / 300.0,
+            below(ui_range::P.1),
+            ui_range::P.1,
         ];
-        let taus = [limits::MIN_TAU_E, 1.14, 0.1 + 0.2, 2.5, limits::MAX_TAU_E];
-        let starts = [0.0, 5e-324, 1e-300, 0.1 + 0.2, limits::MAX_TAU_E];
+        let taus = [
+            ui_range::TAU_E.0,
+            1.14,
+            0.1 + 0.2,
+            2.5,
+            below(ui_range::TAU_E.1),
+            ui_range::TAU_E.1,
+        ];
+        let starts = [0.0, 5e-324, 1e-300, 0.1 + 0.2, ui_range::BELL_START.1];
         for (i, &p) in ps.iter().enumerate() {
             let mut q = Params {
                 p,
@@ -334,6 +487,185 @@ mod tests {
             encode(&Params::default()),
             "circuits=20&n=85&p=1e-4&r=3&seed=1&shots=200&t=3&tau_e=1"
         );
+    }
+
+    /// A link takes exactly what the page's boxes take (one table, [`ui_range`]): for every
+    /// number with a box, both ends are read and the nearest values outside are refused with
+    /// the key and the range, as the box would refuse them. It used to take n = 1 (the
+    /// engine's limit) while the n box refused n < 2.
+    #[test]
+    fn links_take_what_the_boxes_take() {
+        assert_eq!(
+            decode("n=1").expect_err("the n box refuses 1").to_string(),
+            "n=1: n must be a whole number from 2 to 128"
+        );
+        assert_eq!(decode("n=2").map(|p| p.n), Ok(2));
+        assert_eq!(decode("n=128").map(|p| p.n), Ok(128));
+        assert!(decode("n=129").is_err());
+        let wholes: [(&str, (u64, u64)); 8] = [
+            ("n", (ui_range::N.0.into(), ui_range::N.1.into())),
+            ("t", (ui_range::T.0.into(), ui_range::T.1.into())),
+            ("r", (ui_range::R.0.into(), ui_range::R.1.into())),
+            (
+                "circuits",
+                (ui_range::CIRCUITS.0.into(), ui_range::CIRCUITS.1.into()),
+            ),
+            (
+                "shots",
+                (ui_range::SHOTS.0.into(), ui_range::SHOTS.1.into()),
+            ),
+            ("seed", ui_range::SEED),
+            (
+                "parallel_links",
+                (
+                    ui_range::PARALLEL_LINKS.0.into(),
+                    ui_range::PARALLEL_LINKS.1.into(),
+                ),
+            ),
+            (
+                "instances",
+                (ui_range::INSTANCES.0.into(), ui_range::INSTANCES.1.into()),
+            ),
+        ];
+        for (key, (min, max)) in wholes {
+            let range = format!("a whole number from {min} to {max}");
+            assert_eq!(
+                accepted(key).map(|a| a.describe()),
+                Some(range.clone()),
+                "{key}"
+            );
+            // n = 128 with the default t = r = 3 fits the memory budget; so do the others.
+            for v in [min, max] {
+                assert!(decode(&format!("{key}={v}")).is_ok(), "{key}={v}");
+            }
+            let mut outside = vec![max + 1];
+            outside.extend(min.checked_sub(1));
+            for v in outside {
+                let e = decode(&format!("{key}={v}")).expect_err("outside the box");
+                assert_eq!(e.to_string(), format!("{key}={v}: {key} must be {range}"));
+            }
+        }
+        let reals = [
+            ("p", ui_range::P),
+            ("tau_e", ui_range::TAU_E),
+            ("bell_start", ui_range::BELL_START),
+        ];
+        for (key, (min, max)) in reals {
+            for v in [min, max] {
+                assert!(decode(&format!("{key}={}", human(v))).is_ok(), "{key}={v}");
+            }
+            for v in [
+                f64::from_bits(max.to_bits() + 1),
+                -f64::from_bits(1),
+                min - 1e-9,
+            ] {
+                if (min..=max).contains(&v) {
+                    continue;
+                }
+                let e = decode(&format!("{key}={v:e}")).expect_err("outside the box");
+                let text = e.to_string();
+                assert!(
+                    text.ends_with(&format!(
+                        "{key} must be a number from {} to {}",
+                        human(min),
+                        human(max)
+                    )),
+                    "{text}"
+                );
+            }
+        }
+        // What the engine takes beyond the page's boxes is not a link of the page.
+        for hash in [
+            "p=0",
+            "tau_e=1000",
+            "n=512",
+            "shots=20000",
+            "seed=9007199254740992",
+        ] {
+            assert!(decode(hash).is_err(), "{hash}");
+        }
+    }
+
+    /// Refused links are told in plain sentences naming the key and what it accepts, never
+    /// in serde's words ("invalid type: …", "unknown variant …", "expected u32").
+    #[test]
+    fn bad_links_are_told_in_plain_words() {
+        let cases = [
+            ("n=abc", "n=abc: n must be a whole number from 2 to 128"),
+            ("n=12.5", "n=12.5: n must be a whole number from 2 to 128"),
+            ("n=-3", "n=-3: n must be a whole number from 2 to 128"),
+            ("n=", "n=: n must be a whole number from 2 to 128"),
+            ("shots", "shots=: shots must be a whole number from 1 to 10000"),
+            ("t=1e400", "t=1e400: t must be a whole number from 1 to 64"),
+            ("p=lots", "p=lots: p must be a number from 1e-5 to 0.01"),
+            ("tau_e=NaN", "tau_e=NaN: tau_e must be a number from 0.1 to 50"),
+            ("tau_e=inf", "tau_e=inf: tau_e must be a number from 0.1 to 50"),
+            (
+                "noise_model=loud",
+                "noise_model=loud: noise_model must be one of paper, uniform",
+            ),
+            (
+                "check_kind=Uniform",
+                "check_kind=Uniform: check_kind must be one of uniform, single_qubit",
+            ),
+            (
+                "teleport_model=magic",
+                "teleport_model=magic: teleport_model must be remote_cx",
+            ),
+            (
+                "two_sided_rsp=maybe",
+                "two_sided_rsp=maybe: two_sided_rsp must be true or false",
+            ),
+            (
+                "idle_on_resource_during_rspv=1",
+                "idle_on_resource_during_rspv=1: idle_on_resource_during_rspv must be true or false",
+            ),
+            (
+                "s=many",
+                "s=many: s must be a whole number of gates from 0 to 4194304 (leave it out for n²)",
+            ),
+            (
+                "storage_idle_rate=0.5",
+                "storage_idle_rate = 0.5: only 0 is modelled (stored Bell pairs are noiseless, paper §II)",
+            ),
+        ];
+        for (hash, want) in cases {
+            let e = decode(hash).expect_err(hash).to_string();
+            assert_eq!(e, want, "{hash}");
+        }
+        let e = decode("n=12&knobs=1")
+            .expect_err("knobs is not a key")
+            .to_string();
+        assert!(
+            e.starts_with("unknown parameter 'knobs' in the link"),
+            "{e}"
+        );
+        // No serde wording anywhere, whatever the key.
+        for key in [
+            "n",
+            "p",
+            "seed",
+            "s",
+            "check_redraw",
+            "instances",
+            "two_sided_rsp",
+        ] {
+            for raw in ["x", "\"x\"", "[1]", "{}", "-1", "1.5", "true", "null"] {
+                let Err(e) = decode(&format!("{key}={raw}")) else {
+                    continue;
+                };
+                let text = e.to_string();
+                for serde_words in [
+                    "invalid type",
+                    "invalid value",
+                    "unknown variant",
+                    "expected ",
+                ] {
+                    assert!(!text.contains(serde_words), "{key}={raw}: {text}");
+                }
+                assert!(text.starts_with(&format!("{key}=")), "{key}={raw}: {text}");
+            }
+        }
     }
 
     #[test]

@@ -152,7 +152,8 @@ fn fmt_diff(quantity: &str, p: &Paired) -> String {
             format!("{x:+.1}")
         }
     };
-    match p.standard_error {
+    // One circuit gives no spread to estimate, even when its pair is tied (SE 0).
+    match p.standard_error.filter(|_| p.circuits >= 2) {
         Some(se) => format!("{} ± {}", v(p.difference), v(se).trim_start_matches('+')),
         None => v(p.difference),
     }
@@ -402,6 +403,21 @@ mod tests {
     use super::*;
     use crate::claims::tests::{synthetic_report, Row};
     use crate::protocol::params::Params;
+
+    /// One circuit gives no spread to estimate: a tied pair (SE 0) prints no "± 0.0000".
+    #[test]
+    fn one_circuit_differences_have_no_plus_minus() {
+        assert_eq!(fmt_diff("p_L", &paired(&[0.25], &[0.25])), "+0.0000");
+        assert_eq!(fmt_diff("depth", &paired(&[30.0], &[12.0])), "+18.0");
+        assert_eq!(
+            fmt_diff("p_L", &paired(&[0.25, 0.25], &[0.25, 0.25])),
+            "+0.0000 ± 0.0000"
+        );
+        assert_eq!(
+            fmt_diff("depth", &paired(&[30.0, 20.0], &[12.0, 12.0])),
+            "+13.0 ± 5.0"
+        );
+    }
 
     #[test]
     fn crossings_interpolate_on_the_scale() {

@@ -23,11 +23,13 @@
 //! 1 `ring` — ring, timeline, legend, explanation; 2 `plots` — both plots and the claims;
 //! 3 `both` — ring and timeline beside the plots. The reading banner is on every slide.
 //!
-//! Keys while presenting (unless a text field, select or slider has focus; those keep their
-//! keys): 1, 2, 3 choose a slide, PageDown / PageUp (what presentation clickers send) the
-//! next / previous one, Escape leaves (in full screen the browser takes Escape and leaves
-//! full screen, which leaves the presentation too). Space, ←/→, Home/End go to the ring as on
-//! the normal page (ring_view).
+//! Keys while presenting: Escape leaves from anywhere in it, a focused text field, select or
+//! slider included (in full screen the browser takes Escape and leaves full screen, which
+//! leaves the presentation too; an open select's list, an input method composing text and a
+//! panel that used the Escape itself, such as the ring clearing its selection, keep theirs).
+//! Unless a text field, select or slider has focus (those keep their keys): 1, 2, 3 choose a
+//! slide, PageDown / PageUp (what presentation clickers send) the next / previous one. Space,
+//! ←/→, Home/End go to the ring as on the normal page (ring_view).
 
 use std::cell::{Cell, RefCell};
 
@@ -461,7 +463,19 @@ fn on_key(e: KeyboardEvent) {
     if !is_active() || e.ctrl_key() || e.meta_key() || e.alt_key() {
         return;
     }
-    // A focused text field, select or slider keeps its keys.
+    let key = e.key();
+    // Escape leaves from anywhere, a focused field included: no field of the slides uses it.
+    // An open select's list takes its Escape before the page sees it; an input method uses it
+    // to cancel what it composes; the ring uses a first Escape to clear its selection and
+    // prevents the default.
+    if key == "Escape" {
+        if !e.default_prevented() && !e.is_composing() {
+            e.prevent_default();
+            exit();
+        }
+        return;
+    }
+    // A focused text field, select or slider keeps its other keys.
     let keeps_keys = e
         .target()
         .and_then(|t| t.dyn_into::<Element>().ok())
@@ -473,7 +487,6 @@ fn on_key(e: KeyboardEvent) {
     if keeps_keys {
         return;
     }
-    let key = e.key();
     let next = match key.as_str() {
         "PageDown" => Some(slide().step(1)),
         "PageUp" => Some(slide().step(-1)),
@@ -482,10 +495,6 @@ fn on_key(e: KeyboardEvent) {
     if let Some(s) = next {
         e.prevent_default();
         show(s);
-    } else if key == "Escape" && !e.default_prevented() {
-        // (The ring uses a first Escape to clear its selection and prevents the default.)
-        e.prevent_default();
-        exit();
     }
 }
 

@@ -96,6 +96,37 @@ async function normalShot(page) {
   return shot;
 }
 
+/** Waits for presentation mode to end, then checks that the normal page is exactly as it was
+ * before (`before` from pageState, `beforeShot` from normalShot): every element in its place,
+ * <html>'s attributes, the scroll position, the focus back on the button that entered, no full
+ * screen, and the same picture. */
+async function expectRestored(page, before, beforeShot, size, way) {
+  await page
+    .waitForFunction(() => !document.documentElement.classList.contains('presentation'), null, { timeout: 10_000 })
+    .catch(() => assert.fail(`after ${way}: still in presentation mode`));
+  await settle(page);
+  const after = await pageState(page);
+  assert.deepEqual(
+    { ...after, focus: undefined },
+    { ...before, focus: undefined },
+    `after ${way}: the page is as it was`,
+  );
+  assert.equal(after.focus, 'ring-present', `after ${way}: the focus is back on the button`);
+  assert.equal(await page.evaluate(() => document.fullscreenElement), null, `after ${way}: not full screen`);
+  const afterShot = await normalShot(page);
+  const diff = await pixelDiff(page, beforeShot, afterShot);
+  if (diff.n) {
+    const stem = path.join(output, `present-exit-${size.width}x${size.height}`);
+    writeFileSync(`${stem}-before.png`, beforeShot);
+    writeFileSync(`${stem}-after.png`, afterShot);
+  }
+  // The same picture. Chromium may anti-alias a rounded panel corner differently once
+  // the panel has been composited in the overlay (seen: 9–22 pixels, all on corners);
+  // anything moved by even 1 px would change thousands of pixels.
+  console.log(`# ${size.width}×${size.height} after ${way}: ${diff.n} pixels differ ${diff.where}`);
+  assert.ok(diff.n <= 100, `after ${way}: the page looks as it did (${diff.n} pixels differ: ${diff.where})`);
+}
+
 const SLIDES = {
   ring: { key: '1', shown: ['#ring', '#timeline', '#reading', '.ring-toolbar', '.ring-legend'], hidden: ['#plot-pl', '#claims'] },
   plots: { key: '2', shown: ['#plot-pl', '#plot-depth', '#reading', '#claims'], hidden: ['#ring', '#timeline'] },
@@ -199,28 +230,7 @@ for (const size of [{ width: 1280, height: 720 }, { width: 1920, height: 1080 }]
           assert.equal(fullscreen, 'HTML', 'presentation mode asked for full screen (and got it)');
         }
         await leave();
-        await page.waitForFunction(() => !document.documentElement.classList.contains('presentation'));
-        await settle(page);
-        const after = await pageState(page);
-        assert.deepEqual(
-          { ...after, focus: undefined },
-          { ...before, focus: undefined },
-          `after ${way}: the page is as it was`,
-        );
-        assert.equal(after.focus, 'ring-present', `after ${way}: the focus is back on the button`);
-        assert.equal(await page.evaluate(() => document.fullscreenElement), null, `after ${way}: not full screen`);
-        const afterShot = await normalShot(page);
-        const diff = await pixelDiff(page, beforeShot, afterShot);
-        if (diff.n) {
-          const stem = path.join(output, `present-exit-${size.width}x${size.height}`);
-          writeFileSync(`${stem}-before.png`, beforeShot);
-          writeFileSync(`${stem}-after.png`, afterShot);
-        }
-        // The same picture. Chromium may anti-alias a rounded panel corner differently once
-        // the panel has been composited in the overlay (seen: 9–22 pixels, all on corners);
-        // anything moved by even 1 px would change thousands of pixels.
-        console.log(`# ${size.width}×${size.height} after ${way}: ${diff.n} pixels differ ${diff.where}`);
-        assert.ok(diff.n <= 100, `after ${way}: the page looks as it did (${diff.n} pixels differ: ${diff.where})`);
+        await expectRestored(page, before, beforeShot, size, way);
       }
       assert.deepEqual(problems, []);
     } finally {
@@ -228,3 +238,67 @@ for (const size of [{ width: 1280, height: 720 }, { width: 1920, height: 1080 }]
     }
   });
 }
+
+// Escape leaves presentation mode from anywhere in it, also while one of its fields has the
+// focus: a text field and a number field (the slides have none of their own yet, so two are
+// added to the reading banner, which every slide shows), the x-axis and speed selects (closed),
+// the ring's slider. Run with full screen refused (an iframe, a phone, a kiosk browser), where
+// no browser takes Escape first, and with full screen granted.
+test('Escape leaves presentation mode while a field inside it has the focus', async () => {
+  const size = { width: 1280, height: 720 };
+  const { context, page, problems } = await openPage(browser, `${baseUrl}#n=12&circuits=2&shots=20`, { viewport: size });
+  try {
+    await page.waitForSelector('#plots[data-state="done"]', { timeout: 90_000 });
+    await addStandIns(page);
+    await page.evaluate(() => {
+      const reading = document.getElementById('reading');
+      for (const [id, type] of [['pres-test-text', 'text'], ['pres-test-number', 'number']]) {
+        const input = document.createElement('input');
+        input.id = id;
+        input.type = type;
+        input.setAttribute('aria-label', `test ${type} field`);
+        reading.append(input);
+      }
+    });
+    await page.evaluate(() => window.scrollTo(0, 200));
+    await settle(page);
+    const before = await pageState(page);
+    const beforeShot = await normalShot(page);
+    const fields = [
+      ['#pres-test-text', 'ring', 'a text field'],
+      ['#pres-test-number', 'plots', 'a number field'],
+      ['#x-axis', 'plots', 'a select'],
+      ['#ring-speed', 'ring', 'the speed select'],
+      ['#ring-scrub', 'both', 'a slider'],
+    ];
+    for (const fullscreen of ['refused', 'granted']) {
+      if (fullscreen === 'refused') {
+        await page.evaluate(() => {
+          window.__requestFullscreen = Element.prototype.requestFullscreen;
+          Element.prototype.requestFullscreen = () => Promise.reject(new TypeError('refused by the test'));
+        });
+      } else {
+        await page.evaluate(() => { Element.prototype.requestFullscreen = window.__requestFullscreen; });
+      }
+      for (const [selector, slide, what] of fields) {
+        const way = `Escape in ${what} (${selector}), full screen ${fullscreen}`;
+        await page.evaluate(() => window.scrollTo(0, 200));
+        await page.click('#ring-present');
+        await page.waitForSelector('html.presentation');
+        await page.keyboard.press(SLIDES[slide].key);
+        await page.waitForSelector(`#presentation-stage[data-slide="${slide}"]`);
+        await page.focus(selector);
+        const focused = await page.evaluate((s) => document.activeElement === document.querySelector(s)
+          && !!document.activeElement.closest('#presentation'), selector);
+        assert.ok(focused, `${way}: the field inside the presentation has the focus`);
+        const isFull = await page.evaluate(() => document.fullscreenElement !== null);
+        assert.equal(isFull, fullscreen === 'granted', `${way}: full screen as set up`);
+        await page.keyboard.press('Escape');
+        await expectRestored(page, before, beforeShot, size, way);
+      }
+    }
+    assert.deepEqual(problems, []);
+  } finally {
+    await context.close();
+  }
+});
