@@ -73,9 +73,9 @@ const MAIN: &[Spec] = &[
     Spec { key: "p", knob: false, label: "p", help: "Physical noise: p/10 one-qubit, p two-qubit, 3p remote, p/100 idle.", input: num(ui_range::P.0, ui_range::P.1, true, false) },
     Spec { key: "t", knob: false, label: "t", help: "Blocks; distributed CliNR uses t + 1 QPUs.", input: num(ui_range::T.0 as f64, ui_range::T.1 as f64, false, true) },
     Spec { key: "r", knob: false, label: "r", help: "Verification checks per resource state.", input: num(ui_range::R.0 as f64, ui_range::R.1 as f64, false, true) },
-    Spec { key: "circuits", knob: false, label: "circuits", help: "Random circuits per point; error bars are the std over circuits.", input: num(1.0, 200.0, false, true) },
-    Spec { key: "shots", knob: false, label: "shots", help: "Protocol samples per circuit.", input: num(1.0, 10000.0, true, true) },
-    Spec { key: "seed", knob: false, label: "seed", help: "Seed of every random draw (same seed, same numbers).", input: Input::Plain { min: 0.0, max: 9_007_199_254_740_991.0, integer: true } },
+    Spec { key: "circuits", knob: false, label: "circuits", help: "Random circuits per point; error bars are the std over circuits.", input: num(ui_range::CIRCUITS.0 as f64, ui_range::CIRCUITS.1 as f64, false, true) },
+    Spec { key: "shots", knob: false, label: "shots", help: "Protocol samples per circuit.", input: num(ui_range::SHOTS.0 as f64, ui_range::SHOTS.1 as f64, true, true) },
+    Spec { key: "seed", knob: false, label: "seed", help: "Seed of every random draw (same seed, same numbers).", input: Input::Plain { min: ui_range::SEED.0 as f64, max: ui_range::SEED.1 as f64, integer: true } },
     Spec { key: "idle_on_resource_during_rspv", knob: true, label: "K1 idle noise on resources in RSP&V", help: "Resource qubits a, b idle (p/100 per layer) inside RSP&V attempts: on = literal reading; off (default) = paper-consistent reading.", input: Input::Check },
 ];
 
@@ -86,14 +86,14 @@ const BEYOND: &[Spec] = &[
         knob: true,
         label: "k links",
         help: "Bell-pair generators per link working in lockstep: k pairs arrive every τ_e, so a link acts as if τ_e were τ_e/k (paper §V, Prop. 2).",
-        input: num(1.0, 64.0, false, true),
+        input: num(ui_range::PARALLEL_LINKS.0 as f64, ui_range::PARALLEL_LINKS.1 as f64, false, true),
     },
     Spec {
         key: "instances",
         knob: true,
         label: "m instances",
         help: "RSP&V instances each QPU (and the monolithic QPU) runs side by side; the first accepted one is injected, ties to the lowest index (paper §VI, protocol.md §15.4). Costs qubits, see below.",
-        input: num(1.0, 16.0, false, true),
+        input: num(ui_range::INSTANCES.0 as f64, ui_range::INSTANCES.1 as f64, false, true),
     },
     Spec {
         key: "two_sided_rsp",
@@ -175,8 +175,8 @@ const KNOBS: &[Spec] = &[
         label: "K11 bell_start",
         help: "Time (layers) at which every link starts making Bell pairs.",
         input: Input::Plain {
-            min: 0.0,
-            max: 1.0e6,
+            min: ui_range::BELL_START.0,
+            max: ui_range::BELL_START.1,
             integer: false,
         },
     },
@@ -186,8 +186,8 @@ const KNOBS: &[Spec] = &[
         label: "K11 storage_idle_rate",
         help: "Idle noise on stored Bell-pair halves; only 0 is modelled.",
         input: Input::Plain {
-            min: 0.0,
-            max: 1.0,
+            min: ui_range::STORAGE_IDLE_RATE.0,
+            max: ui_range::STORAGE_IDLE_RATE.1,
             integer: false,
         },
     },
