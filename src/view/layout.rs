@@ -989,7 +989,10 @@ fn fallback(spec: &RingSpec, w: f64, h: f64, px: f64) -> RingLayout {
 
 /// The smallest canvas height (CSS px, a multiple of 10) at which the ring of `spec` is laid
 /// out completely at the page's font for `width` (never below 0.25 × width, at most 2.5 ×
-/// width). The page gives the canvas at least this height outside presentation mode.
+/// width). When no height gives a complete layout, 2.5 × width, unless a square draws every
+/// QPU and as many links: then the square (t = 32 or 64 on a page: the tall canvas only added
+/// empty space above and below the same ring of discs). The page gives the canvas at least
+/// this height outside presentation mode.
 pub fn min_height(spec: &RingSpec, width: f64) -> f64 {
     let w = if width.is_finite() {
         width.max(1.0)
@@ -1003,6 +1006,13 @@ pub fn min_height(spec: &RingSpec, width: f64) -> f64 {
             return h;
         }
         h += 10.0;
+    }
+    let square = (w / 10.0).ceil() * 10.0;
+    if square < h {
+        let (sq, tall) = (ring(spec, w, square), ring(spec, w, h));
+        if sq.nodes.len() == spec.qpus && sq.links.len() >= tall.links.len() {
+            return square;
+        }
     }
     h
 }
@@ -1204,6 +1214,22 @@ mod tests {
         assert!(tiny.nodes.iter().all(|n| n.centre.0.is_finite()));
         let nan = ring(&s, f64::NAN, -3.0);
         assert!(!nan.complete);
+    }
+
+    #[test]
+    fn a_ring_too_crowded_to_label_gets_a_square_not_a_tall_strip() {
+        // t = 32 and 64 on a page: no height labels every QPU or draws the links, so the
+        // canvas is a square (it was 2.5 × width: 2311 px of empty space at 922 px).
+        for (qpus, w) in [(65, 1280.0), (65, 922.0), (33, 922.0), (65, 390.0)] {
+            let crowded = spec(qpus, 85, 1, 1, false, false);
+            let h = min_height(&crowded, w);
+            assert_eq!(h, (w / 10.0f64).ceil() * 10.0, "t + 1 = {qpus}, width {w}");
+            assert_eq!(ring(&crowded, w, h).nodes.len(), qpus, "every QPU is drawn");
+        }
+        // A phone with t = 7 still gets the tall canvas that draws its links.
+        let phone = spec(8, 85, 1, 1, false, false);
+        let l = ring(&phone, 390.0, min_height(&phone, 390.0));
+        assert_eq!(l.links.len(), 8);
     }
 
     #[test]

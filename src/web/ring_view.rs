@@ -66,6 +66,8 @@ use crate::view::warp::TimeWarp;
 /// CSS size of a legend swatch.
 const SWATCH_PX: f64 = 14.0;
 /// What `#ring-explain` says before anything is chosen.
+/// The hint when the ring has too many QPUs to label at this size (t = 32, 64).
+const CROWDED_HINT: &str = "Too many QPUs to label at this size: hover over or tap a disc or a link, or focus the ring and press ↑/↓, to name each one and see what it is doing.";
 const EXPLAIN_HINT: &str = "Hover over or tap a QPU, a link or a lane, or focus the ring and press ↑/↓, to see what it is doing and why.";
 /// While playing, the playhead is written to the hash at most this often (ms).
 const HASH_EVERY_MS: f64 = 1000.0;
@@ -1229,6 +1231,22 @@ impl Viz {
         self.el
             .ring
             .set_attribute("data-label-px", &format!("{:.1}", self.lay.label_px))?;
+        // Unlabelled discs: the line under the ring says how to name them.
+        if self.hover.is_none() {
+            let hint = if self.lay.complete {
+                EXPLAIN_HINT
+            } else {
+                CROWDED_HINT
+            };
+            if self.explain_text != hint
+                && (self.explain_text.is_empty()
+                    || self.explain_text == EXPLAIN_HINT
+                    || self.explain_text == CROWDED_HINT)
+            {
+                self.el.explain.set_text_content(Some(hint));
+                self.explain_text = hint.to_string();
+            }
+        }
         Ok(())
     }
 
@@ -1364,6 +1382,7 @@ impl Viz {
             Some(Hover::Link(l)) => frame::explain_link(f, l, self.run.params.tau_e),
             Some(Hover::Lane(i, t)) => self.explain_lane(i, t),
             Some(Hover::LaneNow(i)) => self.explain_lane(i, f.time),
+            None if self.explain_for.is_some() && !self.lay.complete => CROWDED_HINT.to_string(),
             None if self.explain_for.is_some() => EXPLAIN_HINT.to_string(),
             None => String::new(),
         };

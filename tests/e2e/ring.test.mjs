@@ -200,3 +200,22 @@ test('playback at n = 85 runs at frame rate (draw time measured in the page)', a
     await context.close();
   }
 });
+
+test('t = 64: too many QPUs to label — a square canvas, not a tall strip, and a line that says how to name them', async () => {
+  const { context, page, problems } = await openRing('#t=64');
+  try {
+    await page.waitForFunction(() => document.querySelector('canvas#ring').getAttribute('data-layout-complete') === 'false');
+    const box = await page.$eval('canvas#ring', (c) => ({ w: c.clientWidth, h: c.clientHeight }));
+    // It was 2.5 × the width (2311 px at this width) of empty space around the same ring.
+    assert.ok(box.h <= box.w + 10, `canvas ${box.w}×${box.h}`);
+    assert.equal((await attr(page, 'data-qpu-xy')).split(';').length, 65, 'every QPU is drawn');
+    assert.match(await page.textContent('#ring-explain'), /Too many QPUs to label/);
+    // Back to t = 3: labelled again, and the usual hint.
+    await page.evaluate(() => { location.hash = '#t=3'; });
+    await page.waitForFunction(() => document.querySelector('canvas#ring').getAttribute('data-layout-complete') === 'true');
+    assert.doesNotMatch(await page.textContent('#ring-explain'), /Too many QPUs/);
+    assert.deepEqual(problems, []);
+  } finally {
+    await context.close();
+  }
+});
