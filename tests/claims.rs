@@ -422,18 +422,15 @@ fn every_export_names_the_reading() {
     assert!(sweep.starts_with("Reading: Custom: "), "{sweep}");
 }
 
-/// Fresh-eyes report: below the stall threshold the τ_e sweep reuses the same runs, so Q3's
-/// comparisons at τ_e = 1, 2, 3, 5 are one identical observation, which the reason read as
-/// four ("Fails at τ_e = 1, 2, 3, 5; first failing comparison: …"). Every comparison a reason
-/// quotes is quoted once, with every point where it was made.
-#[test]
-fn reasons_quote_each_distinct_comparison_once_with_its_points() {
-    let out = ok(&[
+/// `clinr claims` as JSON for the one paper-consistent reading (K1 off, Stim's elimination,
+/// uniform checks measured by H then MZ) at `circuits` × `shots`.
+fn paper_consistent_json(circuits: &str, shots: &str) -> String {
+    ok(&[
         "claims",
         "--circuits",
-        "4",
+        circuits,
         "--shots",
-        "50",
+        shots,
         "--k1",
         "off",
         "--k4",
@@ -444,7 +441,16 @@ fn reasons_quote_each_distinct_comparison_once_with_its_points() {
         "h_then_mz",
         "--format",
         "json",
-    ]);
+    ])
+}
+
+/// Fresh-eyes report: below the stall threshold the τ_e sweep reuses the same runs, so Q3's
+/// comparisons at τ_e = 1, 2, 3, 5 are one identical observation, which the reason read as
+/// four ("Fails at τ_e = 1, 2, 3, 5; first failing comparison: …"). Every comparison a reason
+/// quotes is quoted once, with every point where it was made.
+#[test]
+fn reasons_quote_each_distinct_comparison_once_with_its_points() {
+    let out = paper_consistent_json("4", "50");
     let map: Value = serde_json::from_str(&out).unwrap();
     let claims = &map["readings"][0]["claims"];
     let mut identical_quoted = 0;
@@ -490,23 +496,7 @@ fn reasons_quote_each_distinct_comparison_once_with_its_points() {
 /// so instead of "± 0.0000" (the JSON keeps `standard_error`: 0 for a tie, absent otherwise).
 #[test]
 fn one_circuit_comparisons_have_no_standard_error() {
-    let out = ok(&[
-        "claims",
-        "--circuits",
-        "1",
-        "--shots",
-        "5",
-        "--k1",
-        "off",
-        "--k4",
-        "stim_elimination",
-        "--k2",
-        "uniform",
-        "--k3",
-        "h_then_mz",
-        "--format",
-        "json",
-    ]);
+    let out = paper_consistent_json("1", "5");
     assert!(!out.contains("± 0.0"), "a zero standard error is shown");
     assert!(!out.contains("NaN"));
     let map: Value = serde_json::from_str(&out).unwrap();
