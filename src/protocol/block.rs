@@ -155,6 +155,19 @@ impl Instance {
         Self::with_circuit(params, index, circuit)
     }
 
+    /// Whether [`Instance::generate`] gives the same instance for `a` and `b`: they differ at
+    /// most in what it does not read (p, τ_e, the numbers of circuits and shots). A view that
+    /// re-samples one circuit while p or τ_e change keeps its instance (the ring view).
+    pub fn same_for(a: &Params, b: &Params) -> bool {
+        Params {
+            p: b.p,
+            tau_e: b.tau_e,
+            circuits: b.circuits,
+            shots: b.shots,
+            ..*a
+        } == *b
+    }
+
     /// Instance `index` built on a given circuit (e.g. read from a file).
     pub fn with_circuit(params: &Params, index: u32, circuit: Circuit) -> Instance {
         let mut checks_rng = rng::stream(params.seed, &[rng::tag::CHECKS, u64::from(index)]);
@@ -194,6 +207,30 @@ mod tests {
             t,
             r,
             ..Default::default()
+        }
+    }
+
+    #[test]
+    fn same_for_ignores_exactly_what_generate_does_not_read() {
+        let a = small(6, 3, 2);
+        let b = Params {
+            p: 3e-2,
+            tau_e: 40.0,
+            circuits: 7,
+            shots: 9,
+            ..a
+        };
+        assert!(Instance::same_for(&a, &b));
+        assert_eq!(
+            Instance::generate(&a, 0).circuit,
+            Instance::generate(&b, 0).circuit
+        );
+        for c in [
+            Params { n: 7, ..a },
+            Params { seed: 2, ..a },
+            Params { r: 3, ..a },
+        ] {
+            assert!(!Instance::same_for(&a, &c), "{c:?}");
         }
     }
 

@@ -213,22 +213,11 @@ pub fn draw_legend(
         RGBColor(200, 205, 214),
     ))
     .map_err(|e| err(&e))?;
-    let style = ("sans-serif", font_px)
-        .into_font()
-        .color(&BLACK)
-        .pos(Pos::new(HPos::Left, VPos::Center));
-    for (i, r) in rows.iter().enumerate() {
-        let yc = y + margin + line * i as i32 + line / 2;
-        root.draw(&(r.sample)((x + margin, yc)))
-            .map_err(|e| err(&e))?;
-        root.draw(&Text::new(
-            r.label.clone(),
-            (x + margin + sample_w, yc),
-            style.clone(),
-        ))
-        .map_err(|e| err(&e))?;
-    }
-    Ok(())
+    // One row per line inside the box, drawn as the strip's rows are.
+    let offsets: Vec<(i32, i32)> = (0..rows.len() as i32)
+        .map(|i| (0, line * i + line / 2))
+        .collect();
+    draw_legend_flow(root, rows, &offsets, (x + margin, y + margin), font_px, d)
 }
 
 /// Lays out a legend strip: rows left to right, wrapping at `max_w` device px. Returns each
@@ -260,8 +249,9 @@ pub fn legend_flow(
     (at, height)
 }
 
-/// Draws the legend strip laid out by [`legend_flow`] (same `font_px` and `d`) with its
-/// upper-left corner at `origin`.
+/// Draws legend rows, each sample's left end at `origin` + its offset and its text after the
+/// sample: the strip laid out by [`legend_flow`] (same `font_px` and `d`), or the rows of
+/// [`draw_legend`]'s box.
 pub fn draw_legend_flow(
     root: &DrawingArea<CanvasBackend, Shift>,
     rows: &[LegendRow],

@@ -170,6 +170,32 @@ pub fn announce(text: &str) {
     }
 }
 
+/// Calls `f` at the next animation frame; false (and `f` dropped) when no frame can be
+/// requested, so the caller can run it at once.
+pub fn next_frame(f: impl FnOnce() + 'static) -> bool {
+    let run = Closure::once_into_js(f);
+    web_sys::window()
+        .map(|w| w.request_animation_frame(run.unchecked_ref()).is_ok())
+        .unwrap_or(false)
+}
+
+/// Calls `f` after `ms` milliseconds; the timer's handle for [`clear_timeout`], or None (and
+/// `f` dropped) when no timer can be set, so the caller can run it at once.
+pub fn set_timeout(ms: i32, f: impl FnOnce() + 'static) -> Option<i32> {
+    let run = Closure::once_into_js(f);
+    web_sys::window().and_then(|w| {
+        w.set_timeout_with_callback_and_timeout_and_arguments_0(run.unchecked_ref(), ms)
+            .ok()
+    })
+}
+
+/// Cancels a timer of [`set_timeout`].
+pub fn clear_timeout(id: i32) {
+    if let Some(w) = web_sys::window() {
+        w.clear_timeout_with_handle(id);
+    }
+}
+
 /// Runs `f` once the browser has painted what is on screen now: after the next animation
 /// frame, in a task of its own (so a long `f` does not delay that paint). In a hidden tab,
 /// where no frame comes, `f` runs after `fallback_ms` instead. Used to split the start-up

@@ -16,7 +16,7 @@ use crate::view::thresholds::{self, Marker, MarkerKind, PlotKind, Thresholds};
 
 use super::chart::{
     dash, draw_legend_flow, hex, legend_flow, legend_line, legend_sample, marker, series_colour,
-    LegendRow, Ticked, NAMES,
+    text_width, LegendRow, Ticked, NAMES,
 };
 
 /// Fraction of the data's span kept free above it (the legend is under the plot, not on it).
@@ -204,12 +204,7 @@ pub fn draw_chart(
         }
     };
     let ctx = super::dom::context_2d(canvas).map_err(|e| err(&e))?;
-    ctx.set_font(&format!("{:.1}px sans-serif", LABEL_PX * dt));
-    let width = |text: &str| {
-        ctx.measure_text(text)
-            .map(|t| t.width())
-            .unwrap_or(LABEL_PX * dt * 0.6 * text.chars().count() as f64)
-    };
+    let width = |text: &str| text_width(&ctx, LABEL_PX * dt, text);
     let canvas_h = f64::from(canvas.height());
     let mut narrow = (right - left) / d < 480.0;
     let (shade, specs, placed) = loop {

@@ -51,7 +51,7 @@ use crate::view::plot_data::{
 use crate::view::thresholds::{self, Thresholds};
 
 use super::chart::{TableView, NAMES};
-use super::dom::{announce, el, listen, on};
+use super::dom::{self, announce, el, listen, on};
 use super::format::hash_number;
 use super::plot_canvas::{draw_chart, kind_id, ChartData, Kind};
 use super::shell::Shell;
@@ -417,7 +417,7 @@ pub fn mount(shell: &Shell, store: Rc<Store>, pool: Pool) -> Result<Rc<Plots>, J
         // Parameters or a view key of the plots (not the ring's playhead or shot).
         store.subscribe(move |_, change| {
             if change.params || change.plot_keys() {
-                // Dragging a slider fires many changes per frame: restart once per frame
+                // Once per frame, and while a slider is held only when it rests or is released
                 // (issue 13 item 9: no long main-thread tasks while dragging).
                 p.request_restart();
             }
@@ -682,8 +682,8 @@ impl Plots {
     /// range.
     pub fn restart(self: &Rc<Self>) {
         self.restart_pending.set(false);
-        if let (Some(id), Some(w)) = (self.restart_timer.take(), web_sys::window()) {
-            w.clear_timeout_with_handle(id);
+        if let Some(id) = self.restart_timer.take() {
+            dom::clear_timeout(id);
         }
         let _ = self.root.remove_attribute("data-stale");
         if let Err(e) = self.pool.cancel_group(self.group) {
@@ -780,10 +780,6 @@ impl Plots {
     /// long main-thread tasks while dragging); meanwhile `#plots` carries `data-stale` and the
     /// charts are dimmed.
     pub fn request_restart(self: &Rc<Self>) {
-        let Some(window) = web_sys::window() else {
-            self.restart();
-            return;
-        };
         if self.store.is_dragging() {
             if !self.restart_pending.replace(true) {
                 // The drag's first value: stop the computation for the old one now (its
@@ -802,34 +798,32 @@ impl Plots {
             }
             let _ = self.root.set_attribute("data-stale", "");
             if let Some(id) = self.restart_timer.take() {
-                window.clear_timeout_with_handle(id);
+                dom::clear_timeout(id);
             }
             let p = self.clone();
-            let run = Closure::once_into_js(move || {
+            match dom::set_timeout(DRAG_REST_MS, move || {
                 p.restart_timer.set(None);
                 if p.restart_pending.get() {
                     p.restart();
                 }
-            });
-            match window.set_timeout_with_callback_and_timeout_and_arguments_0(
-                run.unchecked_ref(),
-                DRAG_REST_MS,
-            ) {
-                Ok(id) => self.restart_timer.set(Some(id)),
-                Err(_) => self.restart(),
+            }) {
+                Some(id) => self.restart_timer.set(Some(id)),
+                None => self.restart(),
             }
             return;
         }
+        // A restart already waits for the next frame (a drag's timer does not count: the
+        // drag has ended without its `change`, e.g. a state read from the address bar).
         if self.restart_pending.replace(true) && self.restart_timer.get().is_none() {
             return;
         }
         let p = self.clone();
-        let run = Closure::once_into_js(move || {
+        let requested = dom::next_frame(move || {
             if p.restart_pending.get() {
                 p.restart();
             }
         });
-        if window.request_animation_frame(run.unchecked_ref()).is_err() {
+        if !requested {
             self.restart();
         }
     }
@@ -840,13 +834,10 @@ impl Plots {
             return;
         }
         let p = self.clone();
-        let paint = Closure::once_into_js(move || {
+        let requested = dom::next_frame(move || {
             p.draw_pending.set(false);
             p.draw();
         });
-        let requested = web_sys::window()
-            .map(|w| w.request_animation_frame(paint.unchecked_ref()).is_ok())
-            .unwrap_or(false);
         if !requested {
             self.draw_pending.set(false);
             self.draw();

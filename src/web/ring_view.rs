@@ -957,14 +957,7 @@ impl Viz {
         let w = self.el.window.clone();
         // p, τ_e and the statistics leave circuit 0 and its checks as they are: re-sample the
         // kept instance (dragging τ_e re-samples every frame).
-        let same_instance = Params {
-            p: p.p,
-            tau_e: p.tau_e,
-            circuits: p.circuits,
-            shots: p.shots,
-            ..self.run.params
-        } == *p;
-        if same_instance {
+        if Instance::same_for(&self.run.params, p) {
             let run = sample(&mut self.inst, p, shot, move || now_ms(&w));
             self.install(run);
             return;

@@ -30,7 +30,6 @@
 use std::cell::{Cell, RefCell};
 use std::rc::{Rc, Weak};
 
-use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsValue;
 
 use crate::protocol::params::Params;
@@ -288,23 +287,14 @@ impl Store {
             return;
         }
         let me = self.me.clone();
-        let write = Closure::once_into_js(move || {
+        let timer = super::dom::set_timeout(DRAG_HASH_MS, move || {
             if let Some(store) = me.upgrade() {
                 if store.hash_pending.replace(false) {
                     store.write_url();
                 }
             }
         });
-        let requested = web_sys::window()
-            .map(|w| {
-                w.set_timeout_with_callback_and_timeout_and_arguments_0(
-                    write.unchecked_ref(),
-                    DRAG_HASH_MS,
-                )
-                .is_ok()
-            })
-            .unwrap_or(false);
-        if !requested {
+        if timer.is_none() {
             self.hash_pending.set(false);
             self.write_url();
         }
